@@ -1,0 +1,37 @@
+/**
+ * `npm run dev`: the lab backend attached to Astro's dev server, so lessons reload live while their terminals keep
+ * working. The backend is loaded only when the dev server starts; `astro build` never touches node-pty.
+ */
+import path from 'node:path';
+import type { AstroIntegration } from 'astro';
+
+const PROJECT_ROOT = path.join(import.meta.dirname, '..', '..');
+
+export default function socketLabBackend(): AstroIntegration {
+  return {
+    name: 'socket-lab-backend',
+    hooks: {
+      'astro:server:setup': async ({ server, logger }) => {
+        const [{ parseConfig }, { startLab }, { createLogger }] = await Promise.all([
+          import('./config.ts'),
+          import('./lab.ts'),
+          import('./log.ts'),
+        ]);
+        // The dev server's own --host/--port are Astro's; the lab takes the rest of its options from the environment.
+        const parsed = parseConfig({ argv: [], env: process.env, cwd: process.cwd(), projectRoot: PROJECT_ROOT });
+        if (parsed.ok !== true) throw new Error(parsed.ok === 'help' ? parsed.text : parsed.error);
+        const log = createLogger((line) => logger.info(line.trimEnd()));
+        const lab = await startLab(parsed.config, log);
+        server.middlewares.use((req, res, next) => {
+          if (!lab.backend.handleRequest(req, res)) next();
+        });
+        // Vite's own upgrades (hot reload) are left alone: handleUpgrade only takes the lab's path.
+        server.httpServer?.on('upgrade', (req, socket, head) => lab.backend.handleUpgrade(req, socket, head));
+        server.httpServer?.on('close', () => {
+          lab.close().catch((error: unknown) => logger.error(`closing the lab failed: ${String(error)}`));
+        });
+        logger.info(`lab backend attached (labs: ${lab.catalog.size})`);
+      },
+    },
+  };
+}

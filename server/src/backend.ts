@@ -1,0 +1,146 @@
+/**
+ * The lab backend: the learner-session endpoint and the terminal WebSocket endpoint, with everything behind them.
+ * It attaches to any Node HTTP server: the standalone one (site-server.ts) or Astro's dev server (astro-integration.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Config } from './config.ts';
+import { ensureLearnerCookie, learnerIdOf } from './http/learner.ts';
+import { isAllowedOrigin } from './http/origin.ts';
+import type { LabCatalog } from './lessons/lab-catalog.ts';
+import { labIdSchema } from './lessons/lab-manifest.ts';
+import type { Logger } from './log.ts';
+import { serveLabConnection } from './ws/lab-connection.ts';
+import type { WorkspaceRegistry } from './workspace/workspace-registry.ts';
+
+export const LAB_PATHS = {
+  /** POST: make sure the browser has a learner id (cookie). */
+  session: '/_lab/session',
+  /** WebSocket: `?lab=<lab id>`. */
+  socket: '/_lab/ws',
+} as const;
+
+/** Big enough for a pasted page of text in one frame; the browser splits larger pastes. */
+export const MAX_PAYLOAD = 64 * 1024;
+/** WebSockets one learner may have open at once (tabs x labs). */
+const MAX_CONNECTIONS_PER_LEARNER = 16;
+
+export interface LabBackend {
+  /** Handles requests under /_lab/; returns false for anything else. */
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Handles upgrades to the lab socket; returns false for anything else (so a dev server keeps its own). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Closes every connection. The registry is closed by its owner. */
+  close(): Promise<void>;
+}
+
+export interface BackendDependencies {
+  config: Config;
+  catalog: LabCatalog;
+  registry: WorkspaceRegistry;
+  log: Logger;
+}
+
+export function createLabBackend({ config, catalog, registry, log }: BackendDependencies): LabBackend {
+  // permessage-deflate stays off: terminal output is mostly small frames that compress badly, and inflating a
+  // compressed stream costs latency and memory per connection (ttyd lost 3x throughput to it).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false });
+  wss.on('error', (error) => log.error('websocket server error', { error: error.message }));
+  const connectionsPerLearner = new Map<string, number>();
+
+  const refuse = (req: IncomingMessage, socket: Duplex, status: number, reason: string) => {
+    log.warn('upgrade refused', {
+      status,
+      reason,
+      origin: req.headers.origin,
+      remote: req.socket.remoteAddress,
+      url: req.url?.slice(0, 200),
+    });
+    const body = `${reason}\n`;
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+        'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  };
+
+  return {
+    handleRequest(req, res) {
+      const pathname = (req.url ?? '').split('?')[0];
+      if (!pathname?.startsWith('/_lab/')) return false;
+      if (pathname !== LAB_PATHS.session) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not Found\n');
+      } else if (req.method !== 'POST') {
+        res.writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain; charset=utf-8' }).end('Use POST\n');
+      } else if (!isAllowedOrigin(req, config.allowedOrigins)) {
+        log.warn('session refused', { origin: req.headers.origin, remote: req.socket.remoteAddress });
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Origin not allowed\n');
+      } else {
+        ensureLearnerCookie(req, res);
+        res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
+      }
+      return true;
+    },
+
+    handleUpgrade(req, socket, head) {
+      const base = 'http://lab.invalid';
+      if (!URL.canParse(req.url ?? '/', base)) return false;
+      const url = new URL(req.url ?? '/', base);
+      if (url.pathname !== LAB_PATHS.socket) return false;
+      socket.on('error', (error) => log.warn('upgrade socket error', { error: error.message }));
+      if (!isAllowedOrigin(req, config.allowedOrigins)) {
+        refuse(req, socket, 403, 'Origin not allowed: terminals open only from the lab site itself');
+        return true;
+      }
+      const learnerId = learnerIdOf(req);
+      if (!learnerId) {
+        refuse(req, socket, 401, `No learner id: POST ${LAB_PATHS.session} first`);
+        return true;
+      }
+      const labId = labIdSchema.safeParse(url.searchParams.get('lab'));
+      if (!labId.success) {
+        refuse(req, socket, 400, 'Malformed lab id');
+        return true;
+      }
+      const lab = catalog.get(labId.data);
+      if (!lab) {
+        refuse(req, socket, 404, `No lab "${labId.data}"`);
+        return true;
+      }
+      const open = connectionsPerLearner.get(learnerId) ?? 0;
+      if (open >= MAX_CONNECTIONS_PER_LEARNER) {
+        refuse(req, socket, 429, 'Too many lab connections from this learner');
+        return true;
+      }
+      const limit = registry.check(learnerId, lab);
+      if (limit) {
+        refuse(req, socket, limit.status, limit.message);
+        return true;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        connectionsPerLearner.set(learnerId, (connectionsPerLearner.get(learnerId) ?? 0) + 1);
+        ws.on('close', () => {
+          const left = (connectionsPerLearner.get(learnerId) ?? 1) - 1;
+          if (left > 0) connectionsPerLearner.set(learnerId, left);
+          else connectionsPerLearner.delete(learnerId);
+        });
+        serveLabConnection(ws, {
+          learnerId,
+          lab,
+          registry,
+          heartbeatMs: config.heartbeatMs,
+          maxPayload: MAX_PAYLOAD,
+          log,
+        });
+      });
+      return true;
+    },
+
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * socket-lab [start|doctor] [options]: the one entry point. Reads argv and the environment once, here.
+ */
+import path from 'node:path';
+import { parseConfig } from './config.ts';
+import { formatFindings, runDoctor } from './doctor.ts';
+import { SandboxUnavailableError } from './lab.ts';
+import { createLogger } from './log.ts';
+import { startSiteServer } from './site-server.ts';
+
+const PROJECT_ROOT = path.join(import.meta.dirname, '..', '..');
+
+/** Resolves to an exit status, or to null while the server keeps running. */
+async function main(argv: readonly string[]): Promise<number | null> {
+  const [first, ...rest] = argv;
+  const command = first === undefined || first.startsWith('-') ? 'start' : first;
+  const options = command === first ? rest : argv;
+  if (command !== 'start' && command !== 'doctor') {
+    process.stderr.write(`unknown command "${command}"; use start or doctor (--help lists the options)\n`);
+    return 2;
+  }
+  const parsed = parseConfig({ argv: options, env: process.env, cwd: process.cwd(), projectRoot: PROJECT_ROOT });
+  if (parsed.ok === 'help') {
+    process.stdout.write(`${parsed.text}\n`);
+    return 0;
+  }
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n`);
+    return 2;
+  }
+  const config = parsed.config;
+
+  if (command === 'doctor') {
+    const findings = await runDoctor(config);
+    process.stdout.write(`Socket Lab doctor\n${formatFindings(findings)}\n`);
+    const failed = findings.filter((f) => !f.ok && f.required);
+    process.stdout.write(
+      failed.length ? `\n${failed.length} problem(s) to fix.\n` : '\nEverything the lab needs is here.\n',
+    );
+    return failed.length ? 1 : 0;
+  }
+
+  const log = createLogger((line) => process.stderr.write(line));
+  let site;
+  try {
+    site = await startSiteServer(config, log);
+  } catch (error) {
+    if (error instanceof SandboxUnavailableError) {
+      log.error(error.message);
+      process.stderr.write(
+        `\nThe lab will not run learners' programs unsandboxed.\nFix: ${error.fix}\n` +
+          'Then check with: npm run doctor\n',
+      );
+      return 1;
+    }
+    throw error;
+  }
+  log.info(`Socket Lab is serving ${site.url}/ (labs: ${site.lab.catalog.size})`);
+  const stop = (signal: string) => {
+    log.info(`${signal}: closing workspaces`);
+    site.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  return null;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== null) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`socket-lab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,207 @@
+/**
+ * The backend's configuration: command-line options, then environment variables, then defaults. Parsed once at
+ * start-up, validated, frozen and passed to whatever needs it; nothing else reads argv or the environment.
+ */
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const intFrom = (min: number, max: number) => z.coerce.number<unknown>().int().min(min).max(max);
+const booleanFlag = z.union([z.boolean(), z.enum(['1', 'true', 'yes', '0', 'false', 'no', ''])]).transform((v) => {
+  if (typeof v === 'boolean') return v;
+  return v === '1' || v === 'true' || v === 'yes';
+});
+const origin = z.url({ protocol: /^https?$/ }).transform((value, ctx) => {
+  const url = new URL(value);
+  if (url.origin !== value.replace(/\/$/, '')) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not an origin like http://host:port` });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
+const optionsSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: intFrom(0, 65535).default(4321),
+    'site-dir': z.string().min(1).default('dist'),
+    'examples-dir': z.string().min(1).default('examples'),
+    'data-dir': z.string().min(1).optional(),
+    'allowed-origin': z.array(origin).default([]),
+    'idle-timeout': intFrom(1, 7 * 24 * 3600).default(1800),
+    heartbeat: intFrom(1, 3600).default(15),
+    'max-workspaces': intFrom(1, 10_000).default(100),
+    'max-workspaces-per-learner': intFrom(1, 100).default(4),
+    scrollback: intFrom(4096, 16 * 1024 * 1024).default(256 * 1024),
+    'sandbox-uid-base': intFrom(1000, 2 ** 31 - 100_001).default(200_000),
+    'unsafe-no-sandbox': booleanFlag.default(false),
+  })
+  .superRefine((c, ctx) => {
+    if (c['unsafe-no-sandbox'] && !isLoopback(c.host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host'],
+        message: '--unsafe-no-sandbox only listens on loopback (127.0.0.1, ::1 or localhost)',
+      });
+    }
+  });
+
+type OptionName = keyof z.input<typeof optionsSchema>;
+
+/** Each option's environment variable and help; its default lives in the schema above. */
+const OPTION_DOCS: { readonly [K in OptionName]-?: { env: string; help: string } } = {
+  host: { env: 'SOCKET_LAB_HOST', help: 'address to listen on (0.0.0.0 serves a classroom)' },
+  port: { env: 'PORT', help: 'port to listen on (0 picks a free one)' },
+  'site-dir': { env: 'SOCKET_LAB_SITE_DIR', help: 'the built site to serve (output of `astro build`)' },
+  'examples-dir': { env: 'SOCKET_LAB_EXAMPLES_DIR', help: 'lesson example folders, each with a lab.json' },
+  'data-dir': {
+    env: 'SOCKET_LAB_DATA_DIR',
+    help: 'where workspaces live (default: a new temporary directory, removed on exit)',
+  },
+  'allowed-origin': {
+    env: 'SOCKET_LAB_ALLOWED_ORIGINS',
+    help: 'extra origin allowed to open terminals, e.g. https://lab.example.org (repeatable; env: comma-separated)',
+  },
+  'idle-timeout': {
+    env: 'SOCKET_LAB_IDLE_TIMEOUT',
+    help: 'seconds a workspace lives with no browser attached before it is reaped',
+  },
+  heartbeat: {
+    env: 'SOCKET_LAB_HEARTBEAT',
+    help: 'seconds between WebSocket pings; a peer silent for two intervals is dropped',
+  },
+  'max-workspaces': { env: 'SOCKET_LAB_MAX_WORKSPACES', help: 'workspaces alive at once, over all learners' },
+  'max-workspaces-per-learner': {
+    env: 'SOCKET_LAB_MAX_WORKSPACES_PER_LEARNER',
+    help: "a learner's workspaces alive at once; opening one more reaps their least recently used idle one",
+  },
+  scrollback: {
+    env: 'SOCKET_LAB_SCROLLBACK',
+    help: 'bytes of recent output kept per terminal and replayed when a browser re-attaches',
+  },
+  'sandbox-uid-base': {
+    env: 'SOCKET_LAB_SANDBOX_UID_BASE',
+    help: 'when run as root, workspace N runs as host uid/gid base+N (never as root)',
+  },
+  'unsafe-no-sandbox': {
+    env: 'SOCKET_LAB_UNSAFE_NO_SANDBOX',
+    help: 'run terminals without a sandbox, as this user (trusted single-user laptop only; loopback only)',
+  },
+};
+
+const OPTION_NAMES = Object.keys(OPTION_DOCS) as OptionName[];
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly siteDir: string;
+  readonly examplesDir: string;
+  readonly dataDir: string | undefined;
+  readonly allowedOrigins: readonly string[];
+  readonly idleTimeoutMs: number;
+  readonly heartbeatMs: number;
+  readonly maxWorkspaces: number;
+  readonly maxWorkspacesPerLearner: number;
+  readonly scrollbackBytes: number;
+  readonly sandboxUidBase: number;
+  readonly unsafeNoSandbox: boolean;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string } | { ok: 'help'; text: string };
+
+export interface ConfigSources {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** Relative paths given on the command line or in the environment are resolved against this directory... */
+  cwd: string;
+  /** ...and the default paths (dist, examples) against the project's own. */
+  projectRoot: string;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+export function parseConfig({ argv, env, cwd, projectRoot }: ConfigSources): ConfigResult {
+  let flags: Record<string, string | boolean | string[] | undefined>;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(
+          OPTION_NAMES.map((name) => [
+            name,
+            name === 'unsafe-no-sandbox'
+              ? { type: 'boolean' as const }
+              : { type: 'string' as const, multiple: name === 'allowed-origin' },
+          ]),
+        ),
+      },
+    }).values;
+  } catch (error) {
+    return { ok: false, error: `${(error as Error).message}\nRun with --help to list the options.` };
+  }
+  if (flags['help'] === true) return { ok: 'help', text: helpText() };
+
+  const raw: Record<string, unknown> = {};
+  for (const name of OPTION_NAMES) {
+    const fromEnv = env[OPTION_DOCS[name].env];
+    if (flags[name] !== undefined) raw[name] = flags[name];
+    else if (fromEnv !== undefined && fromEnv !== '') {
+      raw[name] = name === 'allowed-origin' ? fromEnv.split(',').map((s) => s.trim()) : fromEnv;
+    }
+  }
+  const parsed = optionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = OPTION_NAMES.find((n) => n === issue.path[0]);
+      const where = name ? `--${name} (or ${OPTION_DOCS[name].env})` : 'configuration';
+      return `${where}: ${issue.message}`;
+    });
+    return { ok: false, error: lines.join('\n') };
+  }
+  const c = parsed.data;
+  const resolve = (name: OptionName, value: string) => path.resolve(name in raw ? cwd : projectRoot, value);
+  return {
+    ok: true,
+    config: Object.freeze({
+      host: c.host,
+      port: c.port,
+      siteDir: resolve('site-dir', c['site-dir']),
+      examplesDir: resolve('examples-dir', c['examples-dir']),
+      dataDir: c['data-dir'] === undefined ? undefined : resolve('data-dir', c['data-dir']),
+      allowedOrigins: Object.freeze([...c['allowed-origin']]),
+      idleTimeoutMs: c['idle-timeout'] * 1000,
+      heartbeatMs: c.heartbeat * 1000,
+      maxWorkspaces: c['max-workspaces'],
+      maxWorkspacesPerLearner: c['max-workspaces-per-learner'],
+      scrollbackBytes: c.scrollback,
+      sandboxUidBase: c['sandbox-uid-base'],
+      unsafeNoSandbox: c['unsafe-no-sandbox'],
+    }),
+  };
+}
+
+function helpText(): string {
+  const defaults = optionsSchema.parse({});
+  const rows = OPTION_NAMES.map((name) => {
+    const value = defaults[name];
+    const shown = Array.isArray(value) ? (value.length ? value.join(',') : 'none') : String(value ?? 'none');
+    const { help, env } = OPTION_DOCS[name];
+    return `  --${name}\n      ${help}\n      default: ${shown}; env: ${env}`;
+  });
+  return [
+    'Usage: socket-lab [start|doctor] [options]',
+    '',
+    '  start    serve the course and its live terminals (the default)',
+    '  doctor   check everything the lab needs and say how to fix each gap',
+    '',
+    'Options (command line wins over environment):',
+    ...rows,
+    '  --help, -h\n      show this help',
+  ].join('\n');
+}

@@ -1,0 +1,108 @@
+/**
+ * Brings the lab up from a validated config: labs, data directory, sandbox check, workspace registry and backend;
+ * and takes it down again. Used by the standalone server and by the Astro dev integration.
+ */
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createLabBackend, type LabBackend } from './backend.ts';
+import type { Config } from './config.ts';
+import { loadLabCatalog, type LabCatalog } from './lessons/lab-catalog.ts';
+import type { Logger } from './log.ts';
+import type { Identity } from './sandbox/argv.ts';
+import { checkSandbox } from './sandbox/preflight.ts';
+import { WorkspaceRegistry } from './workspace/workspace-registry.ts';
+
+/** Files bound into every sandbox (bashrc, hosts, nsswitch.conf). */
+export const SANDBOX_FILES_DIR = path.join(import.meta.dirname, '..', 'sandbox');
+
+export class SandboxUnavailableError extends Error {
+  readonly fix: string;
+  constructor(problem: string, fix: string) {
+    super(`workspace sandboxes cannot be created here: ${problem}`);
+    this.fix = fix;
+  }
+}
+
+export interface RunningLab {
+  readonly backend: LabBackend;
+  readonly registry: WorkspaceRegistry;
+  readonly catalog: LabCatalog;
+  readonly dataDir: string;
+  /** Reaps every workspace and removes what the lab created. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** When root, workspace N runs as uid/gid base+N; slot 0 is the start-up check's. */
+export function identityFor(config: Config): (slot: number) => Identity {
+  if (process.getuid?.() !== 0) return () => null;
+  return (slot) => ({ uid: config.sandboxUidBase + slot, gid: config.sandboxUidBase + slot });
+}
+
+export async function startLab(config: Config, log: Logger): Promise<RunningLab> {
+  const catalog = await loadLabCatalog(config.examplesDir);
+  if (catalog.size === 0) throw new Error(`no labs found in ${config.examplesDir} (folders with a lab.json)`);
+
+  const ownsDataDir = config.dataDir === undefined;
+  const dataDir = config.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'socket-lab-')));
+  await mkdir(dataDir, { recursive: true });
+  const identityForSlot = identityFor(config);
+  // Sandbox users must be able to pass through to their own workspace directory, and list nothing.
+  if (identityForSlot(0)) await chmod(dataDir, 0o711);
+
+  try {
+    if (config.unsafeNoSandbox) {
+      log.warn(
+        '!!! --unsafe-no-sandbox: learner terminals run UNSANDBOXED as this user, with full access to this ' +
+          'machine. Only for a trusted single-user laptop. Listening on loopback only. !!!',
+      );
+    } else {
+      const check = await checkSandbox({
+        dataDir,
+        sandboxFilesDir: SANDBOX_FILES_DIR,
+        nodeBinary: process.execPath,
+        identity: identityForSlot(0),
+      });
+      if (!check.ok) throw new SandboxUnavailableError(check.problem, check.fix);
+      log.info(check.detail);
+    }
+  } catch (error) {
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const registry = new WorkspaceRegistry({
+    limits: {
+      maxWorkspaces: config.maxWorkspaces,
+      maxWorkspacesPerLearner: config.maxWorkspacesPerLearner,
+      idleTimeoutMs: config.idleTimeoutMs,
+    },
+    environment: {
+      dataDir,
+      sandboxed: !config.unsafeNoSandbox,
+      sandboxFilesDir: SANDBOX_FILES_DIR,
+      nodeBinary: process.execPath,
+      scrollbackBytes: config.scrollbackBytes,
+      log,
+    },
+    identityForSlot,
+    log,
+  });
+  const backend = createLabBackend({ config, catalog, registry, log });
+
+  let closing: Promise<void> | null = null;
+  return {
+    backend,
+    registry,
+    catalog,
+    dataDir,
+    close: () => {
+      closing ??= (async () => {
+        await backend.close();
+        await registry.closeAll();
+        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+      })();
+      return closing;
+    },
+  };
+}

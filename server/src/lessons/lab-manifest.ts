@@ -1,0 +1,49 @@
+/**
+ * The lab manifest: `examples/<lab-id>/lab.json` says which terminals a lesson's lab has and what each one's Run
+ * button runs. The site reads it at build time (as an Astro content collection) and the backend at start-up, both
+ * through this schema, so a page can never offer a terminal the backend does not know.
+ */
+import { z } from 'zod';
+
+export const LAB_ID_PATTERN = /^[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const TERMINAL_ID_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
+
+export const labIdSchema = z.string().regex(LAB_ID_PATTERN, 'a lab id looks like "01-first-client-server"');
+export const terminalIdSchema = z.string().regex(TERMINAL_ID_PATTERN, 'a terminal id looks like "t1" or "server"');
+
+/** Every text a learner reads comes in both course languages. */
+export const localizedTextSchema = z.strictObject({
+  'zh-CN': z.string().min(1).max(80),
+  en: z.string().min(1).max(80),
+});
+
+export const labCommandSchema = z.strictObject({
+  /** What is typed at the shell prompt when the learner presses Run: a command line, as a learner would type it. */
+  run: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((s) => !/[\r\n]/.test(s), 'a command is one line'),
+  /** Shown in the command menu, e.g. "Python" or "TypeScript". */
+  label: localizedTextSchema.optional(),
+});
+
+export const labTerminalSchema = z.strictObject({
+  id: terminalIdSchema,
+  title: localizedTextSchema,
+  commands: z.array(labCommandSchema).max(8).default([]),
+});
+
+export const labManifestSchema = z
+  .strictObject({
+    terminals: z.array(labTerminalSchema).min(1).max(8),
+  })
+  .refine(
+    (m) => new Set(m.terminals.map((t) => t.id)).size === m.terminals.length,
+    'terminal ids must be unique within a lab',
+  );
+
+export type LocalizedText = z.infer<typeof localizedTextSchema>;
+export type LabCommand = z.infer<typeof labCommandSchema>;
+export type LabTerminal = z.infer<typeof labTerminalSchema>;
+export type LabManifest = z.infer<typeof labManifestSchema>;

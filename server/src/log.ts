@@ -1,0 +1,46 @@
+/**
+ * Structured log lines on stderr. A logger is created once by the entry point and handed to whatever logs; tests
+ * pass one that records lines so they can check, say, that a refused upgrade was logged.
+ */
+export type LogLevel = 'info' | 'warn' | 'error';
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+export interface Logger {
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+export interface LogLine {
+  level: LogLevel;
+  message: string;
+  fields: LogFields;
+}
+
+export function createLogger(write: (line: string) => void, minLevel: LogLevel = 'info'): Logger {
+  const order: Record<LogLevel, number> = { info: 0, warn: 1, error: 2 };
+  const emit = (level: LogLevel, message: string, fields: LogFields = {}) => {
+    if (order[level] < order[minLevel]) return;
+    const details = Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${typeof v === 'string' && /[\s"=]/.test(v) ? JSON.stringify(v) : String(v)}`)
+      .join(' ');
+    write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${details ? ` ${details}` : ''}\n`);
+  };
+  return {
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
+}
+
+/** A logger that keeps its lines, for tests and for the doctor's quiet checks. */
+export function createRecordingLogger(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const record =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      lines.push({ level, message, fields });
+    };
+  return { lines, info: record('info'), warn: record('warn'), error: record('error') };
+}

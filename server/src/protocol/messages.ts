@@ -1,0 +1,118 @@
+/**
+ * The lab wire protocol (documented in docs/protocol.md). Both ends import this module: the backend validates every
+ * message a browser sends, and the browser validates every message the backend sends. Terminal bytes never travel as
+ * JSON; they go in binary frames (see frames.ts).
+ */
+import { z } from 'zod';
+import { terminalIdSchema } from '../lessons/lab-manifest.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Flow control, in bytes of terminal output (VS Code's numbers, see the xterm.js flow-control guide). */
+export const FLOW_CONTROL = {
+  /** The backend stops reading a terminal once this many bytes are sent but not acknowledged. */
+  highWatermark: 100_000,
+  /** ...and reads again once the unacknowledged bytes fall below this. */
+  lowWatermark: 5_000,
+  /** The browser acknowledges in batches of at least this many processed bytes. */
+  ackBatch: 5_000,
+} as const;
+
+export const ENCODINGS = ['utf-8', 'gb18030', 'big5', 'shift_jis', 'latin1'] as const;
+export const encodingSchema = z.enum(ENCODINGS);
+export type TerminalEncoding = z.infer<typeof encodingSchema>;
+
+/** Job-control signals a learner can send; each is delivered the way the keyboard does it, through the terminal. */
+export const SIGNALS = ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const;
+export const signalSchema = z.enum(SIGNALS);
+export type TerminalSignal = z.infer<typeof signalSchema>;
+
+const cols = z.int().min(2).max(500);
+const rows = z.int().min(1).max(200);
+const commandIndex = z.int().min(0).max(7);
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('attach'), terminal: terminalIdSchema, cols, rows }),
+  z.strictObject({ type: z.literal('resize'), terminal: terminalIdSchema, cols, rows }),
+  z.strictObject({ type: z.literal('run'), terminal: terminalIdSchema, command: commandIndex }),
+  z.strictObject({ type: z.literal('signal'), terminal: terminalIdSchema, signal: signalSchema }),
+  z.strictObject({ type: z.literal('restart'), terminal: terminalIdSchema, command: commandIndex.optional() }),
+  z.strictObject({ type: z.literal('encoding'), terminal: terminalIdSchema, encoding: encodingSchema }),
+  z.strictObject({ type: z.literal('ack'), terminal: terminalIdSchema, bytes: z.int().min(1).max(10_000_000) }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+/**
+ * `starting`: the shell is being started. `idle`: the shell waits at its prompt. `running`: a command runs in the
+ * foreground. `exited`: the shell itself ended (Restart starts a new one).
+ */
+export const terminalStatusSchema = z.enum(['starting', 'idle', 'running', 'exited']);
+export type TerminalStatus = z.infer<typeof terminalStatusSchema>;
+
+export const ERROR_CODES = [
+  'bad-message',
+  'unknown-terminal',
+  'not-attached',
+  'unknown-command',
+  'busy',
+  'workspace-failed',
+  'limit',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const channel = z.int().min(0).max(255);
+const exitCode = z.int().nullable();
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('hello'),
+    protocol: z.literal(PROTOCOL_VERSION),
+    maxPayload: z.int().positive(),
+  }),
+  /** The browser clears that terminal's screen; the replay of recent output follows as binary frames. */
+  z.strictObject({
+    type: z.literal('attached'),
+    terminal: terminalIdSchema,
+    channel,
+    encoding: encodingSchema,
+    status: terminalStatusSchema,
+    exitCode,
+  }),
+  z.strictObject({ type: z.literal('status'), terminal: terminalIdSchema, status: terminalStatusSchema, exitCode }),
+  z.strictObject({
+    type: z.literal('detached'),
+    terminal: terminalIdSchema,
+    /** `replaced`: the same learner opened this terminal elsewhere (another tab). */
+    reason: z.enum(['replaced', 'workspace-ended']),
+  }),
+  z.strictObject({
+    type: z.literal('error'),
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    terminal: terminalIdSchema.optional(),
+  }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function parseJson<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `not JSON: ${(error as Error).message}` };
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) return { ok: false, error: z.prettifyError(result.error) };
+  return { ok: true, message: result.data };
+}
+
+export function parseClientMessage(text: string): ParseResult<ClientMessage> {
+  return parseJson(clientMessageSchema, text);
+}
+
+export function parseServerMessage(text: string): ParseResult<ServerMessage> {
+  return parseJson(serverMessageSchema, text);
+}

@@ -1,0 +1,205 @@
+/**
+ * The command lines that build and enter a workspace sandbox. Pure functions, so what the sandbox exposes can be read
+ * (and tested) in one place.
+ *
+ * A workspace is one long-lived bubblewrap "holder" with its own user, network, PID, IPC and UTS namespaces and a
+ * minimal read-only root. Every terminal joins the holder's namespaces with nsenter, so all terminals of a workspace
+ * share one loopback (the study note's 127.0.0.1:2333), one process table and one home, while nothing of the host's
+ * network, processes or files is reachable. bwrap cannot join an existing namespace, hence nsenter for terminals.
+ */
+import { existsSync, lstatSync } from 'node:fs';
+
+export const SANDBOX_HOME = '/home/learner';
+export const SANDBOX_HOSTNAME = 'socket-lab';
+
+/** A host uid/gid the workspace runs as; null when the backend is not root and so cannot choose. */
+export type Identity = { uid: number; gid: number } | null;
+
+export interface SandboxLayout {
+  /** Host directories bound read-write into the sandbox. */
+  home: string;
+  tmp: string;
+  /** Host files generated for this workspace (passwd, group). */
+  passwd: string;
+  group: string;
+  /** Static files shipped with the backend: bashrc, hosts, nsswitch.conf. */
+  sandboxFilesDir: string;
+  /** The Node binary learners run `node file.ts` with (the backend's own). */
+  nodeBinary: string;
+}
+
+export interface Limits {
+  /** Processes the workspace's uid may have; only meaningful when every workspace has its own uid. */
+  processes: number | null;
+  /** Largest file a learner program may write, in bytes. */
+  fileSize: number;
+}
+
+/** Host /etc files a learner's programs need; nothing else of /etc (no shadow, no ssh keys, no resolver). */
+const ETC_ALLOWLIST = [
+  '/etc/alternatives',
+  '/etc/ld.so.cache',
+  '/etc/localtime',
+  '/etc/services',
+  '/etc/protocols',
+  '/etc/terminfo',
+  '/etc/inputrc',
+  '/etc/mono',
+  '/etc/python3',
+  '/etc/python3.11',
+  '/etc/ssl/openssl.cnf',
+];
+
+const DEVICES = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
+
+export function privilegePrefix(identity: Identity, limits: Limits): string[] {
+  const prlimit = ['/usr/bin/prlimit', `--fsize=${limits.fileSize}`, '--core=0'];
+  if (identity && limits.processes !== null) prlimit.push(`--nproc=${limits.processes}`);
+  const setpriv = ['/usr/bin/setpriv'];
+  if (identity) setpriv.push(`--reuid=${identity.uid}`, `--regid=${identity.gid}`, '--clear-groups');
+  setpriv.push('--no-new-privs');
+  return [...prlimit, '--', ...setpriv, '--'];
+}
+
+/**
+ * Top-level directories of a merged-/usr system are symlinks into /usr; on others they are real and bound as such.
+ */
+function rootLinks(): string[] {
+  const args: string[] = [];
+  for (const dir of ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']) {
+    const host = `/${dir}`;
+    if (!existsSync(host)) continue;
+    if (lstatSync(host).isSymbolicLink()) args.push('--symlink', `usr/${dir}`, host);
+    else args.push('--ro-bind', host, host);
+  }
+  return args;
+}
+
+/**
+ * The holder: bwrap's init is pid 1 of the workspace, reaping orphans and holding the namespaces open until it is
+ * killed. Its command is `cat`, which echoes a line the backend writes once the sandbox is fully built (bwrap
+ * reports the child's pid before its mounts are in place), and ends if the backend goes away.
+ */
+export function holderArgv(layout: SandboxLayout, identity: Identity, limits: Limits, infoFd: number): string[] {
+  const etc = ETC_ALLOWLIST.filter((p) => existsSync(p)).flatMap((p) => ['--ro-bind', p, p]);
+  const devices = DEVICES.filter((p) => existsSync(p)).flatMap((p) => ['--dev-bind', p, p]);
+  return [
+    ...privilegePrefix(identity, limits),
+    '/usr/bin/bwrap',
+    '--unshare-user',
+    '--unshare-net',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
+    '--hostname',
+    SANDBOX_HOSTNAME,
+    '--die-with-parent',
+    '--new-session',
+    '--ro-bind',
+    '/usr',
+    '/usr',
+    ...rootLinks(),
+    // /usr/local is the host's own business; the sandbox gets only the Node that runs the course's TypeScript.
+    '--tmpfs',
+    '/usr/local',
+    '--ro-bind',
+    layout.nodeBinary,
+    '/usr/local/bin/node',
+    '--dir',
+    '/etc',
+    ...etc,
+    '--ro-bind',
+    layout.passwd,
+    '/etc/passwd',
+    '--ro-bind',
+    layout.group,
+    '/etc/group',
+    '--ro-bind',
+    `${layout.sandboxFilesDir}/hosts`,
+    '/etc/hosts',
+    '--ro-bind',
+    `${layout.sandboxFilesDir}/nsswitch.conf`,
+    '/etc/nsswitch.conf',
+    '--ro-bind',
+    `${layout.sandboxFilesDir}/bashrc`,
+    '/etc/socket-lab/bashrc',
+    '--proc',
+    '/proc',
+    // Individual device nodes instead of `--dev`: mounting a devpts makes bwrap nest a second user namespace, which
+    // owns nothing, and nsenter could then not join the network namespace.
+    '--dir',
+    '/dev',
+    ...devices,
+    '--symlink',
+    '/proc/self/fd',
+    '/dev/fd',
+    '--symlink',
+    '/proc/self/fd/0',
+    '/dev/stdin',
+    '--symlink',
+    '/proc/self/fd/1',
+    '/dev/stdout',
+    '--symlink',
+    '/proc/self/fd/2',
+    '/dev/stderr',
+    '--tmpfs',
+    '/dev/shm',
+    '--bind',
+    layout.home,
+    SANDBOX_HOME,
+    '--bind',
+    layout.tmp,
+    '/tmp',
+    '--dir',
+    '/var',
+    '--symlink',
+    '../tmp',
+    '/var/tmp',
+    '--chdir',
+    SANDBOX_HOME,
+    '--info-fd',
+    String(infoFd),
+    '--',
+    '/usr/bin/cat',
+  ];
+}
+
+/** Runs `command` inside the holder's namespaces and root, in the home directory, as the workspace's user. */
+export function enterArgv(holderPid: number, identity: Identity, limits: Limits, command: readonly string[]): string[] {
+  return [
+    ...privilegePrefix(identity, limits),
+    '/usr/bin/nsenter',
+    `--target=${holderPid}`,
+    '--user',
+    '--net',
+    '--pid',
+    '--mount',
+    '--ipc',
+    '--uts',
+    '--preserve-credentials',
+    '--root',
+    // With no value: the holder's working directory, the home. A value would be a host path.
+    '--wd',
+    '--',
+    ...command,
+  ];
+}
+
+export function shellCommand(bashrc: string): string[] {
+  return ['/bin/bash', '--rcfile', bashrc, '-i'];
+}
+
+/** The whole environment a learner's shell starts with; nothing of the backend's own environment. */
+export function learnerEnv(home: string): Record<string, string> {
+  return {
+    HOME: home,
+    USER: 'learner',
+    LOGNAME: 'learner',
+    SHELL: '/bin/bash',
+    TERM: 'xterm-256color',
+    COLORTERM: 'truecolor',
+    LANG: 'C.UTF-8',
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+  };
+}

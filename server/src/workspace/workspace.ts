@@ -1,0 +1,154 @@
+/**
+ * A workspace: one learner x one lab. A private home holding a copy of the lab's example files, a runtime (normally
+ * a sandbox) and the lab's terminals, which all share that runtime's loopback, processes and files.
+ */
+import { chown, cp, lchown, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as pty from 'node-pty';
+import type { Logger } from '../log.ts';
+import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
+import type { Identity } from '../sandbox/argv.ts';
+import { endSession } from '../sandbox/processes.ts';
+import { hostRuntime, startSandbox, type WorkspaceRuntime } from '../sandbox/sandbox.ts';
+import { TerminalSession } from '../terminal/terminal-session.ts';
+
+/** How long a hung-up terminal's programs get to exit before they are killed. */
+const HANGUP_GRACE_MS = 1000;
+
+export interface WorkspaceEnvironment {
+  /** Parent of all workspace directories. */
+  dataDir: string;
+  sandboxed: boolean;
+  sandboxFilesDir: string;
+  nodeBinary: string;
+  scrollbackBytes: number;
+  log: Logger;
+}
+
+export interface WorkspaceSpec {
+  id: string;
+  lab: Lab;
+  /** The host uid/gid this workspace runs as, when the backend may choose (it runs as root). */
+  identity: Identity;
+}
+
+export class Workspace {
+  readonly id: string;
+  readonly lab: Lab;
+  /** Resolves when the workspace can no longer run anything, whether closed or its sandbox died. */
+  readonly ended: Promise<void>;
+  readonly #root: string;
+  readonly #runtime: WorkspaceRuntime;
+  readonly #terminals: ReadonlyMap<string, TerminalSession>;
+  #closing: Promise<void> | null = null;
+
+  private constructor(spec: WorkspaceSpec, root: string, runtime: WorkspaceRuntime, env: WorkspaceEnvironment) {
+    this.id = spec.id;
+    this.lab = spec.lab;
+    this.#root = root;
+    this.#runtime = runtime;
+    this.ended = runtime.ended;
+    this.#terminals = new Map(
+      spec.lab.manifest.terminals.map((terminal, channel) => [
+        terminal.id,
+        new TerminalSession({
+          id: terminal.id,
+          channel,
+          commands: terminal.commands,
+          scrollbackBytes: env.scrollbackBytes,
+          log: env.log,
+          spawn: ({ cols, rows }) => {
+            const shell = runtime.shell();
+            return pty.spawn(shell.file, shell.args, {
+              name: 'xterm-256color',
+              cols,
+              rows,
+              cwd: shell.cwd,
+              env: shell.env,
+              encoding: null,
+            });
+          },
+          endSession: (leader) => endSession(leader, HANGUP_GRACE_MS),
+        }),
+      ]),
+    );
+  }
+
+  static async create(spec: WorkspaceSpec, env: WorkspaceEnvironment): Promise<Workspace> {
+    const root = path.join(env.dataDir, spec.id);
+    const home = path.join(root, 'home');
+    const tmp = path.join(root, 'tmp');
+    const etc = path.join(root, 'etc');
+    try {
+      await mkdir(root, { mode: 0o700 });
+      await mkdir(tmp, { mode: 0o1777 });
+      await mkdir(etc, { mode: 0o755 });
+      await cp(spec.lab.dir, home, {
+        recursive: true,
+        filter: (source) => path.basename(source) !== MANIFEST_FILE,
+      });
+      const uid = spec.identity?.uid ?? process.getuid?.() ?? 1000;
+      const gid = spec.identity?.gid ?? process.getgid?.() ?? 1000;
+      await writeFile(
+        path.join(etc, 'passwd'),
+        `learner:x:${uid}:${gid}:Socket Lab learner:/home/learner:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
+      );
+      await writeFile(path.join(etc, 'group'), `learner:x:${gid}:\nnogroup:x:65534:\n`);
+      if (spec.identity) await chownTree(root, spec.identity.uid, spec.identity.gid);
+
+      const runtime = env.sandboxed
+        ? await startSandbox(
+            {
+              home,
+              tmp,
+              passwd: path.join(etc, 'passwd'),
+              group: path.join(etc, 'group'),
+              sandboxFilesDir: env.sandboxFilesDir,
+              nodeBinary: env.nodeBinary,
+            },
+            spec.identity,
+            env.log,
+          )
+        : hostRuntime(home, env.sandboxFilesDir);
+      return new Workspace(spec, root, runtime, env);
+    } catch (error) {
+      await rm(root, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  terminal(id: string): TerminalSession | undefined {
+    return this.#terminals.get(id);
+  }
+
+  get terminals(): Iterable<TerminalSession> {
+    return this.#terminals.values();
+  }
+
+  /** Runs a program in the workspace (an argv, not a shell line); for checks and tests, not for learners. */
+  command(argv: readonly string[]) {
+    return this.#runtime.command(argv);
+  }
+
+  /**
+   * Hangs up every terminal (SIGHUP), kills whatever is left (SIGKILL, the whole PID namespace when sandboxed) and
+   * deletes the workspace's files. Idempotent; every way a workspace ends goes through here.
+   */
+  close(reason: 'workspace-ended' | null = 'workspace-ended'): Promise<void> {
+    this.#closing ??= (async () => {
+      await Promise.all([...this.#terminals.values()].map((terminal) => terminal.close(reason)));
+      await this.#runtime.kill();
+      await rm(this.#root, { recursive: true, force: true });
+    })();
+    return this.#closing;
+  }
+}
+
+async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
+  await chown(dir, uid, gid);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const child = path.join(dir, entry.name);
+    if (entry.isDirectory()) await chownTree(child, uid, gid);
+    else await lchown(child, uid, gid);
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * One browser page's WebSocket to its workspace. It leases the learner's workspace for the lab, attaches the
+ * terminals the page asks for, and turns messages into terminal actions. Every message is validated; a bad one gets an
+ * error back and changes nothing.
+ */
+import WebSocket from 'ws';
+import type { Logger } from '../log.ts';
+import type { Lab } from '../lessons/lab-catalog.ts';
+import { decodeFrame } from '../protocol/frames.ts';
+import {
+  parseClientMessage,
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type ErrorCode,
+  type ServerMessage,
+} from '../protocol/messages.ts';
+import { SessionError, type TerminalSession, type TerminalSink } from '../terminal/terminal-session.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+import type { Lease, WorkspaceRegistry } from '../workspace/workspace-registry.ts';
+
+/** Close codes (RFC 6455 section 7.4.2 leaves 4000-4999 to applications). */
+export const CLOSE_CODES = {
+  /** The workspace was reaped or its sandbox died; reconnecting gives a fresh one. */
+  workspaceEnded: 4001,
+  /** The workspace could not be created. */
+  workspaceFailed: 4002,
+  /** Too many messages arrived while the workspace was starting. */
+  tooManyPending: 4003,
+} as const;
+
+const MAX_PENDING_MESSAGES = 64;
+
+export interface ConnectionContext {
+  learnerId: string;
+  lab: Lab;
+  registry: WorkspaceRegistry;
+  heartbeatMs: number;
+  maxPayload: number;
+  log: Logger;
+}
+
+interface Attachment {
+  session: TerminalSession;
+  sink: TerminalSink;
+}
+
+export function serveLabConnection(ws: WebSocket, context: ConnectionContext): void {
+  const { log } = context;
+  const attachments = new Map<string, Attachment>();
+  const byChannel = new Map<number, Attachment>();
+  let lease: Lease | null = null;
+  let pending: { data: Buffer; isBinary: boolean }[] | null = [];
+  let alive = true;
+  let cleanedUp = false;
+
+  const send = (message: ServerMessage) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  };
+  const fail = (code: ErrorCode, message: string, terminal?: string) => {
+    send(terminal === undefined ? { type: 'error', code, message } : { type: 'error', code, message, terminal });
+  };
+
+  const detach = (terminal: string) => {
+    const attachment = attachments.get(terminal);
+    if (!attachment) return;
+    attachments.delete(terminal);
+    byChannel.delete(attachment.session.channel);
+    attachment.session.detach(attachment.sink);
+  };
+
+  /** The one way this connection ends, whatever ended it. */
+  const cleanup = () => {
+    if (cleanedUp) return;
+    cleanedUp = true;
+    clearInterval(heartbeat);
+    for (const terminal of [...attachments.keys()]) detach(terminal);
+    pending = null;
+    lease?.release();
+    lease = null;
+  };
+
+  const heartbeat = setInterval(() => {
+    if (!alive) {
+      log.info('dropping a silent connection', { lab: context.lab.id });
+      ws.terminate();
+      return;
+    }
+    alive = false;
+    ws.ping();
+  }, context.heartbeatMs);
+
+  ws.on('pong', () => (alive = true));
+  ws.on('error', (error) => log.warn('websocket error', { lab: context.lab.id, error: error.message }));
+  ws.on('close', cleanup);
+
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    alive = true;
+    if (pending) {
+      if (pending.length >= MAX_PENDING_MESSAGES) {
+        ws.close(CLOSE_CODES.tooManyPending, 'too many messages before the workspace was ready');
+        return;
+      }
+      pending.push({ data, isBinary });
+      return;
+    }
+    if (lease) handle(lease.workspace, data, isBinary);
+  });
+
+  send({ type: 'hello', protocol: PROTOCOL_VERSION, maxPayload: context.maxPayload });
+
+  context.registry.acquire(context.learnerId, context.lab).then(
+    (acquired) => {
+      if (cleanedUp) {
+        acquired.release();
+        return;
+      }
+      lease = acquired;
+      const queued = pending ?? [];
+      pending = null;
+      for (const message of queued) handle(acquired.workspace, message.data, message.isBinary);
+    },
+    (error: unknown) => {
+      log.error('workspace unavailable', { lab: context.lab.id, error: String(error) });
+      fail('workspace-failed', `the workspace could not be started: ${(error as Error).message}`);
+      ws.close(CLOSE_CODES.workspaceFailed, 'workspace failed');
+    },
+  );
+
+  function handle(workspace: Workspace, data: Buffer, isBinary: boolean): void {
+    if (isBinary) {
+      const frame = decodeFrame(data);
+      const attachment = frame && byChannel.get(frame.channel);
+      if (!frame || !attachment) {
+        fail('not-attached', 'terminal input for a channel this connection has not attached');
+        return;
+      }
+      attachment.session.input(frame.payload);
+      return;
+    }
+    const parsed = parseClientMessage(data.toString('utf8'));
+    if (!parsed.ok) {
+      fail('bad-message', parsed.error.slice(0, 500));
+      return;
+    }
+    try {
+      dispatch(workspace, parsed.message);
+    } catch (error) {
+      if (error instanceof SessionError) {
+        fail(error.code, error.message, parsed.message.terminal);
+        return;
+      }
+      // A fault of ours, not of the message: report it to the page and the log, and keep serving.
+      log.error('message handling failed', { type: parsed.message.type, error: String(error) });
+      fail('internal', 'the backend could not do that; see its log', parsed.message.terminal);
+    }
+  }
+
+  function dispatch(workspace: Workspace, message: ClientMessage): void {
+    const { terminal } = message;
+    if (message.type === 'attach') {
+      const session = workspace.terminal(terminal);
+      if (!session) {
+        fail('unknown-terminal', `lab ${context.lab.id} has no terminal "${terminal}"`, terminal);
+        return;
+      }
+      detach(terminal);
+      const sink: TerminalSink = {
+        output: (frame) => {
+          if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: true });
+        },
+        control: (notice) => {
+          if (notice.type === 'detached' && attachments.get(terminal)?.sink === sink) {
+            attachments.delete(terminal);
+            byChannel.delete(session.channel);
+          }
+          send(notice);
+          if (notice.type === 'detached' && notice.reason === 'workspace-ended') {
+            ws.close(CLOSE_CODES.workspaceEnded, 'workspace ended');
+          }
+        },
+      };
+      const attachment = { session, sink };
+      attachments.set(terminal, attachment);
+      byChannel.set(session.channel, attachment);
+      session.attach(sink, { cols: message.cols, rows: message.rows });
+      return;
+    }
+    const attachment = attachments.get(terminal);
+    if (!attachment) {
+      fail('not-attached', `attach terminal "${terminal}" first`, terminal);
+      return;
+    }
+    const { session } = attachment;
+    switch (message.type) {
+      case 'resize':
+        session.resize({ cols: message.cols, rows: message.rows });
+        break;
+      case 'run':
+        session.run(message.command);
+        break;
+      case 'signal':
+        session.signal(message.signal);
+        break;
+      case 'restart':
+        session.restart(message.command).catch((error: unknown) => {
+          if (error instanceof SessionError) fail(error.code, error.message, terminal);
+          else log.error('terminal restart failed', { terminal, error: String(error) });
+        });
+        break;
+      case 'encoding':
+        session.setEncoding(message.encoding);
+        break;
+      case 'ack':
+        session.ack(message.bytes);
+        break;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * A running lab: one LabSocket for the lab's terminals, a pane per terminal, the connection banner, full screen.
+ * Loaded on demand by lab-element.ts, together with xterm.js.
+ */
+import '@xterm/xterm/css/xterm.css';
+import { LabSocket, type ConnectionState } from './lab-socket.ts';
+import { TerminalPane } from './terminal-pane.ts';
+import { viewConfigSchema, type LabViewConfig } from './view-config.ts';
+import { onThemeChange } from './xterm-theme.ts';
+
+const SESSION_PATH = '/_lab/session';
+const SOCKET_PATH = '/_lab/ws';
+
+/** Starts the lab in `host` (a <socket-lab> element); returns what stops it. */
+export function mountLab(host: HTMLElement): () => void {
+  const banner = host.querySelector<HTMLElement>('[data-banner]');
+  let config: LabViewConfig;
+  try {
+    config = viewConfigSchema.parse(JSON.parse(host.dataset['config'] ?? ''));
+  } catch (error) {
+    if (banner) banner.textContent = `This lab is misconfigured: ${(error as Error).message}`;
+    throw error;
+  }
+  const strings = config.strings;
+
+  const panes: TerminalPane[] = [];
+  const showState = (state: ConnectionState) => {
+    if (banner) {
+      banner.dataset['state'] = state;
+      banner.textContent =
+        state === 'open'
+          ? ''
+          : state === 'reconnecting'
+            ? strings['lab.reconnecting']
+            : state === 'outdated'
+              ? strings['lab.outdated']
+              : strings['lab.connecting'];
+    }
+    for (const pane of panes) pane.setConnected(state === 'open');
+  };
+
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const socket = new LabSocket({
+    url: `${scheme}//${location.host}${SOCKET_PATH}?lab=${encodeURIComponent(config.lab)}`,
+    open: (url) => new WebSocket(url),
+    prepare: async () => {
+      const response = await fetch(SESSION_PATH, { method: 'POST', credentials: 'same-origin' });
+      if (!response.ok) throw new Error(`${SESSION_PATH}: HTTP ${response.status}`);
+    },
+    onState: showState,
+    onError: (code, message) => {
+      if (banner) banner.textContent = `[${code}] ${message}`;
+    },
+  });
+
+  for (const view of config.terminals) {
+    const root = host.querySelector<HTMLElement>(`[data-terminal="${view.id}"]`);
+    if (root) panes.push(new TerminalPane(root, view, socket, strings));
+  }
+
+  const stopThemeWatch = onThemeChange(() => {
+    for (const pane of panes) pane.setTheme();
+  });
+  const fullscreen = host.querySelector<HTMLButtonElement>('[data-fullscreen]');
+  const toggleFullscreen = () => {
+    if (document.fullscreenElement === host) void document.exitFullscreen();
+    else void host.requestFullscreen();
+  };
+  fullscreen?.addEventListener('click', toggleFullscreen);
+
+  return () => {
+    fullscreen?.removeEventListener('click', toggleFullscreen);
+    stopThemeWatch();
+    socket.close();
+    for (const pane of panes) pane.dispose();
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * The browser end of the lab protocol (docs/protocol.md): one WebSocket per lab, carrying all its terminals. It
+ * validates what the backend sends, reconnects with backoff when the connection drops and re-attaches the terminals
+ * it showed, so a page comes back to the same running programs. No DOM and no xterm.js here: tests and the benchmark
+ * drive the backend through this very module from Node.
+ */
+import { decodeFrame, encodeInputFrame } from '../../../server/src/protocol/frames.ts';
+import {
+  parseServerMessage,
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type ErrorCode,
+  type TerminalEncoding,
+  type TerminalSignal,
+  type TerminalStatus,
+} from '../../../server/src/protocol/messages.ts';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated';
+
+export interface TerminalEvents {
+  /** Clear the screen: the replay of recent output follows. */
+  attached(info: { encoding: TerminalEncoding; status: TerminalStatus; exitCode: number | null }): void;
+  /** UTF-8 terminal output. */
+  output(bytes: Uint8Array): void;
+  statusChanged(status: TerminalStatus, exitCode: number | null): void;
+  /** `replaced`: this terminal is now shown in another tab. */
+  detached(reason: 'replaced' | 'workspace-ended'): void;
+  error(code: ErrorCode, message: string): void;
+}
+
+export interface LabSocketOptions {
+  /** ws:// or wss:// URL of the lab endpoint, with `?lab=<id>`. */
+  url: string;
+  /** Opens the WebSocket: `new WebSocket(url)` in a browser; Node passes cookie and Origin headers. */
+  open(url: string): WebSocket;
+  /** Runs before each connection attempt; the browser makes sure it has a learner cookie. */
+  prepare?(): Promise<void>;
+  onState?(state: ConnectionState, detail?: string): void;
+  /** Errors not about one terminal. */
+  onError?(code: ErrorCode, message: string): void;
+  /** Delay before reconnect attempt `n` (1-based), in ms. */
+  backoff?(attempt: number): number;
+}
+
+/** Keeps each input frame well under the backend's maxPayload. */
+const INPUT_CHUNK_CHARS = 8 * 1024;
+
+interface Wanted {
+  events: TerminalEvents;
+  cols: number;
+  rows: number;
+  channel: number | null;
+}
+
+export const defaultBackoff = (attempt: number): number => Math.min(5000, 250 * 2 ** (attempt - 1));
+
+export class LabSocket {
+  readonly #options: LabSocketOptions;
+  readonly #terminals = new Map<string, Wanted>();
+  readonly #byChannel = new Map<number, string>();
+  #ws: WebSocket | null = null;
+  #state: ConnectionState = 'connecting';
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #closed = false;
+
+  constructor(options: LabSocketOptions) {
+    this.#options = options;
+    void this.#connect();
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Shows terminal `id`; re-attached automatically after every reconnect. */
+  attach(id: string, events: TerminalEvents, cols: number, rows: number): void {
+    const previous = this.#terminals.get(id);
+    if (previous?.channel != null) this.#byChannel.delete(previous.channel);
+    this.#terminals.set(id, { events, cols, rows, channel: null });
+    this.#send({ type: 'attach', terminal: id, cols, rows });
+  }
+
+  input(id: string, text: string): void {
+    const channel = this.#terminals.get(id)?.channel;
+    const ws = this.#ws;
+    if (channel == null || !ws || ws.readyState !== WebSocket.OPEN) return;
+    for (const chunk of splitText(text, INPUT_CHUNK_CHARS)) ws.send(encodeInputFrame(channel, chunk));
+  }
+
+  resize(id: string, cols: number, rows: number): void {
+    const wanted = this.#terminals.get(id);
+    if (!wanted || (wanted.cols === cols && wanted.rows === rows)) return;
+    wanted.cols = cols;
+    wanted.rows = rows;
+    this.#send({ type: 'resize', terminal: id, cols, rows });
+  }
+
+  run(id: string, command: number): void {
+    this.#send({ type: 'run', terminal: id, command });
+  }
+
+  signal(id: string, signal: TerminalSignal): void {
+    this.#send({ type: 'signal', terminal: id, signal });
+  }
+
+  restart(id: string, command?: number): void {
+    this.#send(command === undefined ? { type: 'restart', terminal: id } : { type: 'restart', terminal: id, command });
+  }
+
+  setEncoding(id: string, encoding: TerminalEncoding): void {
+    this.#send({ type: 'encoding', terminal: id, encoding });
+  }
+
+  /** Tells the backend `bytes` more of this terminal's output are on screen (flow control). */
+  ack(id: string, bytes: number): void {
+    this.#send({ type: 'ack', terminal: id, bytes });
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#ws?.close(1000, 'page closed');
+    this.#setState('closed');
+  }
+
+  #send(message: ClientMessage): void {
+    const ws = this.#ws;
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  }
+
+  #setState(state: ConnectionState, detail?: string): void {
+    this.#state = state;
+    this.#options.onState?.(state, detail);
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#closed) return;
+    this.#setState(this.#attempt === 0 ? 'connecting' : 'reconnecting');
+    try {
+      await this.#options.prepare?.();
+    } catch (error) {
+      this.#retry(`could not reach the lab: ${(error as Error).message}`);
+      return;
+    }
+    if (this.#closed) return;
+    const ws = this.#options.open(this.#options.url);
+    ws.binaryType = 'arraybuffer';
+    this.#ws = ws;
+    ws.onopen = () => {
+      this.#attempt = 0;
+      this.#setState('open');
+      for (const [id, wanted] of this.#terminals) {
+        wanted.channel = null;
+        this.#send({ type: 'attach', terminal: id, cols: wanted.cols, rows: wanted.rows });
+      }
+    };
+    ws.onmessage = (event: MessageEvent) => this.#receive(event.data);
+    ws.onclose = (event: CloseEvent) => {
+      if (this.#ws !== ws) return;
+      this.#ws = null;
+      this.#byChannel.clear();
+      if (this.#closed || this.#state === 'outdated') return;
+      this.#retry(event.reason || `connection closed (${event.code})`);
+    };
+    // Every failure also ends in `close`, which reconnects; the error event itself carries no detail.
+    ws.onerror = () => undefined;
+  }
+
+  #retry(detail: string): void {
+    this.#attempt += 1;
+    this.#setState('reconnecting', detail);
+    const delay = (this.#options.backoff ?? defaultBackoff)(this.#attempt);
+    this.#retryTimer = setTimeout(() => void this.#connect(), delay);
+  }
+
+  #receive(data: unknown): void {
+    if (data instanceof ArrayBuffer) {
+      const frame = decodeFrame(new Uint8Array(data));
+      const id = frame && this.#byChannel.get(frame.channel);
+      if (frame && id) this.#terminals.get(id)?.events.output(frame.payload);
+      return;
+    }
+    if (typeof data !== 'string') return;
+    const parsed = parseServerMessage(data);
+    if (!parsed.ok) {
+      this.#options.onError?.('bad-message', `the backend sent something unexpected: ${parsed.error}`);
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case 'hello':
+        if (message.protocol !== PROTOCOL_VERSION) {
+          this.#setState('outdated', 'the lab was updated: reload the page');
+          this.#ws?.close(1000, 'outdated');
+        }
+        break;
+      case 'attached': {
+        const wanted = this.#terminals.get(message.terminal);
+        if (!wanted) break;
+        wanted.channel = message.channel;
+        this.#byChannel.set(message.channel, message.terminal);
+        wanted.events.attached({ encoding: message.encoding, status: message.status, exitCode: message.exitCode });
+        break;
+      }
+      case 'status':
+        this.#terminals.get(message.terminal)?.events.statusChanged(message.status, message.exitCode);
+        break;
+      case 'detached': {
+        const wanted = this.#terminals.get(message.terminal);
+        if (!wanted) break;
+        if (wanted.channel != null) this.#byChannel.delete(wanted.channel);
+        wanted.channel = null;
+        // A replaced terminal is not re-attached on reconnect: the other tab has it until this one takes it back.
+        if (message.reason === 'replaced') this.#terminals.delete(message.terminal);
+        wanted.events.detached(message.reason);
+        break;
+      }
+      case 'error': {
+        const events = message.terminal === undefined ? undefined : this.#terminals.get(message.terminal)?.events;
+        if (events) events.error(message.code, message.message);
+        else this.#options.onError?.(message.code, message.message);
+        break;
+      }
+    }
+  }
+}
+
+/** Splits text into pieces of at most `size` UTF-16 units without cutting a surrogate pair. */
+export function splitText(text: string, size: number): string[] {
+  if (!Number.isInteger(size) || size < 2) throw new RangeError(`cannot split text into pieces of ${size}`);
+  if (text.length <= size) return [text];
+  const pieces: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + size);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  return pieces;
+}

@@ -1,0 +1,166 @@
+/**
+ * One terminal pane: an xterm.js terminal wired to the lab socket, its Run / Stop / Restart buttons, command and
+ * encoding menus, and status badge. Output is acknowledged only after xterm.js has parsed it, which is what lets
+ * the backend hold a flooding program back (the xterm.js flow-control guide).
+ */
+import { FitAddon } from '@xterm/addon-fit';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { Terminal } from '@xterm/xterm';
+import { encodingSchema, FLOW_CONTROL, type TerminalStatus } from '../../../server/src/protocol/messages.ts';
+import type { LabSocket, TerminalEvents } from './lab-socket.ts';
+import type { LabViewConfig } from './view-config.ts';
+import { currentTheme } from './xterm-theme.ts';
+
+type Strings = LabViewConfig['strings'];
+type TerminalView = LabViewConfig['terminals'][number];
+
+export class TerminalPane {
+  readonly id: string;
+  readonly #root: HTMLElement;
+  readonly #socket: LabSocket;
+  readonly #strings: Strings;
+  readonly #commandCount: number;
+  readonly #term: Terminal;
+  readonly #fit = new FitAddon();
+  readonly #resizeObserver: ResizeObserver;
+  readonly #events: TerminalEvents;
+  readonly #cleanups: (() => void)[] = [];
+  #unacked = 0;
+
+  constructor(root: HTMLElement, view: TerminalView, socket: LabSocket, strings: Strings) {
+    const id = view.id;
+    this.id = id;
+    this.#root = root;
+    this.#socket = socket;
+    this.#strings = strings;
+    this.#commandCount = view.commands.length;
+    this.#term = new Terminal({
+      allowProposedApi: true,
+      cursorBlink: true,
+      fontFamily: 'ui-monospace, "Cascadia Mono", "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace',
+      fontSize: 13,
+      scrollback: 5000,
+      theme: currentTheme(root),
+    });
+    this.#term.loadAddon(this.#fit);
+    this.#term.loadAddon(new Unicode11Addon());
+    // Chinese and emoji are two cells wide in Unicode 11's tables, as the programs in the sandbox count them.
+    this.#term.unicode.activeVersion = '11';
+    this.#term.loadAddon(new WebLinksAddon());
+    this.#term.open(this.#element('[data-screen]'));
+    this.#fit.fit();
+
+    const input = this.#term.onData((data) => socket.input(id, data));
+    const resize = this.#term.onResize(({ cols, rows }) => socket.resize(id, cols, rows));
+    this.#cleanups.push(
+      () => input.dispose(),
+      () => resize.dispose(),
+    );
+    // Fit whenever the pane changes size (window, stacked layout, full screen); xterm.js reports the new grid.
+    this.#resizeObserver = new ResizeObserver(() => this.#fit.fit());
+    this.#resizeObserver.observe(this.#element('[data-screen]'));
+
+    this.#events = {
+      attached: ({ encoding, status, exitCode }) => {
+        this.#term.reset();
+        this.#unacked = 0;
+        this.#element<HTMLSelectElement>('[data-encoding]').value = encoding;
+        this.#element('[data-overlay]').hidden = true;
+        this.#showStatus(status, exitCode);
+      },
+      output: (bytes) => {
+        this.#term.write(bytes, () => this.#acknowledge(bytes.length));
+      },
+      statusChanged: (status, exitCode) => this.#showStatus(status, exitCode),
+      detached: (reason) => {
+        if (reason === 'replaced') this.#element('[data-overlay]').hidden = false;
+        this.#setEnabled(false);
+      },
+      error: (code, message) => {
+        this.#term.write(`\r\n\x1b[33m[${code}] ${message}\x1b[0m\r\n`);
+      },
+    };
+    this.#on('[data-action="run"]', 'click', () => {
+      socket.run(id, this.#selectedCommand());
+      this.#term.focus();
+    });
+    this.#on('[data-action="stop"]', 'click', () => {
+      socket.signal(id, 'SIGINT');
+      this.#term.focus();
+    });
+    this.#on('[data-action="restart"]', 'click', () => socket.restart(id));
+    this.#on('[data-action="take-over"]', 'click', () => this.attach());
+    this.#on('[data-encoding]', 'change', (event) => {
+      const encoding = encodingSchema.safeParse((event.target as HTMLSelectElement).value);
+      if (encoding.success) socket.setEncoding(id, encoding.data);
+    });
+    this.attach();
+  }
+
+  attach(): void {
+    this.#socket.attach(this.id, this.#events, this.#term.cols, this.#term.rows);
+  }
+
+  /** Called when the connection drops: nothing can be sent until it is back. */
+  setConnected(connected: boolean): void {
+    if (!connected) this.#setEnabled(false);
+  }
+
+  setTheme(): void {
+    this.#term.options.theme = currentTheme(this.#root);
+  }
+
+  dispose(): void {
+    this.#resizeObserver.disconnect();
+    for (const cleanup of this.#cleanups) cleanup();
+    this.#term.dispose();
+  }
+
+  #acknowledge(bytes: number): void {
+    this.#unacked += bytes;
+    if (this.#unacked < FLOW_CONTROL.ackBatch) return;
+    this.#socket.ack(this.id, this.#unacked);
+    this.#unacked = 0;
+  }
+
+  #showStatus(status: TerminalStatus, exitCode: number | null): void {
+    const badge = this.#element('[data-status]');
+    badge.dataset['state'] = status;
+    const label = this.#strings[`lab.${status}`];
+    badge.textContent = exitCode !== null && status !== 'running' ? `${label} · ${exitCode}` : label;
+    this.#element<HTMLButtonElement>('[data-action="run"]').disabled = status !== 'idle' || this.#commandCount === 0;
+    this.#element<HTMLButtonElement>('[data-action="stop"]').disabled = status !== 'running';
+    this.#element<HTMLButtonElement>('[data-action="restart"]').disabled = false;
+    this.#element<HTMLSelectElement>('[data-encoding]').disabled = false;
+    if (status === 'exited') {
+      const text = this.#strings['lab.shellExited'].replace('{code}', String(exitCode ?? '?'));
+      this.#term.write(`\r\n\x1b[2m${text}\x1b[0m\r\n`);
+    }
+  }
+
+  #setEnabled(enabled: boolean): void {
+    for (const control of this.#root.querySelectorAll<HTMLButtonElement | HTMLSelectElement>(
+      '[data-action="run"], [data-action="stop"], [data-action="restart"], [data-encoding]',
+    )) {
+      control.disabled = !enabled;
+    }
+  }
+
+  #selectedCommand(): number {
+    const menu = this.#root.querySelector<HTMLSelectElement>('[data-command]');
+    return menu ? Number(menu.value) : 0;
+  }
+
+  #element<T extends HTMLElement = HTMLElement>(selector: string): T {
+    const found = this.#root.querySelector<T>(selector);
+    if (!found) throw new Error(`lab pane ${this.id}: no ${selector}`);
+    return found;
+  }
+
+  #on(selector: string, type: string, listener: (event: Event) => void): void {
+    const element = this.#element(selector);
+    element.addEventListener(type, listener);
+    this.#cleanups.push(() => element.removeEventListener(type, listener));
+  }
+}

@@ -1,0 +1,36 @@
+import { docsLoader, i18nLoader } from '@astrojs/starlight/loaders';
+import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
+import { glob } from 'astro/loaders';
+import { z } from 'astro/zod';
+import { defineCollection, reference } from 'astro:content';
+import { posix } from 'node:path';
+import { labManifestSchema } from '../server/src/lessons/lab-manifest.ts';
+import { STRING_KEYS, type StringKey } from './components/lab/view-config.ts';
+
+/** Lesson frontmatter: where the lesson sits in the course and which lab it embeds. */
+const lessonSchema = z.object({
+  number: z.number().int().min(1).max(14),
+  /** The study note's heading the lesson comes from, verbatim (e.g. "C/S结构与套接字"). */
+  noteHeading: z.string().min(1),
+  lab: reference('labs').optional(),
+});
+
+const labStrings = Object.fromEntries(STRING_KEYS.map((key) => [key, z.string()])) as Record<StringKey, z.ZodString>;
+
+export const collections = {
+  docs: defineCollection({
+    loader: docsLoader(),
+    schema: docsSchema({ extend: z.object({ lesson: lessonSchema.optional() }) }),
+  }),
+  // A lab's id is its folder name, the same id the backend uses, so `<Lab id="01-first-client-server" />` and
+  // `lesson.lab` name the folder the sandbox copies.
+  labs: defineCollection({
+    loader: glob({ pattern: '*/lab.json', base: './examples', generateId: ({ entry }) => posix.dirname(entry) }),
+    schema: labManifestSchema,
+  }),
+  i18n: defineCollection({
+    loader: i18nLoader(),
+    // The lab's UI strings, typed and checked from the same list Lab.astro reads them by.
+    schema: i18nSchema({ extend: z.object(labStrings).partial() }),
+  }),
+};

@@ -1,0 +1,128 @@
+/**
+ * Workspaces are sandboxes: each has its own loopback (the note's 127.0.0.1:2333 works for every learner at once),
+ * sees none of the host's network, processes or secrets, and never runs as root.
+ */
+import assert from 'node:assert/strict';
+import os from 'node:os';
+import { after, before, describe, test } from 'node:test';
+import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
+import {
+  labSocket,
+  newLearnerCookie,
+  PROJECT_ROOT,
+  startTestLab,
+  TerminalProbe,
+  type TestLab,
+} from '../support/lab-harness.ts';
+import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
+
+describe('workspace isolation', () => {
+  let lab: TestLab;
+  let examples: Awaited<ReturnType<typeof fixtureExamples>>;
+  const sockets: LabSocket[] = [];
+  let alice: { server: TerminalProbe; shell: TerminalProbe };
+  let bob: { server: TerminalProbe; shell: TerminalProbe };
+
+  const learner = async () => {
+    const socket = labSocket(lab, FIXTURE_LAB, await newLearnerCookie(lab));
+    sockets.push(socket);
+    const server = new TerminalProbe(socket, 't1');
+    const shell = new TerminalProbe(socket, 't2');
+    await server.waitForStatus('idle');
+    await shell.waitForStatus('idle');
+    return { server, shell };
+  };
+
+  before(async () => {
+    examples = await fixtureExamples();
+    lab = await startTestLab(['--examples-dir', examples.dir]);
+    [alice, bob] = await Promise.all([learner(), learner()]);
+  });
+
+  after(async () => {
+    for (const socket of sockets) socket.close();
+    await lab.close();
+    await examples.remove();
+  });
+
+  test('two learners both bind 127.0.0.1:2333 and each client reaches its own server', async () => {
+    alice.server.type('python3 echo_server.py alice\r');
+    bob.server.type('python3 echo_server.py bob\r');
+    await alice.server.waitForText('alice listening');
+    await bob.server.waitForText('bob listening');
+    assert.doesNotMatch(alice.server.text + bob.server.text, /Address already in use/);
+
+    const fromBob = await bob.shell.exec('python3 send.py 2333 from-bob');
+    assert.equal(fromBob.code, 0, fromBob.output);
+    assert.match(fromBob.output, /reply: bob echoes from-bob/);
+    await bob.server.waitForText('bob got from-bob');
+    const fromAlice = await alice.shell.exec('python3 send.py 2333 from-alice');
+    assert.match(fromAlice.output, /reply: alice echoes from-alice/);
+    assert.doesNotMatch(alice.server.text, /from-bob/);
+    assert.doesNotMatch(bob.server.text, /from-alice/);
+  });
+
+  test("a workspace reaches neither the backend's port nor any host address", async () => {
+    const port = new URL(lab.url).port;
+    const backend = await alice.shell.exec(`python3 send.py ${port} GET`);
+    assert.notEqual(backend.code, 0);
+    assert.match(backend.output, /ConnectionRefusedError/);
+
+    const hostAddresses = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((a) => a && a.family === 'IPv4' && !a.internal)
+      .map((a) => a?.address as string);
+    for (const address of hostAddresses) {
+      const result = await alice.shell.exec(
+        `python3 -c "import socket; socket.create_connection(('${address}', ${port}), timeout=2)"`,
+      );
+      assert.notEqual(result.code, 0, `reached ${address}:${port}`);
+      assert.match(result.output, /Network is unreachable|OSError/);
+    }
+    const links = await alice.shell.exec('ip -o link');
+    assert.match(links.output, /\blo:/);
+    assert.doesNotMatch(links.output, /eth|ens|veth|enp|wl/);
+  });
+
+  test('host secrets and the repository are not visible; the home holds only the lab files', async () => {
+    const shadow = await alice.shell.exec('cat /etc/shadow');
+    assert.notEqual(shadow.code, 0);
+    assert.match(shadow.output, /No such file or directory/);
+    const repo = await alice.shell.exec(`ls ${PROJECT_ROOT}/package.json /root`);
+    assert.notEqual(repo.code, 0);
+    const etc = await alice.shell.exec('ls /etc');
+    assert.doesNotMatch(etc.output, /shadow|sudoers|ssh\b/);
+    const home = await alice.shell.exec('ls');
+    assert.match(home.output, /echo_server\.py/);
+    assert.doesNotMatch(home.output, /lab\.json/);
+    const write = await alice.shell.exec('touch /usr/evil');
+    assert.notEqual(write.code, 0);
+    assert.match(write.output, /Read-only file system/);
+  });
+
+  test('learner programs never run as host root and see no host processes', async () => {
+    const id = await alice.shell.exec('id -u');
+    const uid = Number(/^(\d+)\s*$/m.exec(id.output)?.[1]);
+    assert.ok(Number.isInteger(uid) && uid !== 0, `uid ${uid}`);
+    const bobId = await bob.shell.exec('id -u');
+    if (process.getuid?.() === 0) {
+      assert.notEqual(Number(/^(\d+)\s*$/m.exec(bobId.output)?.[1]), uid, 'each workspace has its own uid');
+    }
+    const ps = await alice.shell.exec('ps -eo pid,comm --no-headers');
+    const commands = ps.output
+      .trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[1]);
+    assert.ok(!commands.includes('node'), `host processes visible:\n${ps.output}`);
+    assert.ok(commands.includes('bwrap'), 'the workspace init is pid 1');
+    const caps = await alice.shell.exec('grep -E "^(CapEff|NoNewPrivs)" /proc/self/status');
+    assert.match(caps.output, /CapEff:\s+0000000000000000/);
+    assert.match(caps.output, /NoNewPrivs:\s+1/);
+  });
+
+  test('a learner cannot reach another learner through the abstract socket namespace or /tmp', async () => {
+    await alice.shell.exec('echo secret > /tmp/alice-was-here');
+    const seen = await bob.shell.exec('ls /tmp');
+    assert.doesNotMatch(seen.output, /alice-was-here/);
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * Starts the real backend (real sandbox, real node-pty, real TCP) on a free port, and drives it through the same
+ * protocol client the browser uses.
+ */
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../../server/src/config.ts';
+import { createLogger, createRecordingLogger, type Logger, type LogLine } from '../../server/src/log.ts';
+import { startSiteServer, type SiteServer } from '../../server/src/site-server.ts';
+import { LabSocket, type ConnectionState, type TerminalEvents } from '../../src/components/lab/lab-socket.ts';
+import type { ErrorCode, TerminalEncoding, TerminalStatus } from '../../server/src/protocol/messages.ts';
+
+export const PROJECT_ROOT = path.join(import.meta.dirname, '..', '..');
+
+export interface TestLab {
+  site: SiteServer;
+  url: string;
+  /** The Origin a page of this site sends. */
+  origin: string;
+  log: LogLine[];
+  close(): Promise<void>;
+}
+
+/** Starts the backend on port 0 with `options` (command-line style) on top of test defaults. */
+export async function startTestLab(options: string[] = []): Promise<TestLab> {
+  const parsed = parseConfig({
+    argv: ['--host', '127.0.0.1', '--port', '0', ...options],
+    env: {},
+    cwd: PROJECT_ROOT,
+    projectRoot: PROJECT_ROOT,
+  });
+  if (parsed.ok !== true) throw new Error(`bad test config: ${JSON.stringify(parsed)}`);
+  const recording = createRecordingLogger();
+  const log: Logger = process.env['LAB_TEST_LOG'] ? createLogger((l) => process.stderr.write(l)) : recording;
+  const site = await startSiteServer(parsed.config, log);
+  return { site, url: site.url, origin: site.url, log: recording.lines, close: () => site.close() };
+}
+
+/** A lab folder for tests that need their own terminals. */
+export async function makeExamples(labs: Record<string, { manifest: unknown; files?: Record<string, string> }>) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-examples-'));
+  for (const [id, lab] of Object.entries(labs)) {
+    await mkdir(path.join(dir, id));
+    await writeFile(path.join(dir, id, 'lab.json'), JSON.stringify(lab.manifest));
+    for (const [name, text] of Object.entries(lab.files ?? {})) await writeFile(path.join(dir, id, name), text);
+  }
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function newLearnerCookie(lab: TestLab): Promise<string> {
+  const response = await fetch(`${lab.url}/_lab/session`, { method: 'POST', headers: { origin: lab.origin } });
+  const cookie = response.headers.get('set-cookie');
+  if (response.status !== 204 || !cookie) throw new Error(`no learner cookie (${response.status})`);
+  return cookie.split(';')[0] as string;
+}
+
+export function labSocket(
+  lab: TestLab,
+  labId: string,
+  cookie: string,
+  extra: { onState?: (state: ConnectionState, detail?: string) => void } = {},
+): LabSocket {
+  return new LabSocket({
+    url: `${lab.url.replace(/^http/, 'ws')}/_lab/ws?lab=${labId}`,
+    open: (url) => new WebSocket(url, { headers: { cookie, origin: lab.origin } } as unknown as string[]),
+    backoff: () => 100,
+    ...extra,
+  });
+}
+
+/** Terminal text without escape sequences and carriage returns, for matching program output line by line. */
+export function plain(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\][^\x07]*\x07|\x1b\[[0-9;?]*[ -/]*[@-~]|\r/g, '');
+}
+
+/** Records one terminal's screen as text and its status changes; acknowledges output unless told not to. */
+export class TerminalProbe implements TerminalEvents {
+  text = '';
+  status: TerminalStatus | null = null;
+  exitCode: number | null = null;
+  encoding: TerminalEncoding | null = null;
+  attachedCount = 0;
+  detachedReason: string | null = null;
+  errors: { code: ErrorCode; message: string }[] = [];
+  bytes = 0;
+  autoAck = true;
+  readonly #decoder = new TextDecoder();
+  #execs = 0;
+  readonly #waiters = new Set<() => void>();
+  readonly #socket: LabSocket;
+  readonly id: string;
+
+  constructor(socket: LabSocket, id: string, cols = 100, rows = 30) {
+    this.#socket = socket;
+    this.id = id;
+    socket.attach(id, this, cols, rows);
+  }
+
+  attached(info: { encoding: TerminalEncoding; status: TerminalStatus; exitCode: number | null }): void {
+    this.text = '';
+    this.attachedCount += 1;
+    this.encoding = info.encoding;
+    this.status = info.status;
+    this.exitCode = info.exitCode;
+    this.#notify();
+  }
+  output(bytes: Uint8Array): void {
+    this.text += this.#decoder.decode(bytes, { stream: true });
+    this.bytes += bytes.length;
+    if (this.autoAck) this.#socket.ack(this.id, bytes.length);
+    this.#notify();
+  }
+  statusChanged(status: TerminalStatus, exitCode: number | null): void {
+    this.status = status;
+    this.exitCode = exitCode;
+    this.#notify();
+  }
+  detached(reason: 'replaced' | 'workspace-ended'): void {
+    this.detachedReason = reason;
+    this.#notify();
+  }
+  error(code: ErrorCode, message: string): void {
+    this.errors.push({ code, message });
+    this.#notify();
+  }
+
+  /** Types like a learner: the text as input frames. */
+  type(text: string): void {
+    this.#socket.input(this.id, text);
+  }
+
+  /** Waits until `predicate` holds, re-checking on every event. */
+  async until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    if (predicate()) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`timed out waiting for ${what}; screen so far:\n${this.text.slice(-2000)}`));
+      }, timeoutMs);
+      const check = () => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve();
+      };
+      this.#waiters.add(check);
+    });
+  }
+
+  /**
+   * Types `command` at the prompt and waits for it to finish. The end marker is computed by the shell, so the echo
+   * of the typed line cannot match it.
+   */
+  async exec(command: string, timeoutMs?: number): Promise<{ output: string; code: number }> {
+    const n = ++this.#execs;
+    const start = this.text.length;
+    this.type(`${command}; echo "@@done-$((${n}+0))@@:$?"\r`);
+    const marker = new RegExp(`@@done-${n}@@:(\\d+)`);
+    await this.waitForText(marker, timeoutMs);
+    const match = marker.exec(this.text) as RegExpExecArray;
+    return { output: plain(this.text.slice(start, match.index)), code: Number(match[1]) };
+  }
+
+  waitForText(pattern: RegExp | string, timeoutMs?: number): Promise<void> {
+    const test = () => (typeof pattern === 'string' ? this.text.includes(pattern) : pattern.test(this.text));
+    return this.until(test, `output matching ${String(pattern)}`, timeoutMs);
+  }
+
+  waitForStatus(status: TerminalStatus, timeoutMs?: number): Promise<void> {
+    return this.until(() => this.status === status, `status ${status}`, timeoutMs);
+  }
+
+  #notify(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+}

@@ -1,0 +1,281 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseConfig, type Config, type ConfigResult } from '../../server/src/config.ts';
+
+const CWD = '/home/teacher/course';
+const PROJECT_ROOT = '/opt/socket-lab';
+
+function parse(argv: string[], env: Record<string, string | undefined> = {}): ConfigResult {
+  return parseConfig({ argv, env, cwd: CWD, projectRoot: PROJECT_ROOT });
+}
+
+function configOf(argv: string[], env: Record<string, string | undefined> = {}): Config {
+  const result = parse(argv, env);
+  if (result.ok !== true) assert.fail(`expected a config, got ${JSON.stringify(result)}`);
+  return result.config;
+}
+
+function errorOf(argv: string[], env: Record<string, string | undefined> = {}): string {
+  const result = parse(argv, env);
+  if (result.ok !== false) assert.fail(`expected an error, got ${JSON.stringify(result)}`);
+  return result.error;
+}
+
+describe('parseConfig defaults', () => {
+  test('no options and no environment give the documented defaults', () => {
+    assert.deepEqual(configOf([]), {
+      host: '127.0.0.1',
+      port: 4321,
+      siteDir: '/opt/socket-lab/dist',
+      examplesDir: '/opt/socket-lab/examples',
+      dataDir: undefined,
+      allowedOrigins: [],
+      idleTimeoutMs: 1_800_000,
+      heartbeatMs: 15_000,
+      maxWorkspaces: 100,
+      maxWorkspacesPerLearner: 4,
+      scrollbackBytes: 262_144,
+      sandboxUidBase: 200_000,
+      unsafeNoSandbox: false,
+    });
+  });
+
+  test('environment variables unrelated to the lab are ignored', () => {
+    assert.deepEqual(configOf([], { HOME: '/root', HOST: '0.0.0.0', NODE_ENV: 'production' }), configOf([]));
+  });
+});
+
+describe('parseConfig precedence', () => {
+  test('a command-line option beats the environment', () => {
+    assert.equal(configOf(['--port', '2222'], { PORT: '1111' }).port, 2222);
+    assert.equal(configOf(['--host', '::1'], { SOCKET_LAB_HOST: '0.0.0.0' }).host, '::1');
+  });
+
+  test('the environment beats the default', () => {
+    assert.equal(configOf([], { PORT: '1111' }).port, 1111);
+  });
+
+  test('an empty environment variable counts as unset', () => {
+    assert.equal(configOf([], { PORT: '' }).port, 4321);
+    assert.equal(configOf([], { SOCKET_LAB_HOST: '' }).host, '127.0.0.1');
+  });
+
+  test('--allowed-origin on the command line replaces the environment list rather than adding to it', () => {
+    const config = configOf(['--allowed-origin', 'https://b.example'], {
+      SOCKET_LAB_ALLOWED_ORIGINS: 'https://a.example',
+    });
+    assert.deepEqual(config.allowedOrigins, ['https://b.example']);
+  });
+
+  test('the --name=value form works like --name value', () => {
+    assert.equal(configOf(['--port=8080']).port, 8080);
+  });
+});
+
+describe('parseConfig environment variables', () => {
+  const cases: { env: string; value: string; expected: Partial<Config> }[] = [
+    { env: 'SOCKET_LAB_HOST', value: '0.0.0.0', expected: { host: '0.0.0.0' } },
+    { env: 'PORT', value: '8080', expected: { port: 8080 } },
+    { env: 'SOCKET_LAB_SITE_DIR', value: '/srv/site', expected: { siteDir: '/srv/site' } },
+    { env: 'SOCKET_LAB_EXAMPLES_DIR', value: '/srv/examples', expected: { examplesDir: '/srv/examples' } },
+    { env: 'SOCKET_LAB_DATA_DIR', value: '/srv/data', expected: { dataDir: '/srv/data' } },
+    {
+      env: 'SOCKET_LAB_ALLOWED_ORIGINS',
+      value: 'https://a.example, http://b.example:8080',
+      expected: { allowedOrigins: ['https://a.example', 'http://b.example:8080'] },
+    },
+    { env: 'SOCKET_LAB_IDLE_TIMEOUT', value: '60', expected: { idleTimeoutMs: 60_000 } },
+    { env: 'SOCKET_LAB_HEARTBEAT', value: '5', expected: { heartbeatMs: 5_000 } },
+    { env: 'SOCKET_LAB_MAX_WORKSPACES', value: '7', expected: { maxWorkspaces: 7 } },
+    { env: 'SOCKET_LAB_MAX_WORKSPACES_PER_LEARNER', value: '2', expected: { maxWorkspacesPerLearner: 2 } },
+    { env: 'SOCKET_LAB_SCROLLBACK', value: '8192', expected: { scrollbackBytes: 8192 } },
+    { env: 'SOCKET_LAB_SANDBOX_UID_BASE', value: '300000', expected: { sandboxUidBase: 300_000 } },
+    { env: 'SOCKET_LAB_UNSAFE_NO_SANDBOX', value: '1', expected: { unsafeNoSandbox: true } },
+  ];
+  for (const { env, value, expected } of cases) {
+    test(`${env}=${value} sets ${Object.keys(expected).join(', ')}`, () => {
+      assert.deepEqual(configOf([], { [env]: value }), { ...configOf([]), ...expected });
+    });
+  }
+
+  test('SOCKET_LAB_UNSAFE_NO_SANDBOX accepts the usual spellings of yes and no', () => {
+    for (const yes of ['1', 'true', 'yes']) {
+      assert.equal(configOf([], { SOCKET_LAB_UNSAFE_NO_SANDBOX: yes }).unsafeNoSandbox, true, yes);
+    }
+    for (const no of ['0', 'false', 'no']) {
+      assert.equal(configOf([], { SOCKET_LAB_UNSAFE_NO_SANDBOX: no }).unsafeNoSandbox, false, no);
+    }
+  });
+
+  test('an invalid environment value is reported with the variable name', () => {
+    const error = errorOf([], { PORT: 'abc' });
+    assert.match(error, /PORT/);
+    assert.match(error, /--port/);
+  });
+});
+
+describe('parseConfig --allowed-origin', () => {
+  test('is repeatable on the command line', () => {
+    const config = configOf(['--allowed-origin', 'https://a.example', '--allowed-origin', 'http://b.example:8080']);
+    assert.deepEqual(config.allowedOrigins, ['https://a.example', 'http://b.example:8080']);
+  });
+
+  test('a trailing slash is normalised away', () => {
+    assert.deepEqual(configOf(['--allowed-origin', 'https://a.example/']).allowedOrigins, ['https://a.example']);
+  });
+
+  test('an origin with a path is rejected, naming the option', () => {
+    const error = errorOf(['--allowed-origin', 'http://x/y']);
+    assert.match(error, /--allowed-origin/);
+    assert.match(error, /http:\/\/x\/y/);
+  });
+
+  test('a non-http(s) origin is rejected', () => {
+    assert.match(errorOf(['--allowed-origin', 'ftp://x.example']), /--allowed-origin/);
+    assert.match(errorOf(['--allowed-origin', 'file:///tmp']), /--allowed-origin/);
+  });
+
+  test('a bad entry in the comma-separated environment list is rejected', () => {
+    const error = errorOf([], { SOCKET_LAB_ALLOWED_ORIGINS: 'https://a.example,http://x/y' });
+    assert.match(error, /SOCKET_LAB_ALLOWED_ORIGINS/);
+  });
+});
+
+describe('parseConfig rejects invalid values', () => {
+  const cases: { argv: string[]; names: RegExp }[] = [
+    { argv: ['--port', '70000'], names: /--port/ },
+    { argv: ['--port', 'abc'], names: /--port/ },
+    { argv: ['--port', '80.5'], names: /--port/ },
+    { argv: ['--idle-timeout', '0'], names: /--idle-timeout/ },
+    { argv: ['--heartbeat', '0'], names: /--heartbeat/ },
+    { argv: ['--max-workspaces', '0'], names: /--max-workspaces/ },
+    { argv: ['--scrollback', '100'], names: /--scrollback/ },
+    { argv: ['--sandbox-uid-base', '0'], names: /--sandbox-uid-base/ },
+    { argv: ['--host', ''], names: /--host/ },
+  ];
+  for (const { argv, names } of cases) {
+    test(`${argv.join(' ')} gives an error naming the option`, () => {
+      assert.match(errorOf(argv), names);
+    });
+  }
+
+  test('an unknown flag is rejected, naming the flag', () => {
+    assert.match(errorOf(['--bogus']), /--bogus/);
+  });
+
+  test('a positional argument is rejected, naming it', () => {
+    assert.match(errorOf(['start']), /start/);
+  });
+
+  test('several invalid options are all reported', () => {
+    const error = errorOf(['--port', '70000', '--idle-timeout', '0']);
+    assert.match(error, /--port/);
+    assert.match(error, /--idle-timeout/);
+  });
+});
+
+describe('parseConfig --unsafe-no-sandbox', () => {
+  test('is rejected together with a non-loopback host', () => {
+    const error = errorOf(['--unsafe-no-sandbox', '--host', '0.0.0.0']);
+    assert.match(error, /--host/);
+    assert.match(error, /--unsafe-no-sandbox/);
+  });
+
+  test('is rejected when the host comes from the environment', () => {
+    assert.match(errorOf(['--unsafe-no-sandbox'], { SOCKET_LAB_HOST: '0.0.0.0' }), /--unsafe-no-sandbox/);
+  });
+
+  test('is accepted on loopback hosts', () => {
+    for (const host of ['127.0.0.1', '::1', 'localhost']) {
+      const config = configOf(['--unsafe-no-sandbox', '--host', host]);
+      assert.equal(config.unsafeNoSandbox, true, host);
+      assert.equal(config.host, host);
+    }
+  });
+
+  test('a non-loopback host alone is fine', () => {
+    assert.equal(configOf(['--host', '0.0.0.0']).unsafeNoSandbox, false);
+  });
+});
+
+describe('parseConfig --help', () => {
+  const expected: [option: string, shownDefault: string, env: string][] = [
+    ['host', '127.0.0.1', 'SOCKET_LAB_HOST'],
+    ['port', '4321', 'PORT'],
+    ['site-dir', 'dist', 'SOCKET_LAB_SITE_DIR'],
+    ['examples-dir', 'examples', 'SOCKET_LAB_EXAMPLES_DIR'],
+    ['data-dir', 'none', 'SOCKET_LAB_DATA_DIR'],
+    ['allowed-origin', 'none', 'SOCKET_LAB_ALLOWED_ORIGINS'],
+    ['idle-timeout', '1800', 'SOCKET_LAB_IDLE_TIMEOUT'],
+    ['heartbeat', '15', 'SOCKET_LAB_HEARTBEAT'],
+    ['max-workspaces', '100', 'SOCKET_LAB_MAX_WORKSPACES'],
+    ['max-workspaces-per-learner', '4', 'SOCKET_LAB_MAX_WORKSPACES_PER_LEARNER'],
+    ['scrollback', '262144', 'SOCKET_LAB_SCROLLBACK'],
+    ['sandbox-uid-base', '200000', 'SOCKET_LAB_SANDBOX_UID_BASE'],
+    ['unsafe-no-sandbox', 'false', 'SOCKET_LAB_UNSAFE_NO_SANDBOX'],
+  ];
+
+  function helpOf(argv: string[]): string {
+    const result = parse(argv);
+    if (result.ok !== 'help') assert.fail(`expected help, got ${JSON.stringify(result)}`);
+    return result.text;
+  }
+
+  test('lists every option with its default and environment variable', () => {
+    const text = helpOf(['--help']);
+    for (const [option, shownDefault, env] of expected) {
+      const block = new RegExp(`^  --${option}\\n.*\\n      default: ${shownDefault}; env: ${env}$`, 'm');
+      assert.match(text, block, `--${option}`);
+    }
+  });
+
+  test('lists no option beyond the known ones and --help', () => {
+    const listed = [...helpOf(['--help']).matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]);
+    assert.deepEqual(listed, [...expected.map(([option]) => option), 'help']);
+  });
+
+  test('-h is the short form', () => {
+    assert.equal(helpOf(['-h']), helpOf(['--help']));
+  });
+});
+
+describe('parseConfig paths', () => {
+  test('relative paths on the command line resolve against cwd', () => {
+    const config = configOf(['--site-dir', 'build', '--examples-dir', '../ex', '--data-dir', 'data']);
+    assert.equal(config.siteDir, '/home/teacher/course/build');
+    assert.equal(config.examplesDir, '/home/teacher/ex');
+    assert.equal(config.dataDir, '/home/teacher/course/data');
+  });
+
+  test('relative paths in the environment resolve against cwd', () => {
+    const config = configOf([], { SOCKET_LAB_SITE_DIR: 'build', SOCKET_LAB_DATA_DIR: 'data' });
+    assert.equal(config.siteDir, '/home/teacher/course/build');
+    assert.equal(config.dataDir, '/home/teacher/course/data');
+  });
+
+  test('default paths resolve against the project root, not cwd', () => {
+    const config = configOf([]);
+    assert.equal(config.siteDir, '/opt/socket-lab/dist');
+    assert.equal(config.examplesDir, '/opt/socket-lab/examples');
+  });
+
+  test('absolute paths are kept as given', () => {
+    assert.equal(configOf(['--site-dir', '/srv/www']).siteDir, '/srv/www');
+  });
+});
+
+describe('parseConfig result', () => {
+  test('the config and its origin list are frozen', () => {
+    const config = configOf(['--allowed-origin', 'https://a.example']);
+    assert.ok(Object.isFrozen(config));
+    assert.ok(Object.isFrozen(config.allowedOrigins));
+    assert.throws(() => {
+      (config as { port: number }).port = 1;
+    }, TypeError);
+    assert.throws(() => {
+      (config.allowedOrigins as string[]).push('https://evil.example');
+    }, TypeError);
+    assert.equal(config.port, 4321);
+    assert.deepEqual(config.allowedOrigins, ['https://a.example']);
+  });
+});

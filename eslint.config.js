@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', '.astro/', '.tools/', 'node_modules/'] },
+  { ignores: ['dist/', '.astro/', '.tools/', 'node_modules/', '.scratch/'] },
   js.configs.recommended,
   tseslint.configs.strict,
   astro.configs.recommended,

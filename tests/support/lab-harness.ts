@@ -32,7 +32,15 @@ export async function startTestLab(options: string[] = []): Promise<TestLab> {
   });
   if (parsed.ok !== true) throw new Error(`bad test config: ${JSON.stringify(parsed)}`);
   const recording = createRecordingLogger();
-  const log: Logger = process.env['LAB_TEST_LOG'] ? createLogger((l) => process.stderr.write(l)) : recording;
+  // LAB_TEST_LOG=1 also prints the backend's log while a test runs.
+  const printing = process.env['LAB_TEST_LOG'] ? createLogger((l) => process.stderr.write(l)) : null;
+  const log: Logger = printing
+    ? {
+        info: (m, f) => (recording.info(m, f), printing.info(m, f)),
+        warn: (m, f) => (recording.warn(m, f), printing.warn(m, f)),
+        error: (m, f) => (recording.error(m, f), printing.error(m, f)),
+      }
+    : recording;
   const site = await startSiteServer(parsed.config, log);
   return { site, url: site.url, origin: site.url, log: recording.lines, close: () => site.close() };
 }

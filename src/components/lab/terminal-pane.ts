@@ -38,7 +38,9 @@ export class TerminalPane {
     this.#term = new Terminal({
       allowProposedApi: true,
       cursorBlink: true,
-      fontFamily: 'ui-monospace, "Cascadia Mono", "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace',
+      // A CJK monospace font first where there is one: its Chinese glyphs are exactly two of its Latin cells wide.
+      fontFamily:
+        '"Noto Sans Mono CJK SC", "Sarasa Mono SC", ui-monospace, "Cascadia Mono", "DejaVu Sans Mono", monospace',
       fontSize: 13,
       scrollback: 5000,
       theme: currentTheme(root),
@@ -89,7 +91,11 @@ export class TerminalPane {
       socket.signal(id, 'SIGINT');
       this.#term.focus();
     });
-    this.#on('[data-action="restart"]', 'click', () => socket.restart(id));
+    // Restart is "run it again from scratch": a fresh shell, then the selected command (say, after editing it).
+    this.#on('[data-action="restart"]', 'click', () => {
+      socket.restart(id, this.#commandCount > 0 ? this.#selectedCommand() : undefined);
+      this.#term.focus();
+    });
     this.#on('[data-action="take-over"]', 'click', () => this.attach());
     this.#on('[data-encoding]', 'change', (event) => {
       const encoding = encodingSchema.safeParse((event.target as HTMLSelectElement).value);

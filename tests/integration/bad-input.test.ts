@@ -91,18 +91,13 @@ describe('bad input', () => {
     await expectError(() => raw.ws.send('{"type":"run","terminal":"t1","command":0}'), 'not-attached');
     await expectError(() => raw.ws.send(Buffer.from([0, 0x6c, 0x73, 0x0d])), 'not-attached');
     await expectError(() => raw.ws.send(Buffer.alloc(0)), 'not-attached');
-    const workspace = await lab.site.lab.registry.acquire(
-      /* peek */ learnerOf(cookie),
-      lab.site.lab.catalog.get(FIXTURE_LAB)!,
-    );
+    const fixture = lab.site.lab.catalog.get(FIXTURE_LAB);
+    assert.ok(fixture);
+    const lease = await lab.site.lab.registry.acquire(learnerOf(cookie), fixture);
     try {
-      assert.equal(
-        [...workspace.workspace.terminals].every((t) => t.pid === null),
-        true,
-        'no terminal was started',
-      );
+      assert.ok([...lease.workspace.terminals].every((t) => t.pid === null), 'no terminal was started');
     } finally {
-      workspace.release();
+      lease.release();
     }
 
     raw.ws.send('{"type":"attach","terminal":"t3","cols":80,"rows":24}');

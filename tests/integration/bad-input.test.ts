@@ -95,7 +95,10 @@ describe('bad input', () => {
     assert.ok(fixture);
     const lease = await lab.site.lab.registry.acquire(learnerOf(cookie), fixture);
     try {
-      assert.ok([...lease.workspace.terminals].every((t) => t.pid === null), 'no terminal was started');
+      assert.ok(
+        [...lease.workspace.terminals].every((t) => t.pid === null),
+        'no terminal was started',
+      );
     } finally {
       lease.release();
     }

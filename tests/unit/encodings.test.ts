@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createCodec, decodeReplay } from '../../server/src/terminal/encodings.ts';
+
+/** The codec's output as text. */
+const asText = (utf8: Buffer): string => utf8.toString('utf8');
 import type { TerminalEncoding } from '../../server/src/protocol/messages.ts';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -24,7 +27,7 @@ describe('createCodec round trips', () => {
     });
 
     test(`${encoding}: the program's bytes for "${text}" decode back to the text`, () => {
-      assert.equal(createCodec(encoding).decode(bytes(hex)), text);
+      assert.equal(asText(createCodec(encoding).toUtf8(bytes(hex))), text);
     });
   }
 
@@ -33,7 +36,7 @@ describe('createCodec round trips', () => {
       const codec = createCodec(encoding);
       assert.equal(codec.encoding, encoding);
       assert.equal(hexOf(codec.encodeInput(utf8('ls -l\r'))), hexOf(utf8('ls -l\r')), encoding);
-      assert.equal(codec.decode(Buffer.from('ls -l\r\n')), 'ls -l\r\n', encoding);
+      assert.equal(asText(codec.toUtf8(Buffer.from('ls -l\r\n'))), 'ls -l\r\n', encoding);
     }
   });
 
@@ -48,58 +51,58 @@ describe('createCodec round trips', () => {
 describe('decode holds back a character split across reads', () => {
   test('a GBK character split 1+1 in gb18030', () => {
     const codec = createCodec('gb18030');
-    assert.equal(codec.decode(bytes('c4')), '');
-    assert.equal(codec.decode(bytes('e3')), '你');
+    assert.equal(asText(codec.toUtf8(bytes('c4'))), '');
+    assert.equal(asText(codec.toUtf8(bytes('e3'))), '你');
   });
 
   test('a GBK character split after text that came before it', () => {
     const codec = createCodec('gb18030');
-    assert.equal(codec.decode(bytes('41 c4e3 ba')), 'A你');
-    assert.equal(codec.decode(bytes('c3 42')), '好B');
+    assert.equal(asText(codec.toUtf8(bytes('41 c4e3 ba'))), 'A你');
+    assert.equal(asText(codec.toUtf8(bytes('c3 42'))), '好B');
   });
 
   test('a 3-byte UTF-8 character split 1+2 and 2+1', () => {
     const first = createCodec('utf-8');
-    assert.equal(first.decode(bytes('e4')), '');
-    assert.equal(first.decode(bytes('bda0')), '你');
+    assert.equal(asText(first.toUtf8(bytes('e4'))), '');
+    assert.equal(asText(first.toUtf8(bytes('bda0'))), '你');
     const second = createCodec('utf-8');
-    assert.equal(second.decode(bytes('e4bd')), '');
-    assert.equal(second.decode(bytes('a0')), '你');
+    assert.equal(asText(second.toUtf8(bytes('e4bd'))), '');
+    assert.equal(asText(second.toUtf8(bytes('a0'))), '你');
   });
 
   test('a 4-byte GB18030 sequence split 2+2', () => {
     const codec = createCodec('gb18030');
-    assert.equal(codec.decode(bytes('9439')), '');
-    assert.equal(codec.decode(bytes('fc36')), '😀');
+    assert.equal(asText(codec.toUtf8(bytes('9439'))), '');
+    assert.equal(asText(codec.toUtf8(bytes('fc36'))), '😀');
   });
 
   // iconv-lite sizes its output by the new chunk alone, so a held-back prefix that decodes to more UTF-16 than its
   // last byte "pays for" (a surrogate pair from 3+1 bytes) overruns the buffer and is truncated.
   test('a 4-byte GB18030 sequence split 3+1', () => {
     const codec = createCodec('gb18030');
-    assert.equal(codec.decode(bytes('9439fc')), '');
-    assert.equal(codec.decode(bytes('36')), '😀');
+    assert.equal(asText(codec.toUtf8(bytes('9439fc'))), '');
+    assert.equal(asText(codec.toUtf8(bytes('36'))), '😀');
   });
 
   test('a 4-byte GB18030 sequence split 3+1 with text after it in the same read', () => {
     const codec = createCodec('gb18030');
-    assert.equal(codec.decode(bytes('9439fc')), '');
-    assert.equal(codec.decode(bytes('36 6263')), '😀bc');
+    assert.equal(asText(codec.toUtf8(bytes('9439fc'))), '');
+    assert.equal(asText(codec.toUtf8(bytes('36 6263'))), '😀bc');
   });
 
   test('a Big5 character outside the BMP split 1+1', () => {
     const codec = createCodec('big5');
-    assert.equal(codec.decode(bytes('9e')), '');
-    assert.equal(codec.decode(bytes('63 78')), '𡃁x');
+    assert.equal(asText(codec.toUtf8(bytes('9e'))), '');
+    assert.equal(asText(codec.toUtf8(bytes('63 78'))), '𡃁x');
   });
 
   test('a Shift_JIS and a Big5 character split 1+1', () => {
     const sjis = createCodec('shift_jis');
-    assert.equal(sjis.decode(bytes('82')), '');
-    assert.equal(sjis.decode(bytes('b1')), 'こ');
+    assert.equal(asText(sjis.toUtf8(bytes('82'))), '');
+    assert.equal(asText(sjis.toUtf8(bytes('b1'))), 'こ');
     const big5 = createCodec('big5');
-    assert.equal(big5.decode(bytes('ad')), '');
-    assert.equal(big5.decode(bytes('cc')), '們');
+    assert.equal(asText(big5.toUtf8(bytes('ad'))), '');
+    assert.equal(asText(big5.toUtf8(bytes('cc'))), '們');
   });
 
   test('every split point of a mixed GB18030 stream decodes to the same text', () => {
@@ -107,7 +110,11 @@ describe('decode holds back a character split across reads', () => {
     const stream = bytes('61 c4e3 bac3 9439fc36 62');
     for (let at = 0; at <= stream.length; at++) {
       const codec = createCodec('gb18030');
-      assert.equal(codec.decode(stream.subarray(0, at)) + codec.decode(stream.subarray(at)), text, `split at ${at}`);
+      assert.equal(
+        asText(codec.toUtf8(stream.subarray(0, at))) + asText(codec.toUtf8(stream.subarray(at))),
+        text,
+        `split at ${at}`,
+      );
     }
   });
 });
@@ -136,36 +143,36 @@ describe('the study note (GB2312 server output)', () => {
   const noteText = '<h1> 不要回答！！！</h1>';
 
   test('read as UTF-8 is mojibake with U+FFFD', () => {
-    const shown = createCodec('utf-8').decode(noteBytes);
+    const shown = asText(createCodec('utf-8').toUtf8(noteBytes));
     assert.ok(shown.includes('\uFFFD'));
     assert.ok(!shown.includes('不要回答'));
   });
 
   test('read as gb18030 is the text', () => {
-    assert.equal(createCodec('gb18030').decode(noteBytes), noteText);
+    assert.equal(asText(createCodec('gb18030').toUtf8(noteBytes)), noteText);
   });
 });
 
 describe('decodeReplay', () => {
   test('decodes a complete buffer', () => {
-    assert.equal(decodeReplay(bytes('c4e3 bac3'), 'gb18030'), '你好');
-    assert.equal(decodeReplay(bytes('e4bda0'), 'utf-8'), '你');
+    assert.equal(asText(decodeReplay(bytes('c4e3 bac3'), 'gb18030')), '你好');
+    assert.equal(asText(decodeReplay(bytes('e4bda0'), 'utf-8')), '你');
   });
 
   test('leaves out a trailing incomplete UTF-8 character', () => {
-    const shown = decodeReplay(bytes('61 e4bd'), 'utf-8');
+    const shown = asText(decodeReplay(bytes('61 e4bd'), 'utf-8'));
     assert.equal(shown, 'a');
     assert.ok(!shown.includes('\uFFFD'));
   });
 
   test('leaves out a trailing incomplete GB18030 character (2- and 4-byte)', () => {
-    assert.equal(decodeReplay(bytes('61 c4e3 ba'), 'gb18030'), 'a你');
-    assert.equal(decodeReplay(bytes('61 9439fc'), 'gb18030'), 'a');
+    assert.equal(asText(decodeReplay(bytes('61 c4e3 ba'), 'gb18030')), 'a你');
+    assert.equal(asText(decodeReplay(bytes('61 9439fc'), 'gb18030')), 'a');
   });
 
   test('is independent of any live codec state', () => {
     const live = createCodec('gb18030');
-    live.decode(bytes('c4'));
-    assert.equal(decodeReplay(bytes('bac3'), 'gb18030'), '好');
+    asText(live.toUtf8(bytes('c4')));
+    assert.equal(asText(decodeReplay(bytes('bac3'), 'gb18030')), '好');
   });
 });

@@ -56,7 +56,6 @@ export const ERROR_CODES = [
   'unknown-command',
   'busy',
   'workspace-failed',
-  'limit',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

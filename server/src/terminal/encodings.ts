@@ -1,8 +1,14 @@
 /**
  * Byte <-> text conversion for one terminal. Programs in the sandbox write bytes in whatever encoding they chose
- * (the study note's server speaks GB2312); the learner picks how the terminal reads them. Decoding is stateful: a
- * multi-byte character split across two pty reads is held back until its last byte arrives.
+ * (the study note's server speaks GB2312); the learner picks how the terminal reads them, and the browser always
+ * gets UTF-8. Decoding is stateful: a multi-byte character split across two pty reads is held back until its last
+ * byte arrives.
+ *
+ * The codec keeps that unfinished tail itself and hands iconv-lite only whole characters: iconv-lite 0.7's
+ * double-byte decoder sizes its output by the new bytes alone, so text completed by bytes it had held from the
+ * previous read could be cut off. Output that is already valid UTF-8 (nearly all of it) is passed on untouched.
  */
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import type { TerminalEncoding } from '../protocol/messages.ts';
 
@@ -17,17 +23,24 @@ const ICONV_NAMES: Record<TerminalEncoding, string> = {
 
 export interface TerminalCodec {
   readonly encoding: TerminalEncoding;
-  /** Output of the program, as it arrives from the pty. */
-  decode(chunk: Buffer): string;
+  /** Output of the program, as it arrives from the pty, as UTF-8 for the browser. */
+  toUtf8(chunk: Buffer): Buffer;
   /** Keystrokes from the browser (UTF-8, possibly split mid-character), as bytes for the program. */
   encodeInput(utf8: Uint8Array): Buffer;
+}
+
+/** Length of a UTF-8 character started by `lead`; 1 for bytes that cannot start one. */
+function utf8Length(lead: number): number {
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  if (lead >= 0xe0) return lead <= 0xef ? 3 : 1;
+  return lead >= 0xc2 ? 2 : 1;
 }
 
 /**
  * How many bytes the character starting at `at` takes, or 0 if `bytes` ends before it does. Only for the
  * double-byte encodings; anything malformed counts as complete so that iconv-lite reports it right away.
  */
-function characterLength(encoding: TerminalEncoding, bytes: Buffer, at: number): number {
+function doubleByteLength(encoding: TerminalEncoding, bytes: Buffer, at: number): number {
   const lead = bytes[at] as number;
   const left = bytes.length - at;
   switch (encoding) {
@@ -50,48 +63,54 @@ function characterLength(encoding: TerminalEncoding, bytes: Buffer, at: number):
   }
 }
 
-/** Length of the unfinished character at the end of `bytes`, scanning from its (known) first character. */
-function unfinishedTail(encoding: TerminalEncoding, bytes: Buffer): number {
+/** Length of the unfinished character at the end of `bytes`, whose first byte starts a character. */
+export function unfinishedTail(encoding: TerminalEncoding, bytes: Buffer): number {
+  if (encoding === 'latin1') return 0;
+  if (encoding === 'utf-8') {
+    // UTF-8 marks continuation bytes, so the last character's start is at most three bytes back.
+    for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+      const byte = bytes[bytes.length - back] as number;
+      if ((byte & 0xc0) === 0x80) continue;
+      return utf8Length(byte) > back ? back : 0;
+    }
+    return 0;
+  }
+  // Double-byte trail bytes can look like lead bytes, so those are scanned from the front.
   let at = 0;
   while (at < bytes.length) {
-    const length = characterLength(encoding, bytes, at);
+    const length = doubleByteLength(encoding, bytes, at);
     if (length === 0) return bytes.length - at;
     at += length;
   }
   return 0;
 }
 
-const DOUBLE_BYTE: ReadonlySet<TerminalEncoding> = new Set(['gb18030', 'big5', 'shift_jis']);
-
 export function createCodec(encoding: TerminalEncoding): TerminalCodec {
   const name = ICONV_NAMES[encoding];
   const decoder = iconv.getDecoder(name);
   const inputDecoder = iconv.getDecoder('utf-8');
-  const passThrough = encoding === 'utf-8';
-  // iconv-lite 0.7's double-byte decoder sizes its output by the new bytes alone, so text completed by bytes it
-  // held from the previous read can be cut off. It is therefore only ever given whole characters; the unfinished
-  // tail waits here for the next read.
   let held: Buffer | null = null;
-  const decodeWhole = (chunk: Buffer): string => {
-    const data = held ? Buffer.concat([held, chunk]) : chunk;
-    const tail = unfinishedTail(encoding, data);
-    held = tail > 0 ? Buffer.from(data.subarray(data.length - tail)) : null;
-    return decoder.write(tail > 0 ? data.subarray(0, data.length - tail) : data);
-  };
   return {
     encoding,
-    decode: DOUBLE_BYTE.has(encoding) ? decodeWhole : (chunk) => decoder.write(chunk),
-    encodeInput: (utf8) => {
+    toUtf8(chunk) {
+      const data = held ? Buffer.concat([held, chunk]) : chunk;
+      const tail = unfinishedTail(encoding, data);
+      held = tail > 0 ? Buffer.from(data.subarray(data.length - tail)) : null;
+      const whole = tail > 0 ? data.subarray(0, data.length - tail) : data;
+      if (encoding === 'utf-8' && isUtf8(whole)) return whole;
+      return Buffer.from(decoder.write(whole), 'utf8');
+    },
+    encodeInput(utf8) {
       const bytes = Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength);
-      return passThrough ? bytes : iconv.encode(inputDecoder.write(bytes), name);
+      return encoding === 'utf-8' ? bytes : iconv.encode(inputDecoder.write(bytes), name);
     },
   };
 }
 
 /**
- * Decode the replay buffer, shown again after re-attaching or switching encoding. A character cut off at the end is
- * left out rather than shown as U+FFFD: the live decoder still holds its first bytes and prints it when it completes.
+ * Decodes the replay buffer, shown again after re-attaching or switching encoding, as UTF-8. A character cut off at
+ * the end is left out rather than shown as U+FFFD: the live codec still holds its first bytes.
  */
-export function decodeReplay(bytes: Buffer, encoding: TerminalEncoding): string {
-  return iconv.getDecoder(ICONV_NAMES[encoding]).write(bytes);
+export function decodeReplay(bytes: Buffer, encoding: TerminalEncoding): Buffer {
+  return createCodec(encoding).toUtf8(bytes);
 }

@@ -71,6 +71,10 @@ export class TerminalSession {
   #marks = new ShellMarkScanner();
   #size: TerminalSize = { cols: 80, rows: 24 };
   #sink: TerminalSink | null = null;
+  /** Output read this turn of the event loop, sent as one frame when the turn ends. */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #flushScheduled = false;
   #unacked = 0;
   #paused = false;
   #restarting: Promise<void> | null = null;
@@ -236,18 +240,38 @@ export class TerminalSession {
   }
 
   #onData(chunk: Buffer): void {
-    for (const mark of this.#marks.scan(chunk)) this.#onMark(mark);
     this.#replay.append(chunk);
-    const text = this.#codec.decode(chunk);
-    if (text.length > 0 && this.#sink) this.#send(this.#sink, text);
+    const utf8 = this.#codec.toUtf8(chunk);
+    if (utf8.length > 0 && this.#sink) this.#queue(utf8);
+    // After queueing: a status change is sent behind the output that came before it (see #setStatus).
+    for (const mark of this.#marks.scan(chunk)) this.#onMark(mark);
     this.#updateFlow();
   }
 
-  #send(sink: TerminalSink, text: string): void {
-    const length = Buffer.byteLength(text);
+  /**
+   * A flood arrives in many small pty reads within one turn of the event loop; sending them as one frame saves the
+   * browser most of its per-message work. A lone keystroke's echo still goes out at the end of the same turn.
+   */
+  #queue(utf8: Buffer): void {
+    this.#pending.push(utf8);
+    this.#pendingBytes += utf8.length;
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const sink = this.#sink;
+    const parts = this.#pending;
+    const length = this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (!sink || length === 0) return;
     const frame = Buffer.allocUnsafe(length + 1);
     frame[0] = this.channel;
-    frame.write(text, 1, 'utf8');
+    let at = 1;
+    for (const part of parts) at += part.copy(frame, at);
     this.#unacked += length;
     sink.output(frame);
   }
@@ -275,13 +299,18 @@ export class TerminalSession {
   #setStatus(status: TerminalStatus, exitCode: number | null): void {
     this.#status = status;
     this.#exitCode = exitCode;
-    this.#sink?.control({ type: 'status', terminal: this.id, status, exitCode });
+    if (!this.#sink) return;
+    this.#flush();
+    this.#sink.control({ type: 'status', terminal: this.id, status, exitCode });
   }
 
   /** Sends the view a clean screen and the recent output, decoded with the current encoding. */
   #redraw(): void {
     const sink = this.#sink;
     if (!sink) return;
+    // Output queued for the old screen would land after the replay, which already holds it.
+    this.#pending = [];
+    this.#pendingBytes = 0;
     this.#unacked = 0;
     sink.control({
       type: 'attached',
@@ -292,17 +321,18 @@ export class TerminalSession {
       exitCode: this.#exitCode,
     });
     const replay = decodeReplay(this.#replay.contents(), this.#codec.encoding);
-    if (replay.length > 0) this.#send(sink, replay);
+    if (replay.length > 0) this.#queue(replay);
     this.#updateFlow();
   }
 
   #updateFlow(): void {
     const pty = this.#pty;
     if (!pty) return;
-    if (!this.#paused && (!this.#sink || this.#unacked > FLOW_CONTROL.highWatermark)) {
+    const outstanding = this.#unacked + this.#pendingBytes;
+    if (!this.#paused && (!this.#sink || outstanding > FLOW_CONTROL.highWatermark)) {
       this.#paused = true;
       pty.pause();
-    } else if (this.#paused && this.#sink && this.#unacked < FLOW_CONTROL.lowWatermark) {
+    } else if (this.#paused && this.#sink && outstanding < FLOW_CONTROL.lowWatermark) {
       this.#paused = false;
       pty.resume();
     }

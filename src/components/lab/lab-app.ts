@@ -2,7 +2,7 @@
  * A running lab: one LabSocket for the lab's terminals, a pane per terminal, the connection banner, full screen.
  * Loaded on demand by lab-element.ts, together with xterm.js.
  */
-import '@xterm/xterm/css/xterm.css';
+import xtermCss from '@xterm/xterm/css/xterm.css?url';
 import { LabSocket, type ConnectionState } from './lab-socket.ts';
 import { TerminalPane } from './terminal-pane.ts';
 import { viewConfigSchema, type LabViewConfig } from './view-config.ts';
@@ -11,8 +11,21 @@ import { onThemeChange } from './xterm-theme.ts';
 const SESSION_PATH = '/_lab/session';
 const SOCKET_PATH = '/_lab/ws';
 
+/**
+ * xterm.js's stylesheet, linked when the first lab starts: imported as a module, the bundler would inline it into
+ * every page of the site, lab or not.
+ */
+function linkXtermStylesheet(): void {
+  if (document.querySelector(`link[href="${xtermCss}"]`)) return;
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = xtermCss;
+  document.head.append(link);
+}
+
 /** Starts the lab in `host` (a <socket-lab> element); returns what stops it. */
 export function mountLab(host: HTMLElement): () => void {
+  linkXtermStylesheet();
   const banner = host.querySelector<HTMLElement>('[data-banner]');
   let config: LabViewConfig;
   try {

@@ -134,7 +134,8 @@ export class TerminalPane {
     const badge = this.#element('[data-status]');
     badge.dataset['state'] = status;
     const label = this.#strings[`lab.${status}`];
-    badge.textContent = exitCode !== null && status !== 'running' ? `${label} · ${exitCode}` : label;
+    // A failed command's status stays on the badge; success needs no mention.
+    badge.textContent = exitCode && status !== 'running' ? `${label} · ${exitCode}` : label;
     this.#element<HTMLButtonElement>('[data-action="run"]').disabled = status !== 'idle' || this.#commandCount === 0;
     this.#element<HTMLButtonElement>('[data-action="stop"]').disabled = status !== 'running';
     this.#element<HTMLButtonElement>('[data-action="restart"]').disabled = false;

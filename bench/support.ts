@@ -1,0 +1,176 @@
+/**
+ * What the benchmark drives: the real backend in its own process (so its memory can be read apart from the
+ * client's), learners connected through the browser's own protocol client, and bare node-pty terminals as the
+ * baseline.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as pty from 'node-pty';
+import NodeWebSocket from 'ws';
+import { LabSocket, type TerminalEvents } from '../src/components/lab/lab-socket.ts';
+import type { TerminalStatus } from '../server/src/protocol/messages.ts';
+
+export const ROOT = path.join(import.meta.dirname, '..');
+export const LAB = '01-bench';
+/** In raw mode without echo, `cat` echoes each keystroke itself, as an interactive program does. */
+export const ECHO_PROGRAM = 'stty raw -echo; exec cat';
+export const FLOOD_BYTES = 50_000_000;
+
+/** Commands of the benchmark lab's terminal, by index. */
+export const COMMANDS = { echo: 0, flood: 1, yes: 2, cat: 3 } as const;
+
+export interface Backend {
+  url: string;
+  pid: number;
+  close(): Promise<void>;
+}
+
+export async function startBackend(extra: string[] = []): Promise<Backend> {
+  const examples = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-bench-'));
+  await mkdir(path.join(examples, LAB));
+  await writeFile(
+    path.join(examples, LAB, 'lab.json'),
+    JSON.stringify({
+      terminals: [
+        {
+          id: 't1',
+          title: { 'zh-CN': '测试', en: 'bench' },
+          commands: [{ run: ECHO_PROGRAM }, { run: `yes | head -c ${FLOOD_BYTES}` }, { run: 'yes' }, { run: 'cat' }],
+        },
+      ],
+    }),
+  );
+  const child = spawn(
+    process.execPath,
+    ['server/src/cli.ts', 'start', '--port', '0', '--examples-dir', examples, '--max-workspaces', '200', ...extra],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let log = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = /serving (http:\/\/[\d.:]+)\//.exec(log);
+      if (match) resolve(match[1] as string);
+    });
+    child.once('exit', (code) => reject(new Error(`backend exited (${code}):\n${log}`)));
+  });
+  child.stderr?.resume();
+  return {
+    url,
+    pid: child.pid as number,
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(examples, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function rssBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) * 1024;
+}
+
+export async function learnerCookie(url: string): Promise<string> {
+  const response = await fetch(`${url}/_lab/session`, { method: 'POST', headers: { origin: url } });
+  return (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
+}
+
+/** One learner's terminal t1, through LabSocket: the code the browser runs, minus xterm.js. */
+export class Learner implements TerminalEvents {
+  readonly socket: LabSocket;
+  status: TerminalStatus | null = null;
+  received = 0;
+  /** When false, output is not acknowledged: a page that stopped drawing. */
+  acking = true;
+  #unacked = 0;
+  #waiters = new Set<() => void>();
+  onOutput: ((bytes: Uint8Array) => void) | null = null;
+
+  constructor(url: string, cookie: string) {
+    this.socket = new LabSocket({
+      url: `${url.replace(/^http/, 'ws')}/_lab/ws?lab=${LAB}`,
+      open: (u) =>
+        process.env['BENCH_WS'] === 'undici'
+          ? new WebSocket(u, { headers: { cookie, origin: url } } as unknown as string[])
+          : (new NodeWebSocket(u, {
+              headers: { cookie, origin: url },
+              perMessageDeflate: false,
+            }) as unknown as WebSocket),
+    });
+    this.socket.attach('t1', this, 120, 40);
+  }
+
+  attached(info: { status: TerminalStatus }): void {
+    this.status = info.status;
+    this.#notify();
+  }
+  output(bytes: Uint8Array): void {
+    this.received += bytes.length;
+    this.onOutput?.(bytes);
+    if (this.acking) {
+      // As the page does: acknowledge in batches once the bytes are drawn (here: at once).
+      this.#unacked += bytes.length;
+      if (this.#unacked >= 5000) {
+        this.socket.ack('t1', this.#unacked);
+        this.#unacked = 0;
+      }
+    }
+    this.#notify();
+  }
+  statusChanged(status: TerminalStatus): void {
+    this.status = status;
+    this.#notify();
+  }
+  detached(): void {}
+  error(code: string, message: string): void {
+    throw new Error(`${code}: ${message}`);
+  }
+
+  flushAcks(): void {
+    if (this.#unacked > 0) this.socket.ack('t1', this.#unacked);
+    this.#unacked = 0;
+  }
+
+  until(predicate: () => boolean, ms = 60_000): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('bench: timed out')), ms);
+      const check = () => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve();
+      };
+      this.#waiters.add(check);
+    });
+  }
+
+  #notify(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+}
+
+/** The baseline: node-pty straight to a local program, no sandbox, no WebSocket, no decoding. */
+export function barePty(command: string): pty.IPty {
+  return pty.spawn('/bin/bash', ['-c', command], {
+    name: 'xterm-256color',
+    cols: 120,
+    rows: 40,
+    cwd: os.tmpdir(),
+    env: { PATH: '/usr/bin:/bin', TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+    encoding: null,
+  });
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+export function child(file: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, [file, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+}

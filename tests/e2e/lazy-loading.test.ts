@@ -1,0 +1,136 @@
+/**
+ * The terminal code (xterm.js, the lab UI, the protocol client) is a large chunk: pages without a lab never request it,
+ * and a lesson requests it only once its lab is about to scroll into view.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { collectPageErrors, launchBrowser, LESSON_01, openLab } from '../support/browser.ts';
+import { startTestLab, type TestLab } from '../support/lab-harness.ts';
+
+/** A class name xterm.js builds its DOM with: any script containing it carries xterm.js. */
+const XTERM_MARKER = 'xterm-helper-textarea';
+/** lab-element.ts starts loading this far ahead of the lab reaching the viewport. */
+const ROOT_MARGIN_PX = 300;
+
+interface LoadedScript {
+  url: string;
+  body: string;
+}
+
+/** Records every script the page loads, with its text, in the order the responses arrive. */
+function recordScripts(page: Page): { scripts: LoadedScript[]; settled(): Promise<void> } {
+  const scripts: LoadedScript[] = [];
+  const reading: Promise<void>[] = [];
+  page.on('response', (response) => {
+    if (response.request().resourceType() !== 'script') return;
+    reading.push(
+      response.text().then(
+        (body) => void scripts.push({ url: response.url(), body }),
+        // A body can be gone when the page navigates away; the URL alone still counts as requested.
+        () => void scripts.push({ url: response.url(), body: '' }),
+      ),
+    );
+  });
+  return { scripts, settled: async () => void (await Promise.all(reading)) };
+}
+
+const carriesXterm = (script: LoadedScript) => script.body.includes(XTERM_MARKER);
+
+describe('the terminal code loads on demand', () => {
+  let lab: TestLab;
+  let browser: Browser;
+  /** The scripts a lesson loads when its lab comes into view, found in `before`. */
+  let labChunks: string[] = [];
+
+  before(async () => {
+    [lab, browser] = await Promise.all([startTestLab(), launchBrowser()]);
+    // Which URLs are the terminal code is the build's business (hashed chunk names); ask a lesson page.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      const record = recordScripts(page);
+      await page.goto(lab.url + LESSON_01.zh);
+      await page.waitForLoadState('networkidle');
+      const beforeLab = new Set(record.scripts.map((s) => s.url));
+      await openLab(page);
+      await page.waitForLoadState('networkidle');
+      await record.settled();
+      labChunks = record.scripts.filter((s) => !beforeLab.has(s.url) && carriesXterm(s)).map((s) => s.url);
+    } finally {
+      await context.close();
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await lab?.close();
+  });
+
+  test('a lesson finds its terminal code in a chunk of its own', () => {
+    assert.ok(labChunks.length > 0, 'opening the lab loaded no script with xterm.js in it');
+    for (const url of labChunks) assert.match(new URL(url).pathname, /^\/_astro\/.+\.js$/);
+  });
+
+  for (const path of ['/', '/en/']) {
+    test(`${path} (no lab) requests no terminal code`, async () => {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+      try {
+        const page = await context.newPage();
+        const errors = collectPageErrors(page);
+        const record = recordScripts(page);
+        const requested: string[] = [];
+        page.on('request', (request) => requested.push(request.url()));
+        await page.goto(lab.url + path);
+        await page.waitForLoadState('networkidle');
+        assert.equal(await page.locator('socket-lab').count(), 0, `${path} has a lab after all`);
+        // Scroll through the whole page, in case anything is loaded on the way down.
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        await page.waitForLoadState('networkidle');
+        await record.settled();
+        assert.ok(record.scripts.length > 0, 'the page loaded no scripts at all: the recording is broken');
+        for (const url of labChunks) assert.ok(!requested.includes(url), `${path} requested ${url}`);
+        const xterm = record.scripts.filter(carriesXterm).map((s) => s.url);
+        assert.deepEqual(xterm, [], `${path} loaded xterm.js`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('a lesson whose lab is below the fold requests the terminal code only on scrolling to it', async () => {
+    // Small enough that the lab starts well beyond the viewport plus the element's look-ahead margin.
+    const viewport = { width: 1000, height: 500 };
+    const context = await browser.newContext({ viewport });
+    try {
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      const record = recordScripts(page);
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(request.url()));
+      await page.goto(lab.url + LESSON_01.en);
+      await page.waitForLoadState('networkidle');
+      const labTop = await page.locator('socket-lab').evaluate((el) => el.getBoundingClientRect().top);
+      assert.ok(labTop > viewport.height + ROOT_MARGIN_PX * 2, `the lab is only ${labTop}px down: not below the fold`);
+      // Give an eager loader every chance to show itself: idle callbacks, timers, the observer's first report.
+      await page.waitForTimeout(1500);
+      await record.settled();
+      for (const url of labChunks) assert.ok(!requested.includes(url), `requested ${url} before the lab was in view`);
+      assert.deepEqual(record.scripts.filter(carriesXterm), [], 'xterm.js loaded before the lab was in view');
+      assert.equal(
+        await page.locator('socket-lab .xterm').count(),
+        0,
+        'terminals were built before the lab was in view',
+      );
+
+      const chunkRequested = page.waitForRequest((request) => labChunks.includes(request.url()), { timeout: 20_000 });
+      await openLab(page);
+      await chunkRequested;
+      for (const url of labChunks) assert.ok(requested.includes(url), `scrolling to the lab did not load ${url}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Lesson 1 as a learner meets it, in both languages: real Chromium, the built site, the real backend and sandbox.
+ * Run the server, talk to it from a client in Chinese and ASCII, reload and find the same programs, stop the server,
+ * and watch the note's original code fail the way the lesson says it does.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext } from 'playwright-core';
+import {
+  button,
+  collectPageErrors,
+  launchBrowser,
+  LESSON_01,
+  openLab,
+  runCommand,
+  screenText,
+  terminalState,
+  typeInto,
+  UI,
+  waitForScreen,
+  waitForState,
+  type Lang,
+} from '../support/browser.ts';
+import { startTestLab, type TestLab } from '../support/lab-harness.ts';
+
+/** lab.json of 01-first-client-server: t1's commands are [note's original, Python server, TypeScript server]. */
+const T1_NOTE_ORIGINAL = 0;
+const T1_PYTHON_SERVER = 1;
+/** t2's commands are [Python client, TypeScript client]. */
+const T2_PYTHON_CLIENT = 0;
+
+describe('lesson 1 in the browser', () => {
+  let lab: TestLab;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    [lab, browser] = await Promise.all([startTestLab(), launchBrowser()]);
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await lab?.close();
+  });
+
+  for (const lang of ['zh', 'en'] as const satisfies Lang[]) {
+    test(`${lang}: server and client talk, a reload re-attaches, Stop ends the server, the note's code fails`, async () => {
+      // A context of its own: a fresh learner cookie, so each language gets its own workspace.
+      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      // Nothing is ignored: a lab that works leaves the console clean, across the reload too.
+      const errors = collectPageErrors(page);
+      await page.goto(lab.url + LESSON_01[lang]);
+      assert.equal(await page.locator('html').getAttribute('lang'), lang === 'zh' ? 'zh-CN' : 'en');
+      await openLab(page);
+
+      await runCommand(page, lang, 't1', T1_PYTHON_SERVER);
+      // server.py speaks Chinese whatever the page's language: it is the lesson's code.
+      await waitForScreen(page, 't1', '正在监听 127.0.0.1:2333');
+      await runCommand(page, lang, 't2', T2_PYTHON_CLIENT);
+      await waitForScreen(page, 't2', '>>');
+
+      const message = `你好，服务端 hello-${lang} 123`;
+      // Run focused the client's terminal; clicking its screen makes sure the keys go there and nowhere else.
+      await typeInto(page, 't2', message);
+      await page.keyboard.press('Enter');
+      await waitForScreen(page, 't1', `服务端收到客户端发来的消息: ${message}`);
+      await waitForScreen(page, 't2', `客户端收到服务器回复的消息: 服务端已收到: ${message}`);
+
+      // A reload is a new page: it must find the same server and client, with what they printed.
+      await page.reload();
+      await openLab(page);
+      await waitForScreen(page, 't1', `服务端收到客户端发来的消息: ${message}`);
+      await waitForScreen(page, 't2', `服务端已收到: ${message}`);
+      assert.equal(await terminalState(page, 't1'), 'running', 'the server survived the reload');
+      assert.equal(await terminalState(page, 't2'), 'running', 'the client survived the reload');
+      assert.equal(await button(page, 't1', UI[lang].run).isDisabled(), true, 'Run is off while the server runs');
+      // Still one server: the reload re-attached instead of starting a second one (which could not bind).
+      assert.doesNotMatch(await screenText(page, 't1'), /Address already in use/);
+
+      await button(page, 't1', UI[lang].stop).click();
+      await waitForState(page, 't1', 'idle');
+      const stopped = await waitForScreen(page, 't1', /服务端已停止\s*\n.*learner@socket-lab:~\$\s*$/s);
+      assert.match(stopped, /learner@socket-lab:~\$\s*$/, 'the prompt is back');
+      assert.equal(await button(page, 't1', UI[lang].run).isEnabled(), true, 'Run is enabled again');
+      assert.equal(await button(page, 't1', UI[lang].stop).isDisabled(), true, 'nothing left to stop');
+      assert.match(
+        (await page.locator('section[data-terminal="t1"] [data-status]').textContent()) ?? '',
+        new RegExp(`^${UI[lang].idle}`),
+      );
+
+      // It fails to compile within milliseconds: the badge may never be seen running.
+      await runCommand(page, lang, 't1', T1_NOTE_ORIGINAL, { waitRunning: false });
+      await waitForScreen(page, 't1', 'SyntaxError: bytes can only contain ASCII literal characters');
+      await waitForState(page, 't1', 'idle');
+      assert.match(await screenText(page, 't1'), /python3 note_original\.py/);
+
+      assert.deepEqual(errors, [], 'the page logged errors');
+    });
+  }
+});

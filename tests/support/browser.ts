@@ -1,0 +1,160 @@
+/**
+ * Browser side of the end-to-end tests: Debian's Chromium driven by playwright-core (never a downloaded browser), and
+ * helpers that look at a lab the way a learner does: its buttons by their accessible names, its status badges, and
+ * the text xterm.js shows on screen.
+ */
+import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/** Chromium as root in a container: no setuid sandbox, no GPU, and nothing phoning home during a test. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export type Lang = 'zh' | 'en';
+
+export const LESSON_01: Record<Lang, string> = {
+  zh: '/lessons/01-first-client-server/',
+  en: '/en/lessons/01-first-client-server/',
+};
+
+/** The UI strings a test looks for, as src/content/i18n has them. */
+export const UI = {
+  zh: {
+    run: '运行',
+    stop: '停止',
+    restart: '重启',
+    idle: '就绪',
+    running: '运行中',
+    reconnecting: '连接中断，正在重新连接…',
+  },
+  en: {
+    run: 'Run',
+    stop: 'Stop',
+    restart: 'Restart',
+    idle: 'ready',
+    running: 'running',
+    reconnecting: 'Connection lost, reconnecting...',
+  },
+} as const;
+
+/** Generous: two cores run the backend, its sandboxes, the shells and Chromium at once. */
+export const TIMEOUT = 20_000;
+
+/** Everything a page reports as broken: console errors and uncaught exceptions. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  return errors;
+}
+
+export function pane(page: Page, terminal: string): Locator {
+  return page.locator(`section[data-terminal="${terminal}"]`);
+}
+
+export function button(page: Page, terminal: string, name: string): Locator {
+  return pane(page, terminal).getByRole('button', { name, exact: true });
+}
+
+/** Scrolls the lab into view, which is what loads xterm.js, and waits for every terminal to report a state. */
+export async function openLab(page: Page): Promise<void> {
+  await page.locator('socket-lab').scrollIntoViewIfNeeded();
+  await page.waitForFunction(
+    () => {
+      const panes = [...document.querySelectorAll('socket-lab section[data-terminal]')];
+      return (
+        panes.length > 0 &&
+        panes.every(
+          (p) => p.querySelector('.xterm-rows') && p.querySelector('[data-status]')?.hasAttribute('data-state'),
+        )
+      );
+    },
+    null,
+    { timeout: TIMEOUT },
+  );
+}
+
+/** The terminal's screen as the DOM renderer shows it (xterm.js renders a wide CJK character as one character). */
+export function screenText(page: Page, terminal: string): Promise<string> {
+  return pane(page, terminal)
+    .locator('[data-screen] .xterm-rows')
+    .evaluate((rows) => (rows as HTMLElement).innerText.replace(/\u00a0/g, ' '));
+}
+
+/**
+ * Waits until the terminal shows `pattern`; on timeout the error carries the screen, which says what went wrong.
+ * A long line wraps onto the next row and the DOM does not mark which rows continue the one before, so the screen
+ * also matches with its rows joined.
+ */
+export async function waitForScreen(
+  page: Page,
+  terminal: string,
+  pattern: string | RegExp,
+  timeout = TIMEOUT,
+): Promise<string> {
+  const deadline = Date.now() + timeout;
+  const shows = (screen: string) => (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen));
+  for (;;) {
+    const text = await screenText(page, terminal);
+    if (shows(text) || shows(text.replace(/\n/g, ''))) return text;
+    if (Date.now() > deadline) {
+      throw new Error(`terminal ${terminal} never showed ${String(pattern)}; it shows:\n${text.trimEnd()}`);
+    }
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The state a terminal's status badge shows: starting, idle, running or exited. */
+export function terminalState(page: Page, terminal: string): Promise<string | null> {
+  return pane(page, terminal).locator('[data-status]').getAttribute('data-state');
+}
+
+export async function waitForState(page: Page, terminal: string, state: string, timeout = TIMEOUT): Promise<void> {
+  await pane(page, terminal)
+    .locator(`[data-status][data-state="${state}"]`)
+    .waitFor({ timeout })
+    .catch(async (error: unknown) => {
+      const now = await terminalState(page, terminal);
+      throw new Error(`terminal ${terminal} never reached ${state} (it is ${now}): ${(error as Error).message}`, {
+        cause: error,
+      });
+    });
+}
+
+/**
+ * Picks command `index` of the terminal's menu and presses Run once the shell is ready for it; then waits for the
+ * badge to say running, unless the command may be over before the badge could be seen running.
+ */
+export async function runCommand(
+  page: Page,
+  lang: Lang,
+  terminal: string,
+  index: number,
+  { waitRunning = true } = {},
+): Promise<void> {
+  await waitForState(page, terminal, 'idle');
+  const menu = pane(page, terminal).locator('select[data-command]');
+  if ((await menu.count()) > 0) await menu.selectOption(String(index));
+  await button(page, terminal, UI[lang].run).click({ timeout: TIMEOUT });
+  if (waitRunning) await waitForState(page, terminal, 'running');
+}
+
+/** Types into a terminal as a learner would: focus its screen, then the keyboard. */
+export async function typeInto(page: Page, terminal: string, text: string): Promise<void> {
+  await pane(page, terminal).locator('[data-screen] .xterm-screen').click();
+  await page.keyboard.type(text);
+}

@@ -125,11 +125,6 @@ export class Workspace {
     return this.#terminals.values();
   }
 
-  /** Runs a program in the workspace (an argv, not a shell line); for checks and tests, not for learners. */
-  command(argv: readonly string[]) {
-    return this.#runtime.command(argv);
-  }
-
   /**
    * Hangs up every terminal (SIGHUP), kills whatever is left (SIGKILL, the whole PID namespace when sandboxed) and
    * deletes the workspace's files. Idempotent; every way a workspace ends goes through here.

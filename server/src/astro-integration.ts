@@ -2,6 +2,7 @@
  * `npm run dev`: the lab backend attached to Astro's dev server, so lessons reload live while their terminals keep
  * working. The backend is loaded only when the dev server starts; `astro build` never touches node-pty.
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AstroIntegration } from 'astro';
 
@@ -30,6 +31,11 @@ export default function socketLabBackend(): AstroIntegration {
         server.httpServer?.on('close', () => {
           lab.close().catch((error: unknown) => logger.error(`closing the lab failed: ${String(error)}`));
         });
+        // Stopping the dev server often ends the process without closing its HTTP server. The sandboxes end with
+        // the process (their holders read from it); their files are removed here, synchronously, as it exits.
+        if (parsed.config.dataDir === undefined) {
+          process.once('exit', () => rmSync(lab.dataDir, { recursive: true, force: true }));
+        }
         logger.info(`lab backend attached (labs: ${lab.catalog.size})`);
       },
     },

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as pty from 'node-pty';
 import type { Config } from './config.ts';
-import { identityFor, SANDBOX_FILES_DIR } from './lab.ts';
+import { identityFor, sandboxTools } from './lab.ts';
 import { checkSandbox } from './sandbox/preflight.ts';
 
 export interface Finding {
@@ -44,12 +44,7 @@ export async function runDoctor(config: Config): Promise<Finding[]> {
     try {
       const identity = identityFor(config)(0);
       if (identity) await chmod(dataDir, 0o711);
-      const check = await checkSandbox({
-        dataDir,
-        sandboxFilesDir: SANDBOX_FILES_DIR,
-        nodeBinary: process.execPath,
-        identity,
-      });
+      const check = await checkSandbox({ dataDir, tools: sandboxTools(), identity });
       add(
         check.ok
           ? { name: 'sandbox', ok: true, required: true, detail: check.detail }

@@ -3,18 +3,26 @@
  * and takes it down again. Used by the standalone server and by the Astro dev integration.
  */
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { createLabBackend, type LabBackend } from './backend.ts';
 import type { Config } from './config.ts';
 import { loadLabCatalog, type LabCatalog } from './lessons/lab-catalog.ts';
 import type { Logger } from './log.ts';
-import type { Identity } from './sandbox/argv.ts';
+import type { Identity, SandboxTools } from './sandbox/argv.ts';
 import { checkSandbox } from './sandbox/preflight.ts';
 import { WorkspaceRegistry } from './workspace/workspace-registry.ts';
 
-/** Files bound into every sandbox (bashrc, hosts, nsswitch.conf). */
-export const SANDBOX_FILES_DIR = path.join(import.meta.dirname, '..', 'sandbox');
+/** What the backend's installation lends every sandbox: its files, its Node, the npm packages lessons import. */
+export function sandboxTools(): SandboxTools {
+  const require = createRequire(import.meta.url);
+  return {
+    filesDir: path.join(import.meta.dirname, '..', 'sandbox'),
+    nodeBinary: process.execPath,
+    nodePackages: { ws: path.dirname(require.resolve('ws/package.json')) },
+  };
+}
 
 export class SandboxUnavailableError extends Error {
   readonly fix: string;
@@ -47,6 +55,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
   const dataDir = config.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'socket-lab-')));
   await mkdir(dataDir, { recursive: true });
   const identityForSlot = identityFor(config);
+  const tools = sandboxTools();
   // Sandbox users must be able to pass through to their own workspace directory, and list nothing.
   if (identityForSlot(0)) await chmod(dataDir, 0o711);
 
@@ -57,12 +66,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
           'machine. Only for a trusted single-user laptop. Listening on loopback only. !!!',
       );
     } else {
-      const check = await checkSandbox({
-        dataDir,
-        sandboxFilesDir: SANDBOX_FILES_DIR,
-        nodeBinary: process.execPath,
-        identity: identityForSlot(0),
-      });
+      const check = await checkSandbox({ dataDir, tools, identity: identityForSlot(0) });
       if (!check.ok) throw new SandboxUnavailableError(check.problem, check.fix);
       log.info(check.detail);
     }
@@ -80,8 +84,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
     environment: {
       dataDir,
       sandboxed: !config.unsafeNoSandbox,
-      sandboxFilesDir: SANDBOX_FILES_DIR,
-      nodeBinary: process.execPath,
+      tools,
       scrollbackBytes: config.scrollbackBytes,
       log,
     },

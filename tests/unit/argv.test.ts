@@ -21,8 +21,11 @@ const LAYOUT: SandboxLayout = {
   tmp: `${DATA}/tmp`,
   passwd: `${DATA}/passwd`,
   group: `${DATA}/group`,
-  sandboxFilesDir: path.join(PROJECT_ROOT, 'server', 'sandbox'),
-  nodeBinary: process.execPath,
+  tools: {
+    filesDir: path.join(PROJECT_ROOT, 'server', 'sandbox'),
+    nodeBinary: process.execPath,
+    nodePackages: { ws: path.join(PROJECT_ROOT, 'node_modules', 'ws') },
+  },
 };
 const IDENTITY = { uid: 200_001, gid: 200_001 };
 const LIMITS: Limits = { processes: 512, fileSize: 512 * 1024 * 1024 };
@@ -83,10 +86,11 @@ describe('holderArgv', () => {
       test('binds only single files out of the project directory', () => {
         const fromProject = bound.filter((b) => isWithin(b.source, PROJECT_ROOT)).map((b) => b.source);
         const allowed = [
-          path.join(LAYOUT.sandboxFilesDir, 'hosts'),
-          path.join(LAYOUT.sandboxFilesDir, 'nsswitch.conf'),
-          path.join(LAYOUT.sandboxFilesDir, 'bashrc'),
-          LAYOUT.nodeBinary,
+          path.join(LAYOUT.tools.filesDir, 'hosts'),
+          path.join(LAYOUT.tools.filesDir, 'nsswitch.conf'),
+          path.join(LAYOUT.tools.filesDir, 'bashrc'),
+          LAYOUT.tools.nodeBinary,
+          LAYOUT.tools.nodePackages['ws'],
         ];
         for (const source of fromProject) assert.ok(allowed.includes(source), `${source} is bound`);
       });

@@ -31,7 +31,20 @@ describe('labManifestSchema accepts', () => {
     };
     const result = labManifestSchema.safeParse(manifest);
     assert.ok(result.success, JSON.stringify(result.error?.issues));
-    assert.deepEqual(result.data, manifest);
+    assert.deepEqual(result.data, { ...manifest, panes: [] });
+  });
+
+  test('browser panes, with the path defaulting to /', () => {
+    const result = labManifestSchema.safeParse({
+      terminals: [{ id: 't1', title: title('server') }],
+      panes: [
+        { kind: 'preview', id: 'page', title: title('page'), port: 2333 },
+        { kind: 'websocket', id: 'ws', title: title('ws'), port: 8765, path: '/chat?room=1' },
+      ],
+    });
+    assert.ok(result.success, JSON.stringify(result.error?.issues));
+    assert.equal(result.data.panes[0]?.path, '/');
+    assert.equal(result.data.panes[1]?.path, '/chat?room=1');
   });
 
   test('a terminal without commands gets an empty list', () => {
@@ -48,6 +61,18 @@ describe('labManifestSchema accepts', () => {
 });
 
 describe('labManifestSchema rejects', () => {
+  test('a pane whose id is taken by a terminal, a bad port, or a path that is not a request target', () => {
+    const lab = (pane: object) => ({ terminals: [{ id: 't1', title: title('t') }], panes: [pane] });
+    const base = { kind: 'preview', id: 'p1', title: title('p'), port: 2333 };
+    assert.equal(labManifestSchema.safeParse(lab({ ...base, id: 't1' })).success, false);
+    assert.equal(labManifestSchema.safeParse(lab({ ...base, port: 0 })).success, false);
+    assert.equal(labManifestSchema.safeParse(lab({ ...base, port: 70000 })).success, false);
+    assert.equal(labManifestSchema.safeParse(lab({ ...base, path: 'index.html' })).success, false);
+    assert.equal(labManifestSchema.safeParse(lab({ ...base, path: '/a b' })).success, false);
+    assert.equal(labManifestSchema.safeParse(lab({ ...base, path: '/\r\nHost: evil' })).success, false);
+    assert.equal(labManifestSchema.safeParse(lab({ ...base, kind: 'ftp' })).success, false);
+  });
+
   test('duplicate terminal ids', () => {
     assert.match(manifestError({ terminals: [terminal('t1'), terminal('t2'), terminal('t1')] }), /unique/);
   });

@@ -34,16 +34,38 @@ export const labTerminalSchema = z.strictObject({
   commands: z.array(labCommandSchema).max(8).default([]),
 });
 
+export const portSchema = z.int().min(1).max(65535);
+/** An origin-form request target (RFC 9112 section 3.2.1): printable ASCII, no spaces. */
+export const requestPathSchema = z
+  .string()
+  .max(2000)
+  .regex(/^\/[\x21-\x7e]*$/, 'a path starts with "/" and is printable ASCII without spaces (percent-encode the rest)');
+
+/**
+ * A browser-side pane: `preview` loads http://127.0.0.1:<port><path> as seen from inside the learner's sandbox (page
+ * and raw response); `websocket` opens ws://127.0.0.1:<port><path> there and shows the handshake and messages. The
+ * port and path are the defaults the pane opens with; the learner can change them.
+ */
+export const labPaneSchema = z.strictObject({
+  kind: z.enum(['preview', 'websocket']),
+  id: terminalIdSchema,
+  title: localizedTextSchema,
+  port: portSchema,
+  path: requestPathSchema.default('/'),
+});
+
 export const labManifestSchema = z
   .strictObject({
     terminals: z.array(labTerminalSchema).min(1).max(8),
+    panes: z.array(labPaneSchema).max(4).default([]),
   })
-  .refine(
-    (m) => new Set(m.terminals.map((t) => t.id)).size === m.terminals.length,
-    'terminal ids must be unique within a lab',
-  );
+  .refine((m) => {
+    const ids = [...m.terminals, ...m.panes].map((t) => t.id);
+    return new Set(ids).size === ids.length;
+  }, 'terminal and pane ids must be unique within a lab');
 
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 export type LabCommand = z.infer<typeof labCommandSchema>;
 export type LabTerminal = z.infer<typeof labTerminalSchema>;
+export type LabPane = z.infer<typeof labPaneSchema>;
 export type LabManifest = z.infer<typeof labManifestSchema>;

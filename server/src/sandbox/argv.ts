@@ -15,6 +15,16 @@ export const SANDBOX_HOSTNAME = 'socket-lab';
 /** A host uid/gid the workspace runs as; null when the backend is not root and so cannot choose. */
 export type Identity = { uid: number; gid: number } | null;
 
+/** What every sandbox gets from the backend's own installation, read-only. */
+export interface SandboxTools {
+  /** Static files shipped with the backend: bashrc, hosts, nsswitch.conf. */
+  filesDir: string;
+  /** The Node binary learners run `node file.ts` with (the backend's own). */
+  nodeBinary: string;
+  /** npm packages lessons import (`ws`), by name: the package folders. */
+  nodePackages: Readonly<Record<string, string>>;
+}
+
 export interface SandboxLayout {
   /** Host directories bound read-write into the sandbox. */
   home: string;
@@ -22,11 +32,11 @@ export interface SandboxLayout {
   /** Host files generated for this workspace (passwd, group). */
   passwd: string;
   group: string;
-  /** Static files shipped with the backend: bashrc, hosts, nsswitch.conf. */
-  sandboxFilesDir: string;
-  /** The Node binary learners run `node file.ts` with (the backend's own). */
-  nodeBinary: string;
+  tools: SandboxTools;
 }
+
+/** Where lesson programs find npm packages: ESM resolution walks up from /home/learner to /node_modules. */
+const SANDBOX_NODE_MODULES = '/usr/local/lib/node_modules';
 
 export interface Limits {
   /** Processes the workspace's uid may have; only meaningful when every workspace has its own uid. */
@@ -104,8 +114,16 @@ export function holderArgv(layout: SandboxLayout, identity: Identity, limits: Li
     '--tmpfs',
     '/usr/local',
     '--ro-bind',
-    layout.nodeBinary,
+    layout.tools.nodeBinary,
     '/usr/local/bin/node',
+    ...Object.entries(layout.tools.nodePackages).flatMap(([name, dir]) => [
+      '--ro-bind',
+      dir,
+      `${SANDBOX_NODE_MODULES}/${name}`,
+    ]),
+    '--symlink',
+    SANDBOX_NODE_MODULES,
+    '/node_modules',
     '--dir',
     '/etc',
     ...etc,
@@ -116,13 +134,13 @@ export function holderArgv(layout: SandboxLayout, identity: Identity, limits: Li
     layout.group,
     '/etc/group',
     '--ro-bind',
-    `${layout.sandboxFilesDir}/hosts`,
+    `${layout.tools.filesDir}/hosts`,
     '/etc/hosts',
     '--ro-bind',
-    `${layout.sandboxFilesDir}/nsswitch.conf`,
+    `${layout.tools.filesDir}/nsswitch.conf`,
     '/etc/nsswitch.conf',
     '--ro-bind',
-    `${layout.sandboxFilesDir}/bashrc`,
+    `${layout.tools.filesDir}/bashrc`,
     '/etc/socket-lab/bashrc',
     '--proc',
     '/proc',

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { access, constants, mkdir, mkdtemp, readFile, rm, writeFile, chown } from 'node:fs/promises';
 import path from 'node:path';
 import { createRecordingLogger } from '../log.ts';
-import type { Identity } from './argv.ts';
+import type { Identity, SandboxTools } from './argv.ts';
 import { startSandbox, type WorkspaceRuntime } from './sandbox.ts';
 
 export type SandboxCheck = { ok: true; detail: string } | { ok: false; problem: string; fix: string };
@@ -14,8 +14,7 @@ export type SandboxCheck = { ok: true; detail: string } | { ok: false; problem: 
 export interface PreflightOptions {
   /** A directory the sandbox's user can reach, for the throwaway test workspace. */
   dataDir: string;
-  sandboxFilesDir: string;
-  nodeBinary: string;
+  tools: SandboxTools;
   identity: Identity;
 }
 
@@ -50,11 +49,7 @@ export async function checkSandbox(options: PreflightOptions): Promise<SandboxCh
     const log = createRecordingLogger();
     let runtime: WorkspaceRuntime;
     try {
-      runtime = await startSandbox(
-        { home, tmp, passwd, group, sandboxFilesDir: options.sandboxFilesDir, nodeBinary: options.nodeBinary },
-        options.identity,
-        log,
-      );
+      runtime = await startSandbox({ home, tmp, passwd, group, tools: options.tools }, options.identity, log);
     } catch (error) {
       return { ok: false, problem: (error as Error).message, ...(await diagnose()) };
     }

@@ -15,6 +15,7 @@ import {
   type Identity,
   type Limits,
   type SandboxLayout,
+  type SandboxTools,
 } from './argv.ts';
 
 export interface ProcessSpec {
@@ -111,7 +112,7 @@ function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** --unsafe-no-sandbox: shells run on the host as the backend's user, in the workspace's home directory. */
-export function hostRuntime(home: string, sandboxFilesDir: string): WorkspaceRuntime {
+export function hostRuntime(home: string, tools: SandboxTools): WorkspaceRuntime {
   let endNow!: () => void;
   const ended = new Promise<void>((resolve) => (endNow = resolve));
   const spec = (argv: readonly string[]): ProcessSpec => {
@@ -119,7 +120,7 @@ export function hostRuntime(home: string, sandboxFilesDir: string): WorkspaceRun
     return { file: file as string, args, env: learnerEnv(home), cwd: home };
   };
   return {
-    shell: () => spec(shellCommand(path.join(sandboxFilesDir, 'bashrc'))),
+    shell: () => spec(shellCommand(path.join(tools.filesDir, 'bashrc'))),
     command: spec,
     ended,
     kill: async () => endNow(),

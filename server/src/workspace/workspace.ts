@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as pty from 'node-pty';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
-import type { Identity } from '../sandbox/argv.ts';
+import type { Identity, SandboxTools } from '../sandbox/argv.ts';
 import { endSession } from '../sandbox/processes.ts';
 import { hostRuntime, startSandbox, type WorkspaceRuntime } from '../sandbox/sandbox.ts';
 import { TerminalSession } from '../terminal/terminal-session.ts';
@@ -19,8 +19,7 @@ export interface WorkspaceEnvironment {
   /** Parent of all workspace directories. */
   dataDir: string;
   sandboxed: boolean;
-  sandboxFilesDir: string;
-  nodeBinary: string;
+  tools: SandboxTools;
   scrollbackBytes: number;
   log: Logger;
 }
@@ -103,13 +102,12 @@ export class Workspace {
               tmp,
               passwd: path.join(etc, 'passwd'),
               group: path.join(etc, 'group'),
-              sandboxFilesDir: env.sandboxFilesDir,
-              nodeBinary: env.nodeBinary,
+              tools: env.tools,
             },
             spec.identity,
             env.log,
           )
-        : hostRuntime(home, env.sandboxFilesDir);
+        : hostRuntime(home, env.tools);
       return new Workspace(spec, root, runtime, env);
     } catch (error) {
       await rm(root, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { Config } from './config.ts';
 import { ensureLearnerCookie, learnerIdOf } from './http/learner.ts';
 import { isAllowedOrigin } from './http/origin.ts';
+import { browserIdentity } from './panes/browser-request.ts';
 import type { LabCatalog } from './lessons/lab-catalog.ts';
 import { labIdSchema } from './lessons/lab-manifest.ts';
 import type { Logger } from './log.ts';
@@ -132,6 +133,7 @@ export function createLabBackend({ config, catalog, registry, log }: BackendDepe
           registry,
           heartbeatMs: config.heartbeatMs,
           maxPayload: MAX_PAYLOAD,
+          browser: browserIdentity(req),
           log,
         });
       });

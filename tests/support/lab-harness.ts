@@ -9,7 +9,7 @@ import { parseConfig } from '../../server/src/config.ts';
 import { createLogger, createRecordingLogger, type Logger, type LogLine } from '../../server/src/log.ts';
 import { startSiteServer, type SiteServer } from '../../server/src/site-server.ts';
 import { LabSocket, type ConnectionState, type TerminalEvents } from '../../src/components/lab/lab-socket.ts';
-import type { ErrorCode, TerminalEncoding, TerminalStatus } from '../../server/src/protocol/messages.ts';
+import type { ErrorCode, PaneEvent, TerminalEncoding, TerminalStatus } from '../../server/src/protocol/messages.ts';
 
 export const PROJECT_ROOT = path.join(import.meta.dirname, '..', '..');
 
@@ -178,6 +178,65 @@ export class TerminalProbe implements TerminalEvents {
 
   waitForStatus(status: TerminalStatus, timeoutMs?: number): Promise<void> {
     return this.until(() => this.status === status, `status ${status}`, timeoutMs);
+  }
+
+  #notify(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+}
+
+/** Records one pane's events, as the page's pane would receive them. */
+export class PaneProbe {
+  readonly events: PaneEvent[] = [];
+  readonly errors: { code: ErrorCode; message: string }[] = [];
+  readonly #waiters = new Set<() => void>();
+
+  constructor(socket: LabSocket, id: string) {
+    socket.listenPane(id, {
+      event: (event) => {
+        this.events.push(event);
+        this.#notify();
+      },
+      error: (code, message) => {
+        this.errors.push({ code, message });
+        this.#notify();
+      },
+    });
+  }
+
+  /** Waits until `predicate` holds, re-checking on every event. */
+  async until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    if (predicate()) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.events.map((e) => e.kind))}`));
+      }, timeoutMs);
+      const check = () => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve();
+      };
+      this.#waiters.add(check);
+    });
+  }
+
+  /** The first event of `kind` (waiting for it if need be). */
+  async next<K extends PaneEvent['kind']>(kind: K, timeoutMs?: number): Promise<Extract<PaneEvent, { kind: K }>> {
+    const find = () => this.events.find((e): e is Extract<PaneEvent, { kind: K }> => e.kind === kind);
+    await this.until(() => find() !== undefined, `a ${kind} event`, timeoutMs);
+    return find() as Extract<PaneEvent, { kind: K }>;
+  }
+
+  /** All bytes of events of `kind` (base64-decoded), in order. */
+  bytes(kind: 'http-raw' | 'http-body'): Buffer {
+    return Buffer.concat(this.events.flatMap((e) => (e.kind === kind ? [Buffer.from(e.data, 'base64')] : [])));
+  }
+
+  clear(): void {
+    this.events.length = 0;
+    this.errors.length = 0;
   }
 
   #notify(): void {

@@ -4,7 +4,7 @@
  * JSON; they go in binary frames (see frames.ts).
  */
 import { z } from 'zod';
-import { terminalIdSchema } from '../lessons/lab-manifest.ts';
+import { portSchema, requestPathSchema, terminalIdSchema } from '../lessons/lab-manifest.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -27,6 +27,9 @@ export const SIGNALS = ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const;
 export const signalSchema = z.enum(SIGNALS);
 export type TerminalSignal = z.infer<typeof signalSchema>;
 
+/** Panes are named like terminals. */
+const paneIdSchema = terminalIdSchema;
+
 const cols = z.int().min(2).max(500);
 const rows = z.int().min(1).max(200);
 const commandIndex = z.int().min(0).max(7);
@@ -39,8 +42,64 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('restart'), terminal: terminalIdSchema, command: commandIndex.optional() }),
   z.strictObject({ type: z.literal('encoding'), terminal: terminalIdSchema, encoding: encodingSchema }),
   z.strictObject({ type: z.literal('ack'), terminal: terminalIdSchema, bytes: z.int().min(1).max(10_000_000) }),
+  z.strictObject({ type: z.literal('http-get'), pane: paneIdSchema, port: portSchema, path: requestPathSchema }),
+  z.strictObject({ type: z.literal('http-cancel'), pane: paneIdSchema }),
+  z.strictObject({ type: z.literal('ws-connect'), pane: paneIdSchema, port: portSchema, path: requestPathSchema }),
+  z.strictObject({ type: z.literal('ws-send'), pane: paneIdSchema, text: z.string().max(60_000) }),
+  z.strictObject({ type: z.literal('ws-disconnect'), pane: paneIdSchema }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export type TerminalMessage = Extract<ClientMessage, { terminal: string }>;
+export type PaneMessage = Extract<ClientMessage, { pane: string }>;
+
+const base64 = z.base64();
+const at = z.number().int().nonnegative();
+
+/** What happens in a pane, as it happens. Bytes are base64. */
+export const paneEventSchema = z.discriminatedUnion('kind', [
+  /** The exact request the preview sent. */
+  z.strictObject({ kind: z.literal('http-sent'), request: z.string() }),
+  /** Response bytes as they arrived, framing and all. */
+  z.strictObject({ kind: z.literal('http-raw'), data: base64 }),
+  z.strictObject({
+    kind: z.literal('http-head'),
+    statusLine: z.string(),
+    status: z.int(),
+    headers: z.array(z.tuple([z.string(), z.string()])),
+    /** How the body's end is known (RFC 9112 section 6.3). */
+    framing: z.enum(['none', 'content-length', 'chunked', 'until-close']),
+  }),
+  /** Body bytes, de-chunked. */
+  z.strictObject({ kind: z.literal('http-body'), data: base64 }),
+  z.strictObject({
+    kind: z.literal('http-end'),
+    outcome: z.enum(['complete', 'closed', 'truncated', 'refused', 'cancelled', 'too-large', 'timeout', 'malformed']),
+    detail: z.string(),
+    elapsedMs: z.int().nonnegative(),
+  }),
+  z.strictObject({
+    kind: z.literal('ws-handshake'),
+    request: z.string(),
+    response: z.string(),
+    accepted: z.boolean(),
+    problem: z.string(),
+  }),
+  z.strictObject({
+    kind: z.literal('ws-message'),
+    direction: z.enum(['in', 'out']),
+    opcode: z.enum(['text', 'binary', 'ping', 'pong']),
+    data: base64,
+    at,
+  }),
+  z.strictObject({
+    kind: z.literal('ws-closed'),
+    code: z.int().nullable(),
+    reason: z.string(),
+    by: z.enum(['server', 'client', 'network']),
+    at,
+  }),
+]);
+export type PaneEvent = z.infer<typeof paneEventSchema>;
 
 /**
  * `starting`: the shell is being started. `idle`: the shell waits at its prompt. `running`: a command runs in the
@@ -52,6 +111,8 @@ export type TerminalStatus = z.infer<typeof terminalStatusSchema>;
 export const ERROR_CODES = [
   'bad-message',
   'unknown-terminal',
+  'unknown-pane',
+  'not-connected',
   'not-attached',
   'unknown-command',
   'busy',
@@ -90,7 +151,9 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     code: z.enum(ERROR_CODES),
     message: z.string(),
     terminal: terminalIdSchema.optional(),
+    pane: paneIdSchema.optional(),
   }),
+  z.strictObject({ type: z.literal('pane'), pane: paneIdSchema, event: paneEventSchema }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

@@ -38,6 +38,14 @@ export interface SandboxLayout {
 /** Where lesson programs find npm packages: ESM resolution walks up from /home/learner to /node_modules. */
 const SANDBOX_NODE_MODULES = '/usr/local/lib/node_modules';
 
+/** How to start a program: an argv, an environment and a directory; never a shell line. */
+export interface ProcessSpec {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
 export interface Limits {
   /** Processes the workspace's uid may have; only meaningful when every workspace has its own uid. */
   processes: number | null;

@@ -9,20 +9,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const POLL_MS = 20;
 
 export async function processesInSession(sessionId: number): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'latin1').catch((error: NodeJS.ErrnoException) => {
-      // The process ended between readdir and readFile.
-      if (error.code === 'ENOENT' || error.code === 'ESRCH') return null;
-      throw error;
-    });
-    if (stat === null) continue;
-    // Fields after the command name, which is in parentheses and may itself contain spaces or parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[3]) === sessionId) found.push(Number(entry));
-  }
-  return found;
+  const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
+  // Read in parallel: a terminal or tunnel that is closing waits on this scan, several at once.
+  const stats = await Promise.all(
+    pids.map((pid) =>
+      readFile(`/proc/${pid}/stat`, 'latin1').catch((error: NodeJS.ErrnoException) => {
+        // The process ended between readdir and readFile.
+        if (error.code === 'ENOENT' || error.code === 'ESRCH') return null;
+        throw error;
+      }),
+    ),
+  );
+  return pids
+    .filter((_, i) => {
+      const stat = stats[i];
+      if (!stat) return false;
+      // Fields after the command name, which is in parentheses and may itself contain spaces or parentheses.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[3]) === sessionId;
+    })
+    .map(Number);
 }
 
 function signal(pids: readonly number[], name: NodeJS.Signals): void {

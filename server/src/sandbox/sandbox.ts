@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
+import { hostTunnel, socatArgv, spawnTunnel, type Tunnel } from './tunnel.ts';
 import {
   enterArgv,
   holderArgv,
@@ -14,22 +15,18 @@ import {
   shellCommand,
   type Identity,
   type Limits,
+  type ProcessSpec,
   type SandboxLayout,
   type SandboxTools,
 } from './argv.ts';
-
-export interface ProcessSpec {
-  file: string;
-  args: string[];
-  env: Record<string, string>;
-  cwd: string;
-}
 
 export interface WorkspaceRuntime {
   /** The interactive shell a terminal runs. */
   shell(): ProcessSpec;
   /** Any other program, run the same way (an argv, never a shell string). */
   command(argv: readonly string[]): ProcessSpec;
+  /** A connection to 127.0.0.1:<port> on the workspace's own loopback. */
+  connect(port: number): Tunnel;
   /** Resolves when the runtime can no longer run anything (its holder died). */
   readonly ended: Promise<void>;
   /** Kills everything still running in it. Idempotent. */
@@ -72,6 +69,7 @@ export async function startSandbox(layout: SandboxLayout, identity: Identity, lo
   return {
     shell: () => spec(shellCommand(bashrc)),
     command: spec,
+    connect: (port) => spawnTunnel(spec(socatArgv(port)), log),
     ended,
     kill: () => {
       killing ??= (async () => {
@@ -112,7 +110,7 @@ function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** --unsafe-no-sandbox: shells run on the host as the backend's user, in the workspace's home directory. */
-export function hostRuntime(home: string, tools: SandboxTools): WorkspaceRuntime {
+export function hostRuntime(home: string, tools: SandboxTools, log: Logger): WorkspaceRuntime {
   let endNow!: () => void;
   const ended = new Promise<void>((resolve) => (endNow = resolve));
   const spec = (argv: readonly string[]): ProcessSpec => {
@@ -122,6 +120,7 @@ export function hostRuntime(home: string, tools: SandboxTools): WorkspaceRuntime
   return {
     shell: () => spec(shellCommand(path.join(tools.filesDir, 'bashrc'))),
     command: spec,
+    connect: (port) => hostTunnel(port, log),
     ended,
     kill: async () => endNow(),
   };

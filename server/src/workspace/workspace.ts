@@ -10,6 +10,7 @@ import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
 import type { Identity, SandboxTools } from '../sandbox/argv.ts';
 import { endSession } from '../sandbox/processes.ts';
 import { hostRuntime, startSandbox, type WorkspaceRuntime } from '../sandbox/sandbox.ts';
+import type { Tunnel } from '../sandbox/tunnel.ts';
 import { TerminalSession } from '../terminal/terminal-session.ts';
 
 /** How long a hung-up terminal's programs get to exit before they are killed. */
@@ -107,12 +108,17 @@ export class Workspace {
             spec.identity,
             env.log,
           )
-        : hostRuntime(home, env.tools);
+        : hostRuntime(home, env.tools, env.log);
       return new Workspace(spec, root, runtime, env);
     } catch (error) {
       await rm(root, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** A connection to 127.0.0.1:<port> inside the workspace, for the browser panes. */
+  connect(port: number): Tunnel {
+    return this.#runtime.connect(port);
   }
 
   terminal(id: string): TerminalSession | undefined {

@@ -7,12 +7,14 @@ import WebSocket from 'ws';
 import type { Logger } from '../log.ts';
 import type { Lab } from '../lessons/lab-catalog.ts';
 import { decodeFrame } from '../protocol/frames.ts';
+import type { BrowserIdentity } from '../panes/browser-request.ts';
+import { PaneError, PaneSessions } from '../panes/pane-sessions.ts';
 import {
   parseClientMessage,
   PROTOCOL_VERSION,
-  type ClientMessage,
   type ErrorCode,
   type ServerMessage,
+  type TerminalMessage,
 } from '../protocol/messages.ts';
 import { SessionError, type TerminalSession, type TerminalSink } from '../terminal/terminal-session.ts';
 import type { Workspace } from '../workspace/workspace.ts';
@@ -36,6 +38,8 @@ export interface ConnectionContext {
   registry: WorkspaceRegistry;
   heartbeatMs: number;
   maxPayload: number;
+  /** The learner's browser, whose headers the panes' requests carry. */
+  browser: BrowserIdentity;
   log: Logger;
 }
 
@@ -49,6 +53,7 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
   const attachments = new Map<string, Attachment>();
   const byChannel = new Map<number, Attachment>();
   let lease: Lease | null = null;
+  let panes: PaneSessions | null = null;
   let pending: { data: Buffer; isBinary: boolean }[] | null = [];
   let alive = true;
   let cleanedUp = false;
@@ -56,8 +61,8 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
   const send = (message: ServerMessage) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
   };
-  const fail = (code: ErrorCode, message: string, terminal?: string) => {
-    send(terminal === undefined ? { type: 'error', code, message } : { type: 'error', code, message, terminal });
+  const fail = (code: ErrorCode, message: string, about: { terminal?: string; pane?: string } = {}) => {
+    send({ type: 'error', code, message, ...about });
   };
 
   const detach = (terminal: string) => {
@@ -75,6 +80,8 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
     clearInterval(heartbeat);
     for (const terminal of [...attachments.keys()]) detach(terminal);
     pending = null;
+    panes?.close();
+    panes = null;
     lease?.release();
     lease = null;
   };
@@ -115,6 +122,13 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
         return;
       }
       lease = acquired;
+      panes = new PaneSessions({
+        panes: context.lab.manifest.panes,
+        connect: (port) => acquired.workspace.connect(port),
+        browser: context.browser,
+        send,
+        log,
+      });
       const queued = pending ?? [];
       pending = null;
       for (const message of queued) handle(acquired.workspace, message.data, message.isBinary);
@@ -142,25 +156,28 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
       fail('bad-message', parsed.error.slice(0, 500));
       return;
     }
+    const message = parsed.message;
+    const about = 'pane' in message ? { pane: message.pane } : { terminal: message.terminal };
     try {
-      dispatch(workspace, parsed.message);
+      if ('pane' in message) panes?.handle(message);
+      else dispatch(workspace, message);
     } catch (error) {
-      if (error instanceof SessionError) {
-        fail(error.code, error.message, parsed.message.terminal);
+      if (error instanceof SessionError || error instanceof PaneError) {
+        fail(error.code, error.message, about);
         return;
       }
       // A fault of ours, not of the message: report it to the page and the log, and keep serving.
-      log.error('message handling failed', { type: parsed.message.type, error: String(error) });
-      fail('internal', 'the backend could not do that; see its log', parsed.message.terminal);
+      log.error('message handling failed', { type: message.type, error: String(error) });
+      fail('internal', 'the backend could not do that; see its log', about);
     }
   }
 
-  function dispatch(workspace: Workspace, message: ClientMessage): void {
+  function dispatch(workspace: Workspace, message: TerminalMessage): void {
     const { terminal } = message;
     if (message.type === 'attach') {
       const session = workspace.terminal(terminal);
       if (!session) {
-        fail('unknown-terminal', `lab ${context.lab.id} has no terminal "${terminal}"`, terminal);
+        fail('unknown-terminal', `lab ${context.lab.id} has no terminal "${terminal}"`, { terminal });
         return;
       }
       detach(terminal);
@@ -187,7 +204,7 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
     }
     const attachment = attachments.get(terminal);
     if (!attachment) {
-      fail('not-attached', `attach terminal "${terminal}" first`, terminal);
+      fail('not-attached', `attach terminal "${terminal}" first`, { terminal });
       return;
     }
     const { session } = attachment;
@@ -203,7 +220,7 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
         break;
       case 'restart':
         session.restart(message.command).catch((error: unknown) => {
-          if (error instanceof SessionError) fail(error.code, error.message, terminal);
+          if (error instanceof SessionError) fail(error.code, error.message, { terminal });
           else log.error('terminal restart failed', { terminal, error: String(error) });
         });
         break;

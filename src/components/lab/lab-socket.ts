@@ -10,6 +10,7 @@ import {
   PROTOCOL_VERSION,
   type ClientMessage,
   type ErrorCode,
+  type PaneEvent,
   type TerminalEncoding,
   type TerminalSignal,
   type TerminalStatus,
@@ -25,6 +26,11 @@ export interface TerminalEvents {
   statusChanged(status: TerminalStatus, exitCode: number | null): void;
   /** `replaced`: this terminal is now shown in another tab. */
   detached(reason: 'replaced' | 'workspace-ended'): void;
+  error(code: ErrorCode, message: string): void;
+}
+
+export interface PaneEvents {
+  event(event: PaneEvent): void;
   error(code: ErrorCode, message: string): void;
 }
 
@@ -58,6 +64,7 @@ export class LabSocket {
   readonly #options: LabSocketOptions;
   readonly #terminals = new Map<string, Wanted>();
   readonly #byChannel = new Map<number, string>();
+  readonly #panes = new Map<string, PaneEvents>();
   #ws: WebSocket | null = null;
   #state: ConnectionState = 'connecting';
   #attempt = 0;
@@ -115,6 +122,31 @@ export class LabSocket {
   /** Tells the backend `bytes` more of this terminal's output are on screen (flow control). */
   ack(id: string, bytes: number): void {
     this.#send({ type: 'ack', terminal: id, bytes });
+  }
+
+  /** Where pane `id`'s events go. Panes hold nothing across reconnects: a dropped connection ends their requests. */
+  listenPane(id: string, events: PaneEvents): void {
+    this.#panes.set(id, events);
+  }
+
+  httpGet(pane: string, port: number, path: string): void {
+    this.#send({ type: 'http-get', pane, port, path });
+  }
+
+  httpCancel(pane: string): void {
+    this.#send({ type: 'http-cancel', pane });
+  }
+
+  wsConnect(pane: string, port: number, path: string): void {
+    this.#send({ type: 'ws-connect', pane, port, path });
+  }
+
+  wsSend(pane: string, text: string): void {
+    this.#send({ type: 'ws-send', pane, text });
+  }
+
+  wsDisconnect(pane: string): void {
+    this.#send({ type: 'ws-disconnect', pane });
   }
 
   close(): void {
@@ -217,11 +249,16 @@ export class LabSocket {
         break;
       }
       case 'error': {
-        const events = message.terminal === undefined ? undefined : this.#terminals.get(message.terminal)?.events;
+        const events =
+          (message.terminal === undefined ? undefined : this.#terminals.get(message.terminal)?.events) ??
+          (message.pane === undefined ? undefined : this.#panes.get(message.pane));
         if (events) events.error(message.code, message.message);
         else this.#options.onError?.(message.code, message.message);
         break;
       }
+      case 'pane':
+        this.#panes.get(message.pane)?.event(message.event);
+        break;
     }
   }
 }

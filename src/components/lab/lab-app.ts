@@ -4,8 +4,10 @@
  */
 import xtermCss from '@xterm/xterm/css/xterm.css?url';
 import { LabSocket, type ConnectionState } from './lab-socket.ts';
+import { PreviewPane } from './preview-pane.ts';
 import { TerminalPane } from './terminal-pane.ts';
 import { viewConfigSchema, type LabViewConfig } from './view-config.ts';
+import { WebSocketPane } from './websocket-pane.ts';
 import { onThemeChange } from './xterm-theme.ts';
 
 const SESSION_PATH = '/_lab/session';
@@ -37,6 +39,7 @@ export function mountLab(host: HTMLElement): () => void {
   const strings = config.strings;
 
   const panes: TerminalPane[] = [];
+  const browsers: (PreviewPane | WebSocketPane)[] = [];
   const showState = (state: ConnectionState) => {
     if (banner) {
       banner.dataset['state'] = state;
@@ -50,6 +53,7 @@ export function mountLab(host: HTMLElement): () => void {
               : strings['lab.connecting'];
     }
     for (const pane of panes) pane.setConnected(state === 'open');
+    for (const browser of browsers) browser.setConnected(state === 'open');
   };
 
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -70,6 +74,15 @@ export function mountLab(host: HTMLElement): () => void {
     const root = host.querySelector<HTMLElement>(`[data-terminal="${view.id}"]`);
     if (root) panes.push(new TerminalPane(root, view, socket, strings));
   }
+  for (const view of config.panes) {
+    const root = host.querySelector<HTMLElement>(`[data-pane="${view.id}"]`);
+    if (!root) continue;
+    browsers.push(
+      view.kind === 'preview'
+        ? new PreviewPane(root, view, socket, strings)
+        : new WebSocketPane(root, view, socket, strings),
+    );
+  }
 
   const stopThemeWatch = onThemeChange(() => {
     for (const pane of panes) pane.setTheme();
@@ -86,5 +99,6 @@ export function mountLab(host: HTMLElement): () => void {
     stopThemeWatch();
     socket.close();
     for (const pane of panes) pane.dispose();
+    for (const browser of browsers) browser.dispose();
   };
 }

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import {
   labIdSchema,
+  portSchema,
+  requestPathSchema,
   terminalIdSchema,
   type LabManifest,
   type LocalizedText,
@@ -30,6 +32,35 @@ export const STRING_KEYS = [
   'lab.shellExited',
   'lab.replaced',
   'lab.takeOver',
+  'lab.port',
+  'lab.path',
+  'lab.load',
+  'lab.stopWaiting',
+  'lab.pageTab',
+  'lab.rawTab',
+  'lab.pageIdle',
+  'lab.waiting',
+  'lab.outcome.complete',
+  'lab.outcome.closed',
+  'lab.outcome.truncated',
+  'lab.outcome.refused',
+  'lab.outcome.cancelled',
+  'lab.outcome.too-large',
+  'lab.outcome.timeout',
+  'lab.outcome.malformed',
+  'lab.framing.none',
+  'lab.framing.content-length',
+  'lab.framing.chunked',
+  'lab.framing.until-close',
+  'lab.connect',
+  'lab.disconnect',
+  'lab.send',
+  'lab.message',
+  'lab.handshake',
+  'lab.wsIdle',
+  'lab.wsOpen',
+  'lab.wsFailed',
+  'lab.wsClosed',
 ] as const;
 export type StringKey = (typeof STRING_KEYS)[number];
 
@@ -40,6 +71,15 @@ export const viewConfigSchema = z.strictObject({
       id: terminalIdSchema,
       title: z.string(),
       commands: z.array(z.strictObject({ run: z.string(), label: z.string() })),
+    }),
+  ),
+  panes: z.array(
+    z.strictObject({
+      id: terminalIdSchema,
+      kind: z.enum(['preview', 'websocket']),
+      title: z.string(),
+      port: portSchema,
+      path: requestPathSchema,
     }),
   ),
   strings: z.strictObject(
@@ -63,25 +103,39 @@ export function courseLang(lang: string): CourseLang {
   return lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
+/** Which of a lab's terminals and panes a <Lab> shows: all of each unless listed. */
+export interface LabSelection {
+  terminals?: readonly string[] | undefined;
+  panes?: readonly string[] | undefined;
+}
+
 export function buildViewConfig(
   labId: string,
   manifest: LabManifest,
-  only: readonly string[] | undefined,
+  selection: LabSelection,
   lang: CourseLang,
   translate: (key: StringKey) => string,
 ): LabViewConfig {
   const pick = (text: LocalizedText) => text[lang];
-  const unknown = only?.filter((id) => !manifest.terminals.some((t) => t.id === id)) ?? [];
-  if (unknown.length) throw new Error(`lab ${labId} has no terminal(s) ${unknown.join(', ')}`);
+  const picked = <T extends { id: string }>(all: readonly T[], only: readonly string[] | undefined, what: string) => {
+    const unknown = only?.filter((id) => !all.some((item) => item.id === id)) ?? [];
+    if (unknown.length) throw new Error(`lab ${labId} has no ${what} ${unknown.join(', ')}`);
+    return all.filter((item) => !only || only.includes(item.id));
+  };
   return {
     lab: labId,
-    terminals: manifest.terminals
-      .filter((t) => !only || only.includes(t.id))
-      .map((t) => ({
-        id: t.id,
-        title: pick(t.title),
-        commands: t.commands.map((c) => ({ run: c.run, label: c.label ? `${pick(c.label)}: ${c.run}` : c.run })),
-      })),
+    panes: picked(manifest.panes, selection.panes, 'pane').map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      title: pick(p.title),
+      port: p.port,
+      path: p.path,
+    })),
+    terminals: picked(manifest.terminals, selection.terminals, 'terminal').map((t) => ({
+      id: t.id,
+      title: pick(t.title),
+      commands: t.commands.map((c) => ({ run: c.run, label: c.label ? `${pick(c.label)}: ${c.run}` : c.run })),
+    })),
     strings: Object.fromEntries(STRING_KEYS.map((key) => [key, translate(key)])) as Record<StringKey, string>,
   };
 }

@@ -11,8 +11,9 @@ import * as pty from 'node-pty';
 import NodeWebSocket from 'ws';
 import { LabSocket, type TerminalEvents } from '../src/components/lab/lab-socket.ts';
 import type { TerminalStatus } from '../server/src/protocol/messages.ts';
+import { Waiters } from '../tests/support/waiters.ts';
 
-export const ROOT = path.join(import.meta.dirname, '..');
+const ROOT = path.join(import.meta.dirname, '..');
 export const LAB = '01-bench';
 /** In raw mode without echo, `cat` echoes each keystroke itself, as an interactive program does. */
 export const ECHO_PROGRAM = 'stty raw -echo; exec cat';
@@ -87,7 +88,7 @@ export class Learner implements TerminalEvents {
   /** When false, output is not acknowledged: a page that stopped drawing. */
   acking = true;
   #unacked = 0;
-  #waiters = new Set<() => void>();
+  readonly #waiters = new Waiters();
   onOutput: ((bytes: Uint8Array) => void) | null = null;
 
   constructor(url: string, cookie: string) {
@@ -106,7 +107,7 @@ export class Learner implements TerminalEvents {
 
   attached(info: { status: TerminalStatus }): void {
     this.status = info.status;
-    this.#notify();
+    this.#waiters.notify();
   }
   output(bytes: Uint8Array): void {
     this.received += bytes.length;
@@ -119,11 +120,11 @@ export class Learner implements TerminalEvents {
         this.#unacked = 0;
       }
     }
-    this.#notify();
+    this.#waiters.notify();
   }
   statusChanged(status: TerminalStatus): void {
     this.status = status;
-    this.#notify();
+    this.#waiters.notify();
   }
   detached(): void {}
   error(code: string, message: string): void {
@@ -136,21 +137,7 @@ export class Learner implements TerminalEvents {
   }
 
   until(predicate: () => boolean, ms = 60_000): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('bench: timed out')), ms);
-      const check = () => {
-        if (!predicate()) return;
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        resolve();
-      };
-      this.#waiters.add(check);
-    });
-  }
-
-  #notify(): void {
-    for (const waiter of [...this.#waiters]) waiter();
+    return this.#waiters.until(predicate, 'the terminal', ms, () => `status ${this.status}, ${this.received} bytes`);
   }
 }
 

@@ -33,9 +33,7 @@ export default function socketLabBackend(): AstroIntegration {
         });
         // Stopping the dev server often ends the process without closing its HTTP server. The sandboxes end with
         // the process (their holders read from it); their files are removed here, synchronously, as it exits.
-        if (parsed.config.dataDir === undefined) {
-          process.once('exit', () => rmSync(lab.dataDir, { recursive: true, force: true }));
-        }
+        process.once('exit', () => rmSync(lab.dataDir, { recursive: true, force: true }));
         logger.info(`lab backend attached (labs: ${lab.catalog.size})`);
       },
     },

@@ -8,23 +8,17 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.ts';
 import { ensureLearnerCookie, learnerIdOf } from './http/learner.ts';
-import { isAllowedOrigin } from './http/origin.ts';
+import type { OriginPolicy } from './http/origin.ts';
 import { browserIdentity } from './panes/browser-request.ts';
 import type { LabCatalog } from './lessons/lab-catalog.ts';
 import { labIdSchema } from './lessons/lab-manifest.ts';
+import { LAB_PATHS } from './protocol/messages.ts';
 import type { Logger } from './log.ts';
 import { serveLabConnection } from './ws/lab-connection.ts';
 import type { WorkspaceRegistry } from './workspace/workspace-registry.ts';
 
-export const LAB_PATHS = {
-  /** POST: make sure the browser has a learner id (cookie). */
-  session: '/_lab/session',
-  /** WebSocket: `?lab=<lab id>`. */
-  socket: '/_lab/ws',
-} as const;
-
 /** Big enough for a pasted page of text in one frame; the browser splits larger pastes. */
-export const MAX_PAYLOAD = 64 * 1024;
+const MAX_PAYLOAD = 64 * 1024;
 /** WebSockets one learner may have open at once (tabs x labs). */
 const MAX_CONNECTIONS_PER_LEARNER = 16;
 
@@ -39,12 +33,13 @@ export interface LabBackend {
 
 export interface BackendDependencies {
   config: Config;
+  origins: OriginPolicy;
   catalog: LabCatalog;
   registry: WorkspaceRegistry;
   log: Logger;
 }
 
-export function createLabBackend({ config, catalog, registry, log }: BackendDependencies): LabBackend {
+export function createLabBackend({ config, origins, catalog, registry, log }: BackendDependencies): LabBackend {
   // permessage-deflate stays off: terminal output is mostly small frames that compress badly, and inflating a
   // compressed stream costs latency and memory per connection (ttyd lost 3x throughput to it).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false });
@@ -75,7 +70,7 @@ export function createLabBackend({ config, catalog, registry, log }: BackendDepe
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not Found\n');
       } else if (req.method !== 'POST') {
         res.writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain; charset=utf-8' }).end('Use POST\n');
-      } else if (!isAllowedOrigin(req, config.allowedOrigins)) {
+      } else if (!origins.allows(req)) {
         log.warn('session refused', { origin: req.headers.origin, remote: req.socket.remoteAddress });
         res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Origin not allowed\n');
       } else {
@@ -91,7 +86,7 @@ export function createLabBackend({ config, catalog, registry, log }: BackendDepe
       const url = new URL(req.url ?? '/', base);
       if (url.pathname !== LAB_PATHS.socket) return false;
       socket.on('error', (error) => log.warn('upgrade socket error', { error: error.message }));
-      if (!isAllowedOrigin(req, config.allowedOrigins)) {
+      if (!origins.allows(req)) {
         refuse(req, socket, 403, 'Origin not allowed: terminals open only from the lab site itself');
         return true;
       }

@@ -57,7 +57,7 @@ const OPTION_DOCS: { readonly [K in OptionName]-?: { env: string; help: string }
   'examples-dir': { env: 'SOCKET_LAB_EXAMPLES_DIR', help: 'lesson example folders, each with a lab.json' },
   'data-dir': {
     env: 'SOCKET_LAB_DATA_DIR',
-    help: 'where workspaces live (default: a new temporary directory, removed on exit)',
+    help: 'where workspaces live: a new directory is made in it, and removed on exit (default: the system temp dir)',
   },
   'allowed-origin': {
     env: 'SOCKET_LAB_ALLOWED_ORIGINS',
@@ -119,7 +119,7 @@ export interface ConfigSources {
   projectRoot: string;
 }
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLabBackend, type LabBackend } from './backend.ts';
 import type { Config } from './config.ts';
+import { originPolicy } from './http/origin.ts';
 import { loadLabCatalog, type LabCatalog } from './lessons/lab-catalog.ts';
 import type { Logger } from './log.ts';
 import type { Identity, SandboxTools } from './sandbox/argv.ts';
@@ -41,6 +42,12 @@ export interface RunningLab {
   close(): Promise<void>;
 }
 
+/** What learners' browsers may call this machine when the lab listens on every interface. */
+function machineNames(): string[] {
+  const addresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address));
+  return [os.hostname(), ...addresses];
+}
+
 /** When root, workspace N runs as uid/gid base+N; slot 0 is the start-up check's. */
 export function identityFor(config: Config): (slot: number) => Identity {
   if (process.getuid?.() !== 0) return () => null;
@@ -51,9 +58,10 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
   const catalog = await loadLabCatalog(config.examplesDir);
   if (catalog.size === 0) throw new Error(`no labs found in ${config.examplesDir} (folders with a lab.json)`);
 
-  const ownsDataDir = config.dataDir === undefined;
-  const dataDir = config.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'socket-lab-')));
-  await mkdir(dataDir, { recursive: true });
+  // Always a directory of its own, even inside --data-dir: its mode is changed below and it is removed at the end.
+  const parent = config.dataDir ?? os.tmpdir();
+  await mkdir(parent, { recursive: true });
+  const dataDir = await mkdtemp(path.join(parent, 'socket-lab-'));
   const identityForSlot = identityFor(config);
   const tools = sandboxTools();
   // Sandbox users must be able to pass through to their own workspace directory, and list nothing.
@@ -71,7 +79,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
       log.info(check.detail);
     }
   } catch (error) {
-    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
 
@@ -91,7 +99,12 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
     identityForSlot,
     log,
   });
-  const backend = createLabBackend({ config, catalog, registry, log });
+  const origins = originPolicy({
+    listenHost: config.host,
+    machineNames: machineNames(),
+    extraOrigins: config.allowedOrigins,
+  });
+  const backend = createLabBackend({ config, origins, catalog, registry, log });
 
   let closing: Promise<void> | null = null;
   return {
@@ -103,7 +116,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
       closing ??= (async () => {
         await backend.close();
         await registry.closeAll();
-        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+        await rm(dataDir, { recursive: true, force: true });
       })();
       return closing;
     },

@@ -32,8 +32,8 @@ interface Proxy {
   close(): Promise<void>;
 }
 
-/** A TCP proxy on a free port that forwards to `target`. */
-async function startProxy(target: URL): Promise<Proxy> {
+/** A TCP proxy on a free port that forwards to `target()`, known once the backend is up. */
+async function startProxy(target: () => URL): Promise<Proxy> {
   const open = new Set<net.Socket>();
   let down = false;
   const server = net.createServer((client) => {
@@ -41,7 +41,7 @@ async function startProxy(target: URL): Promise<Proxy> {
       client.destroy();
       return;
     }
-    const upstream = net.connect(Number(target.port), target.hostname);
+    const upstream = net.connect(Number(target().port), target().hostname);
     for (const [socket, peer] of [
       [client, upstream],
       [upstream, client],
@@ -81,8 +81,10 @@ describe('reconnecting after the network drops', () => {
   let proxy: Proxy;
 
   before(async () => {
-    [lab, browser] = await Promise.all([startTestLab(), launchBrowser()]);
-    proxy = await startProxy(new URL(lab.url));
+    // The proxy's port is another origin than the backend's own: the backend is told to allow it, as an
+    // instructor behind a proxy would with --allowed-origin.
+    proxy = await startProxy(() => new URL(lab.url));
+    [lab, browser] = await Promise.all([startTestLab(['--allowed-origin', proxy.url]), launchBrowser()]);
   });
 
   after(async () => {

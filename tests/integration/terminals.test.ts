@@ -90,6 +90,23 @@ describe('terminals', () => {
     assert.equal(t1.exitCode, 130);
   });
 
+  test('input a program does not read is held only so far, and Stop still stops it', async () => {
+    const socket = await open();
+    const t3 = new TerminalProbe(socket, 't3');
+    await t3.waitForStatus('idle');
+    t3.type('sleep 300\r');
+    await t3.waitForStatus('running');
+    const chunk = 'x'.repeat(8000);
+    for (let sent = 0; sent < 1_000_000 && !t3.errors.some((e) => e.code === 'busy'); sent += chunk.length) {
+      t3.type(chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await t3.until(() => t3.errors.some((e) => e.code === 'busy'), 'input to be refused');
+    assert.match(t3.errors.find((e) => e.code === 'busy')?.message ?? '', /not reading its input/);
+    socket.signal('t3', 'SIGINT');
+    await t3.until(() => t3.status === 'idle' && t3.exitCode === 130, 'Stop to end sleep');
+  });
+
   test('Restart ends everything the terminal started, and only that, then runs the command again', async () => {
     const socket = await open();
     const t1 = new TerminalProbe(socket, 't1');

@@ -5,12 +5,10 @@
  */
 import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
 /** Chromium as root in a container: no setuid sandbox, no GPU, and nothing phoning home during a test. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: '/usr/bin/chromium',
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -70,9 +68,12 @@ export function button(page: Page, terminal: string, name: string): Locator {
   return pane(page, terminal).getByRole('button', { name, exact: true });
 }
 
-/** Scrolls the lab into view, which is what loads xterm.js, and waits for every terminal to report a state. */
+/**
+ * Scrolls each lab of the page into view, which is what loads xterm.js, and waits for every terminal to report a
+ * state.
+ */
 export async function openLab(page: Page): Promise<void> {
-  await page.locator('socket-lab').scrollIntoViewIfNeeded();
+  for (const lab of await page.locator('socket-lab').all()) await lab.scrollIntoViewIfNeeded();
   await page.waitForFunction(
     () => {
       const panes = [...document.querySelectorAll('socket-lab section[data-terminal]')];
@@ -108,6 +109,8 @@ export async function waitForScreen(
 ): Promise<string> {
   const deadline = Date.now() + timeout;
   const shows = (screen: string) => (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen));
+  // xterm.js does not draw a terminal that is scrolled out of view: bring it in, as a learner would look at it.
+  await pane(page, terminal).scrollIntoViewIfNeeded();
   for (;;) {
     const text = await screenText(page, terminal);
     if (shows(text) || shows(text.replace(/\n/g, ''))) return text;

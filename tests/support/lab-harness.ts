@@ -9,6 +9,7 @@ import { parseConfig } from '../../server/src/config.ts';
 import { createLogger, createRecordingLogger, type Logger, type LogLine } from '../../server/src/log.ts';
 import { startSiteServer, type SiteServer } from '../../server/src/site-server.ts';
 import { LabSocket, type ConnectionState, type TerminalEvents } from '../../src/components/lab/lab-socket.ts';
+import { Waiters } from './waiters.ts';
 import type { ErrorCode, PaneEvent, TerminalEncoding, TerminalStatus } from '../../server/src/protocol/messages.ts';
 
 export const PROJECT_ROOT = path.join(import.meta.dirname, '..', '..');
@@ -80,7 +81,7 @@ export function labSocket(
 /** Terminal text without escape sequences and carriage returns, for matching program output line by line. */
 export function plain(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\][^\x07]*\x07|\x1b\[[0-9;?]*[ -/]*[@-~]|\r/g, '');
+  return text.replace(/\x1b\][^\x07]*\x07|\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[78=>]|\r/g, '');
 }
 
 /** Records one terminal's screen as text and its status changes; acknowledges output unless told not to. */
@@ -96,7 +97,7 @@ export class TerminalProbe implements TerminalEvents {
   autoAck = true;
   readonly #decoder = new TextDecoder();
   #execs = 0;
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new Waiters();
   readonly #socket: LabSocket;
   readonly id: string;
 
@@ -112,26 +113,26 @@ export class TerminalProbe implements TerminalEvents {
     this.encoding = info.encoding;
     this.status = info.status;
     this.exitCode = info.exitCode;
-    this.#notify();
+    this.#waiters.notify();
   }
   output(bytes: Uint8Array): void {
     this.text += this.#decoder.decode(bytes, { stream: true });
     this.bytes += bytes.length;
     if (this.autoAck) this.#socket.ack(this.id, bytes.length);
-    this.#notify();
+    this.#waiters.notify();
   }
   statusChanged(status: TerminalStatus, exitCode: number | null): void {
     this.status = status;
     this.exitCode = exitCode;
-    this.#notify();
+    this.#waiters.notify();
   }
   detached(reason: 'replaced' | 'workspace-ended'): void {
     this.detachedReason = reason;
-    this.#notify();
+    this.#waiters.notify();
   }
   error(code: ErrorCode, message: string): void {
     this.errors.push({ code, message });
-    this.#notify();
+    this.#waiters.notify();
   }
 
   /** Types like a learner: the text as input frames. */
@@ -140,21 +141,8 @@ export class TerminalProbe implements TerminalEvents {
   }
 
   /** Waits until `predicate` holds, re-checking on every event. */
-  async until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-    if (predicate()) return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}; screen so far:\n${this.text.slice(-2000)}`));
-      }, timeoutMs);
-      const check = () => {
-        if (!predicate()) return;
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        resolve();
-      };
-      this.#waiters.add(check);
-    });
+  until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    return this.#waiters.until(predicate, what, timeoutMs, () => `screen so far:\n${this.text.slice(-2000)}`);
   }
 
   /**
@@ -179,47 +167,35 @@ export class TerminalProbe implements TerminalEvents {
   waitForStatus(status: TerminalStatus, timeoutMs?: number): Promise<void> {
     return this.until(() => this.status === status, `status ${status}`, timeoutMs);
   }
-
-  #notify(): void {
-    for (const waiter of [...this.#waiters]) waiter();
-  }
 }
 
 /** Records one pane's events, as the page's pane would receive them. */
 export class PaneProbe {
   readonly events: PaneEvent[] = [];
   readonly errors: { code: ErrorCode; message: string }[] = [];
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new Waiters();
 
   constructor(socket: LabSocket, id: string) {
     socket.listenPane(id, {
       event: (event) => {
         this.events.push(event);
-        this.#notify();
+        this.#waiters.notify();
       },
       error: (code, message) => {
         this.errors.push({ code, message });
-        this.#notify();
+        this.#waiters.notify();
       },
     });
   }
 
   /** Waits until `predicate` holds, re-checking on every event. */
-  async until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-    if (predicate()) return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.events.map((e) => e.kind))}`));
-      }, timeoutMs);
-      const check = () => {
-        if (!predicate()) return;
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        resolve();
-      };
-      this.#waiters.add(check);
-    });
+  until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    return this.#waiters.until(
+      predicate,
+      what,
+      timeoutMs,
+      () => `got ${JSON.stringify(this.events.map((e) => e.kind))}`,
+    );
   }
 
   /** The first event of `kind` (waiting for it if need be). */
@@ -237,9 +213,5 @@ export class PaneProbe {
   clear(): void {
     this.events.length = 0;
     this.errors.length = 0;
-  }
-
-  #notify(): void {
-    for (const waiter of [...this.#waiters]) waiter();
   }
 }

@@ -72,3 +72,34 @@ describe('ResponseReader (RFC 9112 section 6.3)', () => {
     assert.equal(huge.at(-1)?.kind, 'malformed');
   });
 });
+
+describe('ResponseReader, as a browser reads a response', () => {
+  test('interim 1xx responses are skipped for the final one', () => {
+    const { events, reader } = byteByByte(
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+    );
+    const heads = events.flatMap((e) => (e.kind === 'head' ? [e.head.status] : []));
+    assert.deepEqual(heads, [200]);
+    assert.equal(body(events), 'ok');
+    assert.equal(reader.complete, true);
+  });
+
+  test('only a final chunked coding frames the body; any Transfer-Encoding overrides Content-Length', () => {
+    const gzipLast = byteByByte('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\nxyz');
+    assert.equal(gzipLast.events.find((e) => e.kind === 'head')?.kind === 'head', true);
+    assert.equal(gzipLast.reader.closeEndsBody, true);
+    const both = byteByByte('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc');
+    assert.equal(both.reader.complete, false, 'read until close, not by Content-Length');
+    const chunkedLast = byteByByte('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n');
+    assert.equal(chunkedLast.reader.complete, true);
+  });
+
+  test('a head written with bare LF line ends is read, as browsers do', () => {
+    const { events, reader } = byteByByte('HTTP/1.0 200 OK\nContent-Length: 3\n\nabc');
+    const head = events.find((e) => e.kind === 'head');
+    assert.ok(head?.kind === 'head');
+    assert.deepEqual(head.head.headers, [['Content-Length', '3']]);
+    assert.equal(body(events), 'abc');
+    assert.equal(reader.complete, true);
+  });
+});

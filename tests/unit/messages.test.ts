@@ -140,8 +140,10 @@ describe('parseServerMessage', () => {
     }
   });
 
-  test('rejects another protocol version', () => {
-    assert.match(serverError(json({ type: 'hello', protocol: 2, maxPayload: 65536 })), /protocol/);
+  test('accepts any protocol version in hello, so that an outdated page can say so; rejects non-versions', () => {
+    assert.equal(parseServerMessage(json({ type: 'hello', protocol: 2, maxPayload: 65536 })).ok, true);
+    assert.match(serverError(json({ type: 'hello', protocol: 0, maxPayload: 65536 })), /protocol/);
+    assert.match(serverError(json({ type: 'hello', protocol: '1', maxPayload: 65536 })), /protocol/);
   });
 
   test('rejects a channel outside a byte', () => {

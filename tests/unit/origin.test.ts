@@ -1,66 +1,73 @@
 import assert from 'node:assert/strict';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { describe, test } from 'node:test';
-import { isAllowedOrigin } from '../../server/src/http/origin.ts';
+import { originPolicy } from '../../server/src/http/origin.ts';
 
-const request = (headers: IncomingHttpHeaders): IncomingMessage => ({ headers }) as IncomingMessage;
+/** A request as the policy sees it: its headers and the local port it arrived at. */
+function request(headers: Record<string, string>, localPort = 4321): IncomingMessage {
+  return { headers, socket: { localPort } } as unknown as IncomingMessage;
+}
 
-describe('isAllowedOrigin', () => {
-  test('a page of the same host and port is allowed', () => {
-    assert.equal(isAllowedOrigin(request({ host: 'localhost:4321', origin: 'http://localhost:4321' }), []), true);
-    assert.equal(isAllowedOrigin(request({ host: '192.168.1.20:4321', origin: 'http://192.168.1.20:4321' }), []), true);
-    assert.equal(isAllowedOrigin(request({ host: 'lab.example.org', origin: 'https://lab.example.org' }), []), true);
-  });
+const loopback = originPolicy({
+  listenHost: '127.0.0.1',
+  machineNames: ['lab-host', '192.168.1.20'],
+  extraOrigins: [],
+});
+const classroom = originPolicy({
+  listenHost: '0.0.0.0',
+  machineNames: ['lab-host', '192.168.1.20', 'fe80::1'],
+  extraOrigins: [],
+});
 
-  test('the same host on another port is refused', () => {
-    assert.equal(isAllowedOrigin(request({ host: 'localhost:4321', origin: 'http://localhost:4322' }), []), false);
-    assert.equal(isAllowedOrigin(request({ host: 'localhost:4321', origin: 'http://localhost' }), []), false);
-  });
-
-  test('another host is refused', () => {
-    assert.equal(isAllowedOrigin(request({ host: 'localhost:4321', origin: 'http://evil.example:4321' }), []), false);
-    assert.equal(
-      isAllowedOrigin(request({ host: 'localhost:4321', origin: 'http://localhost:4321.evil.example' }), []),
-      false,
-    );
-  });
-
-  test('a missing Origin header is refused', () => {
-    assert.equal(isAllowedOrigin(request({ host: 'localhost:4321' }), []), false);
-    assert.equal(isAllowedOrigin(request({ host: 'localhost:4321', origin: '' }), []), false);
-  });
-
-  test('the "null" origin is refused', () => {
-    assert.equal(isAllowedOrigin(request({ host: 'localhost:4321', origin: 'null' }), []), false);
-  });
-
-  test('file: and other non-http origins are refused, even when the host matches', () => {
-    assert.equal(isAllowedOrigin(request({ host: 'localhost:4321', origin: 'file://' }), []), false);
-    assert.equal(isAllowedOrigin(request({ host: '', origin: 'file://' }), []), false);
-    assert.equal(isAllowedOrigin(request({ host: 'localhost:4321', origin: 'ws://localhost:4321' }), []), false);
-    assert.equal(
-      isAllowedOrigin(request({ host: 'localhost:4321', origin: 'chrome-extension://localhost:4321' }), []),
-      false,
-    );
-  });
-
-  test('a request without a Host header is refused', () => {
-    assert.equal(isAllowedOrigin(request({ origin: 'http://localhost:4321' }), []), false);
-  });
-
-  test('an origin in the allowed list is allowed from another host', () => {
-    const allowed = ['https://lab.example.org', 'http://classroom.local:8080'];
-    assert.equal(isAllowedOrigin(request({ host: '10.0.0.5:4321', origin: 'https://lab.example.org' }), allowed), true);
-    assert.equal(
-      isAllowedOrigin(request({ host: '10.0.0.5:4321', origin: 'http://classroom.local:8080' }), allowed),
-      true,
-    );
-  });
-
-  test('the allowed list is matched exactly, not by prefix or scheme-insensitively', () => {
-    const allowed = ['https://lab.example.org'];
-    for (const origin of ['https://lab.example.org.evil', 'http://lab.example.org', 'https://lab.example.org:444']) {
-      assert.equal(isAllowedOrigin(request({ host: '10.0.0.5:4321', origin }), allowed), false, origin);
+describe('originPolicy', () => {
+  test('pages of this lab, by any loopback name, on the port the request came to', () => {
+    for (const origin of ['http://localhost:4321', 'http://127.0.0.1:4321', 'http://[::1]:4321']) {
+      assert.equal(loopback.allows(request({ origin })), true, origin);
     }
+  });
+
+  test('other ports, other schemes and other sites are refused', () => {
+    for (const origin of [
+      'http://localhost:4322',
+      'http://localhost',
+      'https://localhost:4321',
+      'ws://localhost:4321',
+      'http://evil.example:4321',
+      'http://localhost:4321.evil.example',
+      'chrome-extension://localhost:4321',
+    ]) {
+      assert.equal(loopback.allows(request({ origin })), false, origin);
+    }
+  });
+
+  test('DNS rebinding: a foreign name is refused even when Host agrees with it', () => {
+    assert.equal(loopback.allows(request({ origin: 'http://evil.example:4321', host: 'evil.example:4321' })), false);
+    assert.equal(classroom.allows(request({ origin: 'http://evil.example:4321', host: 'evil.example:4321' })), false);
+  });
+
+  test("a loopback-only lab does not accept the machine's other names; a classroom lab does", () => {
+    assert.equal(loopback.allows(request({ origin: 'http://192.168.1.20:4321' })), false);
+    assert.equal(classroom.allows(request({ origin: 'http://192.168.1.20:4321' })), true);
+    assert.equal(classroom.allows(request({ origin: 'http://LAB-HOST:4321' })), true);
+    assert.equal(classroom.allows(request({ origin: 'http://[fe80::1]:4321' })), true);
+    assert.equal(classroom.allows(request({ origin: 'http://192.168.1.21:4321' })), false);
+  });
+
+  test('no Origin, an empty one, "null" or file: are refused', () => {
+    for (const origin of [undefined, '', 'null', 'file://']) {
+      assert.equal(loopback.allows(request(origin === undefined ? {} : { origin })), false, String(origin));
+    }
+  });
+
+  test('--allowed-origin adds exact origins, whatever port the request came to', () => {
+    const proxied = originPolicy({
+      listenHost: '127.0.0.1',
+      machineNames: [],
+      extraOrigins: ['https://lab.example.org', 'http://classroom.local:8080'],
+    });
+    assert.equal(proxied.allows(request({ origin: 'https://lab.example.org' }, 4321)), true);
+    assert.equal(proxied.allows(request({ origin: 'http://classroom.local:8080' }, 4321)), true);
+    assert.equal(proxied.allows(request({ origin: 'https://lab.example.org:8443' }, 4321)), false);
+    assert.equal(proxied.allows(request({ origin: 'http://classroom.local:8081' }, 4321)), false);
   });
 });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 export const LAB_ID_PATTERN = /^[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const TERMINAL_ID_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
+const TERMINAL_ID_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
 
 export const labIdSchema = z.string().regex(LAB_ID_PATTERN, 'a lab id looks like "01-first-client-server"');
 export const terminalIdSchema = z.string().regex(TERMINAL_ID_PATTERN, 'a terminal id looks like "t1" or "server"');

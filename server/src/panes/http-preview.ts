@@ -25,7 +25,7 @@ export interface PreviewLimits {
   timeoutMs: number;
 }
 
-export const PREVIEW_LIMITS: PreviewLimits = { maxBytes: 1024 * 1024, timeoutMs: 5 * 60 * 1000 };
+const PREVIEW_LIMITS: PreviewLimits = { maxBytes: 1024 * 1024, timeoutMs: 5 * 60 * 1000 };
 
 export function previewRequest(port: number, path: string, browser: BrowserIdentity): string {
   return requestHead(`GET ${path} HTTP/1.1`, [

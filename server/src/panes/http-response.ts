@@ -4,6 +4,8 @@
  * server closes the connection. That last case is what the study note's server does (and then never closes), and
  * why a browser keeps waiting for it: the preview pane shows exactly which rule applies.
  */
+import { headerValues } from '../protocol/headers.ts';
+
 export type Framing = 'none' | 'content-length' | 'chunked' | 'until-close';
 
 export interface ResponseHead {
@@ -21,7 +23,8 @@ export type ResponseEvent =
 
 const MAX_HEAD = 64 * 1024;
 const CRLF = Buffer.from('\r\n');
-const HEAD_END = Buffer.from('\r\n\r\n');
+/** The empty line ending a head; RFC 9112 section 2.2 lets a recipient take a bare LF for CRLF. */
+const HEAD_END = /\r?\n\r?\n/;
 
 type State =
   | { at: 'head' }
@@ -37,6 +40,8 @@ export class ResponseReader {
   readonly #method: string;
   #buffer: Buffer = Buffer.alloc(0);
   #state: State = { at: 'head' };
+  /** Where to look for the end of the head next: bytes before it were searched already (up to 3 back). */
+  #searched = 0;
 
   constructor(method: string) {
     this.#method = method.toUpperCase();
@@ -79,16 +84,21 @@ export class ResponseReader {
     const state = this.#state;
     switch (state.at) {
       case 'head': {
-        const end = this.#buffer.indexOf(HEAD_END);
-        if (end === -1) {
+        const from = Math.max(0, this.#searched - 3);
+        const end = HEAD_END.exec(this.#buffer.subarray(from, MAX_HEAD + 4).toString('latin1'));
+        if (!end) {
+          this.#searched = this.#buffer.length;
           if (this.#buffer.length > MAX_HEAD) events.push({ kind: 'malformed', reason: 'response head over 64 KiB' });
           return;
         }
-        const head = parseHead(this.#take(end + HEAD_END.length).toString('latin1'), this.#method);
+        this.#searched = 0;
+        const head = parseHead(this.#take(from + end.index + end[0].length).toString('latin1'), this.#method);
         if (typeof head === 'string') {
           events.push({ kind: 'malformed', reason: head });
           return;
         }
+        // An interim response (100 Continue, 103 Early Hints) comes before the real one, which a browser waits for.
+        if (head.status >= 100 && head.status < 200 && head.status !== 101) return;
         events.push({ kind: 'head', head });
         this.#state = startBody(head);
         if (this.#state.at === 'done') events.push({ kind: 'complete' });
@@ -152,7 +162,7 @@ export class ResponseReader {
 }
 
 function parseHead(text: string, method: string): ResponseHead | string {
-  const [statusLine = '', ...lines] = text.slice(0, -4).split('\r\n');
+  const [statusLine = '', ...lines] = text.replace(/(\r?\n)+$/, '').split(/\r?\n/);
   const status = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(statusLine);
   if (!status) return `not an HTTP/1.x status line: "${statusLine.slice(0, 60)}"`;
   const headers: [string, string][] = [];
@@ -162,10 +172,16 @@ function parseHead(text: string, method: string): ResponseHead | string {
     headers.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
   }
   const code = Number(status[1]);
-  const find = (name: string) => headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+  const find = (name: string) => headerValues(headers, name);
+  // Section 6.3: Transfer-Encoding wins over Content-Length, and only a final "chunked" coding frames the body.
+  const codings = find('transfer-encoding')
+    .flatMap((v) => v.split(','))
+    .map((c) => c.trim().toLowerCase())
+    .filter(Boolean);
   let framing: Framing;
   if (method === 'HEAD' || (code >= 100 && code < 200) || code === 204 || code === 304) framing = 'none';
-  else if (find('transfer-encoding').some((v) => /(^|,)\s*chunked\s*$/i.test(v))) framing = 'chunked';
+  else if (codings.at(-1) === 'chunked') framing = 'chunked';
+  else if (codings.length > 0) framing = 'until-close';
   else if (find('content-length').length > 0) framing = 'content-length';
   else framing = 'until-close';
   if (framing === 'content-length') {
@@ -184,7 +200,7 @@ function startBody(head: ResponseHead): State {
     case 'until-close':
       return { at: 'until-close' };
     case 'content-length': {
-      const length = Number(head.headers.find(([n]) => n.toLowerCase() === 'content-length')?.[1].split(',')[0]);
+      const length = Number(headerValues(head.headers, 'content-length')[0]?.split(',')[0]);
       return length === 0 ? { at: 'done' } : { at: 'length', left: length };
     }
   }

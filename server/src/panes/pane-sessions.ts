@@ -10,9 +10,14 @@ import type { BrowserIdentity } from './browser-request.ts';
 import { previewRequest, startPreview, type PreviewEvent } from './http-preview.ts';
 import { startWebSocket, type WsClient, type WsEvent } from './ws-client.ts';
 
+/** Connections a page's panes may have open or still closing at once: each is a process in the sandbox. */
+const MAX_TUNNELS = 4;
+
+type PaneErrorCode = 'unknown-pane' | 'not-connected' | 'busy';
+
 export class PaneError extends Error {
-  readonly code: 'unknown-pane' | 'not-connected';
-  constructor(code: 'unknown-pane' | 'not-connected', message: string) {
+  readonly code: PaneErrorCode;
+  constructor(code: PaneErrorCode, message: string) {
     super(message);
     this.code = code;
   }
@@ -31,6 +36,7 @@ type Active = { kind: 'preview'; cancel(): void } | { kind: 'websocket'; client:
 export class PaneSessions {
   readonly #context: PaneContext;
   readonly #active = new Map<string, Active>();
+  readonly #tunnels = new Set<Tunnel>();
   #closed = false;
 
   constructor(context: PaneContext) {
@@ -96,24 +102,34 @@ export class PaneSessions {
     };
   }
 
+  #connect(port: number): Tunnel {
+    if (this.#tunnels.size >= MAX_TUNNELS) {
+      throw new PaneError('busy', 'too many requests at once: wait for the last ones to finish');
+    }
+    const tunnel = this.#context.connect(port);
+    this.#tunnels.add(tunnel);
+    void tunnel.closed.then(() => this.#tunnels.delete(tunnel));
+    return tunnel;
+  }
+
   #startPreview(id: string, port: number, path: string): void {
+    const tunnel = this.#connect(port);
     const entry = { kind: 'preview' as const, cancel: () => preview.cancel() };
     this.#active.set(id, entry);
     const emit = this.#emitter(id, entry, 'http-end');
     const request = previewRequest(port, path, this.#context.browser);
-    const preview = startPreview(this.#context.connect(port), request, (e) => emit(toWire(e)));
+    const preview = startPreview(tunnel, request, (e) => emit(toWire(e)));
   }
 
   #startWebSocket(id: string, port: number, path: string): void {
+    const tunnel = this.#connect(port);
     const entry = {
       kind: 'websocket' as const,
       client: { sendText: (t: string) => client.sendText(t), close: () => client.close() },
     };
     this.#active.set(id, entry);
     const emit = this.#emitter(id, entry, 'ws-closed');
-    const client = startWebSocket(this.#context.connect(port), port, path, this.#context.browser, (e) =>
-      emit(toWire(e)),
-    );
+    const client = startWebSocket(tunnel, port, path, this.#context.browser, (e) => emit(toWire(e)));
   }
 }
 

@@ -3,15 +3,18 @@
  * sandbox, written out here (rather than taken from a library) so that the pane can show exactly what went over
  * the wire: the opening handshake as text, every frame's message, and the closing code.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import { requestHead, type BrowserIdentity } from './browser-request.ts';
+import { headerValues } from '../protocol/headers.ts';
 import { ResponseReader } from './http-response.ts';
 
 /** RFC 6455 section 1.3: appended to the key before hashing. */
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const MAX_MESSAGE = 1024 * 1024;
 const CLOSE_TIMEOUT_MS = 2000;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 export type WsOpcode = 'text' | 'binary' | 'ping' | 'pong';
 
@@ -58,7 +61,12 @@ export function clientFrame(opcode: WsOpcode | 'close', payload: Buffer): Buffer
   return frame;
 }
 
-type Frame = { fin: boolean; opcode: number; masked: boolean; payload: Buffer };
+type Frame = { fin: boolean; rsv: number; opcode: number; masked: boolean; payload: Buffer };
+
+/** Close codes a peer may send (RFC 6455 section 7.4 and the IANA registry): not 1004-1006 or 1015. */
+function validCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
 
 /** Takes one complete frame off the front of `buffer`; null if it has not all arrived. */
 export function readFrame(buffer: Buffer): { frame: Frame; rest: Buffer } | null | { error: string } {
@@ -87,7 +95,7 @@ export function readFrame(buffer: Buffer): { frame: Frame; rest: Buffer } | null
   if (masked)
     for (let i = 0; i < length; i++) payload[i] = (payload[i] as number) ^ (buffer[maskAt + (i % 4)] as number);
   return {
-    frame: { fin: (first & 0x80) !== 0, opcode: first & 0x0f, masked, payload },
+    frame: { fin: (first & 0x80) !== 0, rsv: first & 0x70, opcode: first & 0x0f, masked, payload },
     rest: buffer.subarray(at + length),
   };
 }
@@ -121,9 +129,21 @@ export function startWebSocket(
     if (phase === 'closed') return;
     phase = 'closed';
     if (closeTimer) clearTimeout(closeTimer);
+    clearTimeout(handshakeTimer);
     emit({ kind: 'ws-closed', code, reason, by, at: Date.now() });
-    void tunnel.close();
+    // Section 7.1.1: after the closing handshake the server closes the TCP connection first; give it a moment,
+    // so that the close frame just written is not cut off.
+    const lingering = setTimeout(() => void tunnel.close(), CLOSE_TIMEOUT_MS);
+    tunnel.stream.once('end', () => {
+      clearTimeout(lingering);
+      void tunnel.close();
+    });
   };
+  const handshakeTimer = setTimeout(() => {
+    if (phase !== 'handshake') return;
+    emit({ kind: 'ws-handshake', request, response: head, accepted: false, problem: 'no answer to the handshake' });
+    finish(null, 'no answer to the handshake', 'network');
+  }, HANDSHAKE_TIMEOUT_MS);
   const write = (opcode: WsOpcode | 'close', payload: Buffer) => {
     if (!tunnel.stream.writableEnded) tunnel.stream.write(clientFrame(opcode, payload));
   };
@@ -138,10 +158,19 @@ export function startWebSocket(
   const onFrame = (frame: Frame) => {
     const kind = OPCODES[frame.opcode];
     if (!kind) return fail(1002, `unknown opcode ${frame.opcode}`);
+    // Section 5.2: reserved bits only with an extension, and none was negotiated.
+    if (frame.rsv !== 0) return fail(1002, 'reserved bits set without an extension');
     // Section 5.1: a server must not mask what it sends.
     if (frame.masked) return fail(1002, 'the server sent a masked frame');
+    // Section 5.5: control frames are short and never fragmented.
+    if (frame.opcode >= 0x8 && (!frame.fin || frame.payload.length > 125)) {
+      return fail(1002, 'a fragmented or oversized control frame');
+    }
     if (kind === 'close') {
+      if (frame.payload.length === 1) return fail(1002, 'a close frame with half a code');
       const code = frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : null;
+      if (code !== null && !validCloseCode(code)) return fail(1002, `close code ${code} may not be sent`);
+      if (!isUtf8(frame.payload.subarray(2))) return fail(1007, 'the close reason is not UTF-8');
       const reason = frame.payload.subarray(2).toString('utf8');
       const by = phase === 'closing' ? 'client' : 'server';
       // Answer a close with a close (section 5.5.1), echoing its code.
@@ -150,7 +179,10 @@ export function startWebSocket(
     }
     if (kind === 'ping' || kind === 'pong') {
       emit({ kind: 'ws-message', direction: 'in', opcode: kind, data: frame.payload, at: Date.now() });
-      if (kind === 'ping') write('pong', frame.payload);
+      if (kind === 'ping') {
+        write('pong', frame.payload);
+        emit({ kind: 'ws-message', direction: 'out', opcode: 'pong', data: frame.payload, at: Date.now() });
+      }
       return;
     }
     if (kind === 'continuation') {
@@ -166,6 +198,8 @@ export function startWebSocket(
     const message = Buffer.concat(fragments.parts);
     const opcode = fragments.opcode;
     fragments = null;
+    // Section 8.1: a text message that is not UTF-8 fails the connection.
+    if (opcode === 'text' && !isUtf8(message)) return fail(1007, 'a text message that is not UTF-8');
     emit({ kind: 'ws-message', direction: 'in', opcode, data: message, at: Date.now() });
   };
 
@@ -192,6 +226,7 @@ export function startWebSocket(
           emit({ kind: 'ws-handshake', request, response: head, accepted: problem === '', problem });
           if (problem) return finish(null, problem, 'network');
           phase = 'open';
+          clearTimeout(handshakeTimer);
           buffer = Buffer.from(reader.rest());
           return onFrames();
         }
@@ -240,10 +275,13 @@ export function startWebSocket(
 
 /** What is wrong with a handshake response (RFC 6455 section 4.1, client requirements), or ''. */
 function handshakeProblem(status: number, headers: [string, string][], key: string): string {
-  const header = (name: string) => headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? '';
+  const header = (name: string) => headerValues(headers, name)[0] ?? '';
   if (status !== 101) return `the server answered ${status} instead of 101 Switching Protocols`;
   if (header('upgrade').toLowerCase() !== 'websocket') return 'no "Upgrade: websocket" in the response';
   if (!/\bupgrade\b/i.test(header('connection'))) return 'no "Connection: Upgrade" in the response';
   if (header('sec-websocket-accept') !== acceptFor(key)) return 'Sec-WebSocket-Accept does not match the key';
+  // Section 4.1: an extension or subprotocol the client did not ask for fails the connection.
+  if (header('sec-websocket-extensions')) return 'the server chose an extension that was not offered';
+  if (header('sec-websocket-protocol')) return 'the server chose a subprotocol that was not offered';
   return '';
 }

@@ -8,6 +8,24 @@ import { portSchema, requestPathSchema, terminalIdSchema } from '../lessons/lab-
 
 export const PROTOCOL_VERSION = 1;
 
+/** Where a lab page talks to the backend. */
+export const LAB_PATHS = {
+  /** POST: make sure the browser has a learner id (cookie). */
+  session: '/_lab/session',
+  /** WebSocket: `?lab=<lab id>`. */
+  socket: '/_lab/ws',
+} as const;
+
+/** Close codes (RFC 6455 section 7.4.2 leaves 4000-4999 to applications). */
+export const CLOSE_CODES = {
+  /** The workspace was reaped or its sandbox died; reconnecting gives a fresh one. */
+  workspaceEnded: 4001,
+  /** The workspace could not be created. */
+  workspaceFailed: 4002,
+  /** Too many messages arrived while the workspace was starting. */
+  tooManyPending: 4003,
+} as const;
+
 /** Flow control, in bytes of terminal output (VS Code's numbers, see the xterm.js flow-control guide). */
 export const FLOW_CONTROL = {
   /** The backend stops reading a terminal once this many bytes are sent but not acknowledged. */
@@ -23,8 +41,8 @@ export const encodingSchema = z.enum(ENCODINGS);
 export type TerminalEncoding = z.infer<typeof encodingSchema>;
 
 /** Job-control signals a learner can send; each is delivered the way the keyboard does it, through the terminal. */
-export const SIGNALS = ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const;
-export const signalSchema = z.enum(SIGNALS);
+const SIGNALS = ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const;
+const signalSchema = z.enum(SIGNALS);
 export type TerminalSignal = z.infer<typeof signalSchema>;
 
 /** Panes are named like terminals. */
@@ -34,7 +52,7 @@ const cols = z.int().min(2).max(500);
 const rows = z.int().min(1).max(200);
 const commandIndex = z.int().min(0).max(7);
 
-export const clientMessageSchema = z.discriminatedUnion('type', [
+const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('attach'), terminal: terminalIdSchema, cols, rows }),
   z.strictObject({ type: z.literal('resize'), terminal: terminalIdSchema, cols, rows }),
   z.strictObject({ type: z.literal('run'), terminal: terminalIdSchema, command: commandIndex }),
@@ -56,7 +74,7 @@ const base64 = z.base64();
 const at = z.number().int().nonnegative();
 
 /** What happens in a pane, as it happens. Bytes are base64. */
-export const paneEventSchema = z.discriminatedUnion('kind', [
+const paneEventSchema = z.discriminatedUnion('kind', [
   /** The exact request the preview sent. */
   z.strictObject({ kind: z.literal('http-sent'), request: z.string() }),
   /** Response bytes as they arrived, framing and all. */
@@ -105,10 +123,10 @@ export type PaneEvent = z.infer<typeof paneEventSchema>;
  * `starting`: the shell is being started. `idle`: the shell waits at its prompt. `running`: a command runs in the
  * foreground. `exited`: the shell itself ended (Restart starts a new one).
  */
-export const terminalStatusSchema = z.enum(['starting', 'idle', 'running', 'exited']);
+const terminalStatusSchema = z.enum(['starting', 'idle', 'running', 'exited']);
 export type TerminalStatus = z.infer<typeof terminalStatusSchema>;
 
-export const ERROR_CODES = [
+const ERROR_CODES = [
   'bad-message',
   'unknown-terminal',
   'unknown-pane',
@@ -124,10 +142,11 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 const channel = z.int().min(0).max(255);
 const exitCode = z.int().nullable();
 
-export const serverMessageSchema = z.discriminatedUnion('type', [
+const serverMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('hello'),
-    protocol: z.literal(PROTOCOL_VERSION),
+    /** Any version parses, so that a page built for another one can tell the learner to reload. */
+    protocol: z.int().positive(),
     maxPayload: z.int().positive(),
   }),
   /** The browser clears that terminal's screen; the replay of recent output follows as binary frames. */

@@ -10,7 +10,7 @@
 import { existsSync, lstatSync } from 'node:fs';
 
 export const SANDBOX_HOME = '/home/learner';
-export const SANDBOX_HOSTNAME = 'socket-lab';
+const SANDBOX_HOSTNAME = 'socket-lab';
 
 /** A host uid/gid the workspace runs as; null when the backend is not root and so cannot choose. */
 export type Identity = { uid: number; gid: number } | null;

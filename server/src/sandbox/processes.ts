@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const POLL_MS = 20;
 
-export async function processesInSession(sessionId: number): Promise<number[]> {
+async function processesInSession(sessionId: number): Promise<number[]> {
   const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
   // Read in parallel: a terminal or tunnel that is closing waits on this scan, several at once.
   const stats = await Promise.all(
@@ -31,7 +31,19 @@ export async function processesInSession(sessionId: number): Promise<number[]> {
     .map(Number);
 }
 
-function signal(pids: readonly number[], name: NodeJS.Signals): void {
+/**
+ * Sends `signal` to the foreground process group of the terminal whose session `sessionId` leads: what the
+ * terminal itself does when Ctrl-C is typed, for when the key cannot get through (input the program does not read
+ * fills the terminal). The tpgid field of /proc/<pid>/stat names that group, in host pids.
+ */
+export async function signalForeground(sessionId: number, signal: NodeJS.Signals): Promise<void> {
+  const stat = await readFile(`/proc/${sessionId}/stat`, 'latin1');
+  const foreground = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[5]);
+  if (foreground > 0) signalProcesses([-foreground], signal);
+}
+
+/** Sends `name` to each pid (a negative one: its process group); one already gone is no error. */
+export function signalProcesses(pids: readonly number[], name: NodeJS.Signals): void {
   for (const pid of pids) {
     try {
       process.kill(pid, name);
@@ -41,12 +53,22 @@ function signal(pids: readonly number[], name: NodeJS.Signals): void {
   }
 }
 
-/** Waits until `done(remaining)` holds for the session; false if it still does not after `ms`. */
-async function settle(sessionId: number, ms: number, done: (pids: number[]) => boolean): Promise<boolean> {
+/**
+ * Waits until `done(remaining)` holds for the session; false if it still does not after `ms`. With `kill`, what is
+ * left is sent it again on every look, so that processes forked since the last look (a fork bomb) go too.
+ */
+async function settle(
+  sessionId: number,
+  ms: number,
+  done: (pids: number[]) => boolean,
+  kill?: (pids: number[]) => void,
+): Promise<boolean> {
   const deadline = Date.now() + ms;
   for (;;) {
-    if (done(await processesInSession(sessionId))) return true;
+    const pids = await processesInSession(sessionId);
+    if (done(pids)) return true;
     if (Date.now() >= deadline) return false;
+    kill?.(pids);
     await sleep(POLL_MS);
   }
 }
@@ -64,13 +86,26 @@ export async function endSession(sessionId: number, graceMs: number): Promise<vo
   const onlyLeaderLeft = (pids: number[]) => members(pids).length === 0;
   const empty = (pids: number[]) => pids.length === 0;
 
-  signal(members(await processesInSession(sessionId)), 'SIGHUP');
+  signalProcesses(members(await processesInSession(sessionId)), 'SIGHUP');
   if (await settle(sessionId, graceMs, empty)) return;
-  signal(members(await processesInSession(sessionId)), 'SIGKILL');
-  if (!(await settle(sessionId, 5000, onlyLeaderLeft))) {
+  const killMembers = (pids: number[]) => signalProcesses(members(pids), 'SIGKILL');
+  killMembers(await processesInSession(sessionId));
+  if (!(await settle(sessionId, 5000, onlyLeaderLeft, killMembers))) {
     throw new Error(`processes of terminal session ${sessionId} survived SIGKILL`);
   }
   if (await settle(sessionId, graceMs, empty)) return;
-  signal(await processesInSession(sessionId), 'SIGKILL');
+  signalProcesses(await processesInSession(sessionId), 'SIGKILL');
   if (!(await settle(sessionId, 5000, empty))) throw new Error(`terminal session ${sessionId} did not end`);
+}
+
+/** Whether `promise` settles within `ms`, without keeping the process alive afterwards. */
+export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const settled = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(settled, settled);
+  });
 }

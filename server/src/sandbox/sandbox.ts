@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
+import { settlesWithin, signalProcesses } from './processes.ts';
 import { hostTunnel, socatArgv, spawnTunnel, type Tunnel } from './tunnel.ts';
 import {
   enterArgv,
@@ -62,6 +63,8 @@ export async function startSandbox(layout: SandboxLayout, identity: Identity, lo
 
   const bashrc = '/etc/socket-lab/bashrc';
   const spec = (argv: readonly string[]): ProcessSpec => {
+    // Once the holder is gone its pid may be reused: nothing may enter "its" namespaces any more.
+    if (holder.exitCode !== null || holder.signalCode !== null) throw new Error('the sandbox has ended');
     const [entry, ...rest] = enterArgv(holderPid, identity, LIMITS, argv);
     return { file: entry as string, args: rest, env: learnerEnv(SANDBOX_HOME), cwd: '/' };
   };
@@ -79,7 +82,7 @@ export async function startSandbox(layout: SandboxLayout, identity: Identity, lo
         if (await settlesWithin(ended, HOLDER_EXIT_GRACE_MS)) return;
         // A learner stopped or killed cat. The init is pid 1 of the namespace, so killing it kills all in it; while
         // the outer bwrap lives it has not reaped the init, so the init's pid cannot have been reused.
-        if (holder.exitCode === null && holder.signalCode === null) signalIfAlive(holderPid, 'SIGKILL');
+        if (holder.exitCode === null && holder.signalCode === null) signalProcesses([holderPid], 'SIGKILL');
         // bwrap 0.8's monitor may then wait on its init forever (a blocking read of an eventfd only the init
         // writes), so the outer bwrap is killed too.
         holder.kill('SIGKILL');
@@ -88,25 +91,6 @@ export async function startSandbox(layout: SandboxLayout, identity: Identity, lo
       return killing;
     },
   };
-}
-
-/** Whether `promise` settles within `ms`, without keeping the process alive afterwards. */
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void promise.finally(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
 }
 
 /** --unsafe-no-sandbox: shells run on the host as the backend's user, in the workspace's home directory. */

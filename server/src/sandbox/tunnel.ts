@@ -9,15 +9,20 @@ import { connect } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Logger } from '../log.ts';
 import type { ProcessSpec } from './argv.ts';
-import { endSession } from './processes.ts';
+import { settlesWithin, signalProcesses } from './processes.ts';
 
 export interface Tunnel {
   readonly stream: Duplex;
+  /** Resolves once the connection and its forwarder are gone. */
+  readonly closed: Promise<void>;
   /** What the forwarder said when it failed (e.g. "Connection refused"), once it has ended; '' if nothing. */
   failure(): Promise<string>;
   /** Ends the connection and its forwarder. Idempotent; never rejects (a failure is logged). */
   close(): Promise<void>;
 }
+
+/** socat waits this long for the other side after one side has ended (its -t); the tunnel a little longer. */
+const FORWARDER_GRACE_MS = 1000;
 
 export function socatArgv(port: number): string[] {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`bad port ${port}`);
@@ -50,12 +55,14 @@ export function spawnTunnel(spec: ProcessSpec, log: Logger): Tunnel {
       const line = stderr.trim().split('\n').pop() ?? '';
       return line.slice(line.lastIndexOf(': ') + 2);
     },
+    closed: exited,
     close: () => {
       closing ??= (async () => {
+        // End of input: socat closes its side and exits. Only one that lingers is killed, with nsenter (the
+        // group, since the spawn was detached): killing nsenter first would leave socat to the host's init.
         stream.destroy();
-        if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-          await endSession(child.pid, 200);
-        }
+        if (await settlesWithin(exited, FORWARDER_GRACE_MS)) return;
+        if (child.pid !== undefined) signalProcesses([-child.pid], 'SIGKILL');
         await exited;
       })().catch((error: unknown) => log.error('could not end a tunnel', { error: String(error) }));
       return closing;
@@ -74,6 +81,7 @@ export function hostTunnel(port: number, log: Logger): Tunnel {
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   return {
     stream: socket,
+    closed,
     failure: async () => {
       await closed;
       return failure;

@@ -64,7 +64,7 @@ function doubleByteLength(encoding: TerminalEncoding, bytes: Buffer, at: number)
 }
 
 /** Length of the unfinished character at the end of `bytes`, whose first byte starts a character. */
-export function unfinishedTail(encoding: TerminalEncoding, bytes: Buffer): number {
+function unfinishedTail(encoding: TerminalEncoding, bytes: Buffer): number {
   if (encoding === 'latin1') return 0;
   if (encoding === 'utf-8') {
     // UTF-8 marks continuation bytes, so the last character's start is at most three bytes back.

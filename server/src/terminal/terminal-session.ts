@@ -20,8 +20,10 @@ import { ShellMarkScanner, type ShellMark } from './shell-marks.ts';
 
 /** Where an attached browser view receives this terminal's output and notices. */
 export interface TerminalSink {
-  /** A binary frame, ready to send. */
-  output(frame: Buffer): void;
+  /** A binary frame, ready to send; `sent` is called once it has left for the network. */
+  output(frame: Buffer, sent: () => void): void;
+  /** Bytes handed to the connection and not yet on their way (a browser that stopped reading piles them up). */
+  backlog(): number;
   control(message: ServerMessage): void;
 }
 
@@ -39,6 +41,8 @@ export interface TerminalSessionOptions {
   spawn(size: TerminalSize): IPty;
   /** Ends every process of the terminal's session (the shell and all it started): SIGHUP, then SIGKILL. */
   endSession(sessionLeader: number): Promise<void>;
+  /** Signals the terminal's foreground process group directly, as the terminal would on the key. */
+  signalForeground(sessionLeader: number, signal: TerminalSignal): Promise<void>;
   log: Logger;
 }
 
@@ -54,6 +58,21 @@ export class SessionError extends Error {
 const SIGNAL_KEYS: Record<TerminalSignal, string> = { SIGINT: '\x03', SIGQUIT: '\x1c', SIGTSTP: '\x1a' };
 /** Readline's unix-line-discard: clears whatever the learner left typed at the prompt before Run types. */
 const CLEAR_LINE = '\x15';
+/** Typed or pasted input a program has not read yet, held at most. */
+const MAX_PENDING_INPUT = 256 * 1024;
+
+/**
+ * Input node-pty could not hand to the pty yet: a program that does not read its input leaves it in node-pty's
+ * private write queue, which is the only place that shows it. If node-pty stops exposing it, this says 0 and the
+ * limit test (tests/integration/terminals.test.ts) fails.
+ */
+function pendingInput(pty: IPty): number {
+  const queue = (pty as unknown as { _writeStream?: { _writeQueue?: unknown } })._writeStream?._writeQueue;
+  if (!Array.isArray(queue)) return 0;
+  return queue.reduce((sum: number, task: { buffer?: Buffer; offset?: number }) => {
+    return sum + (task.buffer?.length ?? 0) - (task.offset ?? 0);
+  }, 0);
+}
 
 export class TerminalSession {
   readonly id: string;
@@ -102,7 +121,10 @@ export class TerminalSession {
 
   /** Shows this terminal in `sink`, taking it over from any other view, and starts the shell on first use. */
   attach(sink: TerminalSink, size: TerminalSize): void {
-    if (this.#closed) return;
+    if (this.#closed) {
+      sink.control({ type: 'detached', terminal: this.id, reason: 'workspace-ended' });
+      return;
+    }
     const previous = this.#sink;
     this.#sink = sink;
     if (previous && previous !== sink) previous.control({ type: 'detached', terminal: this.id, reason: 'replaced' });
@@ -118,8 +140,15 @@ export class TerminalSession {
   }
 
   input(utf8: Uint8Array): void {
-    if (utf8.length === 0) return;
-    this.#pty?.write(this.#codec.encodeInput(utf8));
+    const pty = this.#pty;
+    if (utf8.length === 0 || !pty) return;
+    if (pendingInput(pty) > MAX_PENDING_INPUT) {
+      throw new SessionError(
+        'busy',
+        'the program is not reading its input: what you typed was dropped (Stop or Restart it if it is stuck)',
+      );
+    }
+    pty.write(this.#codec.encodeInput(utf8));
   }
 
   resize(size: TerminalSize): void {
@@ -128,7 +157,16 @@ export class TerminalSession {
   }
 
   signal(signal: TerminalSignal): void {
-    this.#pty?.write(SIGNAL_KEYS[signal]);
+    const pty = this.#pty;
+    if (!pty) return;
+    if (pendingInput(pty) === 0) {
+      pty.write(SIGNAL_KEYS[signal]);
+      return;
+    }
+    // The key would queue behind input the program does not read: deliver the signal itself.
+    this.#options.signalForeground(pty.pid, signal).catch((error: unknown) => {
+      this.#options.log.error('could not signal the foreground program', { terminal: this.id, error: String(error) });
+    });
   }
 
   /** Types the lab's command `index` at the shell prompt, as the learner could have. */
@@ -273,7 +311,7 @@ export class TerminalSession {
     let at = 1;
     for (const part of parts) at += part.copy(frame, at);
     this.#unacked += length;
-    sink.output(frame);
+    sink.output(frame, () => this.#updateFlow());
   }
 
   #onMark(mark: ShellMark): void {
@@ -328,11 +366,16 @@ export class TerminalSession {
   #updateFlow(): void {
     const pty = this.#pty;
     if (!pty) return;
+    // Unacknowledged output says what the page has not drawn; the backlog what the connection has not even sent
+    // (a page that stops reading, or acknowledges what it never got).
     const outstanding = this.#unacked + this.#pendingBytes;
-    if (!this.#paused && (!this.#sink || outstanding > FLOW_CONTROL.highWatermark)) {
+    const backlog = this.#sink?.backlog() ?? 0;
+    const high = outstanding > FLOW_CONTROL.highWatermark || backlog > FLOW_CONTROL.highWatermark;
+    const low = outstanding < FLOW_CONTROL.lowWatermark && backlog < FLOW_CONTROL.lowWatermark;
+    if (!this.#paused && (!this.#sink || high)) {
       this.#paused = true;
       pty.pause();
-    } else if (this.#paused && this.#sink && outstanding < FLOW_CONTROL.lowWatermark) {
+    } else if (this.#paused && this.#sink && low) {
       this.#paused = false;
       pty.resume();
     }

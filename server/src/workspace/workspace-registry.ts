@@ -68,12 +68,14 @@ export class WorkspaceRegistry {
   check(learnerId: string, lab: Lab): LimitError | null {
     if (this.#shuttingDown) return new LimitError(503, 'the server is shutting down');
     if (this.#entries.has(keyOf(learnerId, lab))) return null;
-    if (this.#entries.size >= this.#options.limits.maxWorkspaces) {
-      return new LimitError(503, 'the lab is full: too many workspaces are open; try again later');
-    }
     const mine = this.#learnerEntries(learnerId);
-    if (mine.length >= this.#options.limits.maxWorkspacesPerLearner && !mine.some((e) => e.leases === 0)) {
+    const atOwnLimit = mine.length >= this.#options.limits.maxWorkspacesPerLearner;
+    if (atOwnLimit && !mine.some((e) => e.leases === 0)) {
       return new LimitError(429, 'too many lessons open at once: close a lesson tab and try again');
+    }
+    // A learner at their own limit swaps an idle workspace for the new one: the total does not grow.
+    if (!atOwnLimit && this.#entries.size >= this.#options.limits.maxWorkspaces) {
+      return new LimitError(503, 'the lab is full: too many workspaces are open; try again later');
     }
     return null;
   }

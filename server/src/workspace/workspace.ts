@@ -8,7 +8,7 @@ import * as pty from 'node-pty';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
 import type { Identity, SandboxTools } from '../sandbox/argv.ts';
-import { endSession } from '../sandbox/processes.ts';
+import { endSession, signalForeground } from '../sandbox/processes.ts';
 import { hostRuntime, startSandbox, type WorkspaceRuntime } from '../sandbox/sandbox.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import { TerminalSession } from '../terminal/terminal-session.ts';
@@ -39,6 +39,7 @@ export class Workspace {
   readonly ended: Promise<void>;
   readonly #root: string;
   readonly #runtime: WorkspaceRuntime;
+  readonly #log: Logger;
   readonly #terminals: ReadonlyMap<string, TerminalSession>;
   #closing: Promise<void> | null = null;
 
@@ -47,6 +48,7 @@ export class Workspace {
     this.lab = spec.lab;
     this.#root = root;
     this.#runtime = runtime;
+    this.#log = env.log;
     this.ended = runtime.ended;
     this.#terminals = new Map(
       spec.lab.manifest.terminals.map((terminal, channel) => [
@@ -69,6 +71,7 @@ export class Workspace {
             });
           },
           endSession: (leader) => endSession(leader, HANGUP_GRACE_MS),
+          signalForeground,
         }),
       ]),
     );
@@ -118,6 +121,7 @@ export class Workspace {
 
   /** A connection to 127.0.0.1:<port> inside the workspace, for the browser panes. */
   connect(port: number): Tunnel {
+    if (this.#closing) throw new Error('the workspace has ended');
     return this.#runtime.connect(port);
   }
 
@@ -135,9 +139,17 @@ export class Workspace {
    */
   close(reason: 'workspace-ended' | null = 'workspace-ended'): Promise<void> {
     this.#closing ??= (async () => {
-      await Promise.all([...this.#terminals.values()].map((terminal) => terminal.close(reason)));
-      await this.#runtime.kill();
-      await rm(this.#root, { recursive: true, force: true });
+      try {
+        const closed = await Promise.allSettled([...this.#terminals.values()].map((t) => t.close(reason)));
+        for (const result of closed) {
+          if (result.status === 'rejected')
+            this.#log.error('a terminal did not close', { error: String(result.reason) });
+        }
+      } finally {
+        // Whatever the terminals left: the sandbox's PID namespace goes, and its files.
+        await this.#runtime.kill();
+        await rm(this.#root, { recursive: true, force: true });
+      }
     })();
     return this.#closing;
   }

@@ -10,6 +10,7 @@ import { decodeFrame } from '../protocol/frames.ts';
 import type { BrowserIdentity } from '../panes/browser-request.ts';
 import { PaneError, PaneSessions } from '../panes/pane-sessions.ts';
 import {
+  CLOSE_CODES,
   parseClientMessage,
   PROTOCOL_VERSION,
   type ErrorCode,
@@ -19,16 +20,6 @@ import {
 import { SessionError, type TerminalSession, type TerminalSink } from '../terminal/terminal-session.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { Lease, WorkspaceRegistry } from '../workspace/workspace-registry.ts';
-
-/** Close codes (RFC 6455 section 7.4.2 leaves 4000-4999 to applications). */
-export const CLOSE_CODES = {
-  /** The workspace was reaped or its sandbox died; reconnecting gives a fresh one. */
-  workspaceEnded: 4001,
-  /** The workspace could not be created. */
-  workspaceFailed: 4002,
-  /** Too many messages arrived while the workspace was starting. */
-  tooManyPending: 4003,
-} as const;
 
 const MAX_PENDING_MESSAGES = 64;
 
@@ -101,7 +92,6 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
   ws.on('close', cleanup);
 
   ws.on('message', (data: Buffer, isBinary: boolean) => {
-    alive = true;
     if (pending) {
       if (pending.length >= MAX_PENDING_MESSAGES) {
         ws.close(CLOSE_CODES.tooManyPending, 'too many messages before the workspace was ready');
@@ -122,6 +112,12 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
         return;
       }
       lease = acquired;
+      // The workspace can end under this connection (reaped, or its sandbox killed by the learner): the page
+      // reconnects and gets a fresh one, whether or not it showed a terminal.
+      acquired.workspace.ended.then(
+        () => ws.close(CLOSE_CODES.workspaceEnded, 'workspace ended'),
+        (error: unknown) => log.error('workspace end', { error: String(error) }),
+      );
       panes = new PaneSessions({
         panes: context.lab.manifest.panes,
         connect: (port) => acquired.workspace.connect(port),
@@ -141,24 +137,26 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
   );
 
   function handle(workspace: Workspace, data: Buffer, isBinary: boolean): void {
-    if (isBinary) {
-      const frame = decodeFrame(data);
-      const attachment = frame && byChannel.get(frame.channel);
-      if (!frame || !attachment) {
-        fail('not-attached', 'terminal input for a channel this connection has not attached');
+    let about: { terminal?: string; pane?: string } = {};
+    try {
+      if (isBinary) {
+        const frame = decodeFrame(data);
+        const attachment = frame && byChannel.get(frame.channel);
+        if (!frame || !attachment) {
+          fail('not-attached', 'terminal input for a channel this connection has not attached');
+          return;
+        }
+        about = { terminal: attachment.session.id };
+        attachment.session.input(frame.payload);
         return;
       }
-      attachment.session.input(frame.payload);
-      return;
-    }
-    const parsed = parseClientMessage(data.toString('utf8'));
-    if (!parsed.ok) {
-      fail('bad-message', parsed.error.slice(0, 500));
-      return;
-    }
-    const message = parsed.message;
-    const about = 'pane' in message ? { pane: message.pane } : { terminal: message.terminal };
-    try {
+      const parsed = parseClientMessage(data.toString('utf8'));
+      if (!parsed.ok) {
+        fail('bad-message', parsed.error.slice(0, 500));
+        return;
+      }
+      const message = parsed.message;
+      about = 'pane' in message ? { pane: message.pane } : { terminal: message.terminal };
       if ('pane' in message) panes?.handle(message);
       else dispatch(workspace, message);
     } catch (error) {
@@ -167,7 +165,7 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
         return;
       }
       // A fault of ours, not of the message: report it to the page and the log, and keep serving.
-      log.error('message handling failed', { type: message.type, error: String(error) });
+      log.error('message handling failed', { error: String(error) });
       fail('internal', 'the backend could not do that; see its log', about);
     }
   }
@@ -182,9 +180,10 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
       }
       detach(terminal);
       const sink: TerminalSink = {
-        output: (frame) => {
-          if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: true });
+        output: (frame, sent) => {
+          if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: true }, sent);
         },
+        backlog: () => ws.bufferedAmount,
         control: (notice) => {
           if (notice.type === 'detached' && attachments.get(terminal)?.sink === sink) {
             attachments.delete(terminal);
@@ -220,8 +219,12 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
         break;
       case 'restart':
         session.restart(message.command).catch((error: unknown) => {
-          if (error instanceof SessionError) fail(error.code, error.message, { terminal });
-          else log.error('terminal restart failed', { terminal, error: String(error) });
+          if (error instanceof SessionError) {
+            fail(error.code, error.message, { terminal });
+            return;
+          }
+          log.error('terminal restart failed', { terminal, error: String(error) });
+          fail('internal', 'the terminal could not be restarted; see the backend log', { terminal });
         });
         break;
       case 'encoding':

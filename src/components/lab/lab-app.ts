@@ -3,15 +3,13 @@
  * Loaded on demand by lab-element.ts, together with xterm.js.
  */
 import xtermCss from '@xterm/xterm/css/xterm.css?url';
+import { LAB_PATHS } from '../../../server/src/protocol/messages.ts';
 import { LabSocket, type ConnectionState } from './lab-socket.ts';
 import { PreviewPane } from './preview-pane.ts';
 import { TerminalPane } from './terminal-pane.ts';
 import { viewConfigSchema, type LabViewConfig } from './view-config.ts';
 import { WebSocketPane } from './websocket-pane.ts';
 import { onThemeChange } from './xterm-theme.ts';
-
-const SESSION_PATH = '/_lab/session';
-const SOCKET_PATH = '/_lab/ws';
 
 /**
  * xterm.js's stylesheet, linked when the first lab starts: imported as a module, the bundler would inline it into
@@ -58,11 +56,11 @@ export function mountLab(host: HTMLElement): () => void {
 
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const socket = new LabSocket({
-    url: `${scheme}//${location.host}${SOCKET_PATH}?lab=${encodeURIComponent(config.lab)}`,
+    url: `${scheme}//${location.host}${LAB_PATHS.socket}?lab=${encodeURIComponent(config.lab)}`,
     open: (url) => new WebSocket(url),
     prepare: async () => {
-      const response = await fetch(SESSION_PATH, { method: 'POST', credentials: 'same-origin' });
-      if (!response.ok) throw new Error(`${SESSION_PATH}: HTTP ${response.status}`);
+      const response = await fetch(LAB_PATHS.session, { method: 'POST', credentials: 'same-origin' });
+      if (!response.ok) throw new Error(`${LAB_PATHS.session}: HTTP ${response.status}`);
     },
     onState: showState,
     onError: (code, message) => {

@@ -6,6 +6,7 @@
  */
 import { decodeFrame, encodeInputFrame } from '../../../server/src/protocol/frames.ts';
 import {
+  CLOSE_CODES,
   parseServerMessage,
   PROTOCOL_VERSION,
   type ClientMessage,
@@ -58,7 +59,7 @@ interface Wanted {
   channel: number | null;
 }
 
-export const defaultBackoff = (attempt: number): number => Math.min(5000, 250 * 2 ** (attempt - 1));
+const defaultBackoff = (attempt: number): number => Math.min(5000, 250 * 2 ** (attempt - 1));
 
 export class LabSocket {
   readonly #options: LabSocketOptions;
@@ -192,11 +193,12 @@ export class LabSocket {
       if (this.#ws !== ws) return;
       this.#ws = null;
       this.#byChannel.clear();
+      if (event.code === CLOSE_CODES.workspaceEnded) {
+        for (const wanted of this.#terminals.values()) wanted.events.detached('workspace-ended');
+      }
       if (this.#closed || this.#state === 'outdated') return;
       this.#retry(event.reason || `connection closed (${event.code})`);
     };
-    // Every failure also ends in `close`, which reconnects; the error event itself carries no detail.
-    ws.onerror = () => undefined;
   }
 
   #retry(detail: string): void {

@@ -3,9 +3,11 @@
  * shows what came back as a browser would render it and byte for byte, with a running clock while the response
  * is not finished, and why.
  */
+import { headerValues } from '../../../server/src/protocol/headers.ts';
 import type { PaneEvent } from '../../../server/src/protocol/messages.ts';
 import type { LabSocket } from './lab-socket.ts';
 import { base64Bytes, concatBytes, showBytes } from './raw-bytes.ts';
+import { PaneDom } from './pane-dom.ts';
 import type { LabViewConfig } from './view-config.ts';
 
 type Strings = LabViewConfig['strings'];
@@ -16,11 +18,10 @@ type Framing = Extract<PaneEvent, { kind: 'http-head' }>['framing'];
 const REDRAW_MS = 300;
 
 export class PreviewPane {
-  readonly #root: HTMLElement;
+  readonly #dom: PaneDom;
   readonly #view: PaneView;
   readonly #socket: LabSocket;
   readonly #strings: Strings;
-  readonly #cleanups: (() => void)[] = [];
   #request = '';
   #raw: Uint8Array[] = [];
   #body: Uint8Array[] = [];
@@ -34,7 +35,7 @@ export class PreviewPane {
   #connected = false;
 
   constructor(root: HTMLElement, view: PaneView, socket: LabSocket, strings: Strings) {
-    this.#root = root;
+    this.#dom = new PaneDom(root, `preview pane ${view.id}`);
     this.#view = view;
     this.#socket = socket;
     this.#strings = strings;
@@ -42,15 +43,13 @@ export class PreviewPane {
       event: (event) => this.#onEvent(event),
       error: (code, message) => this.#finish(`[${code}] ${message}`),
     });
-    this.#on('[data-url]', 'submit', (event) => {
+    this.#dom.on('[data-url]', 'submit', (event) => {
       event.preventDefault();
       this.#load();
     });
-    this.#on('[data-action="cancel"]', 'click', () => socket.httpCancel(view.id));
-    for (const tab of this.#root.querySelectorAll<HTMLButtonElement>('[data-tab]')) {
-      const select = () => this.#selectTab(tab.dataset['tab'] ?? 'page');
-      tab.addEventListener('click', select);
-      this.#cleanups.push(() => tab.removeEventListener('click', select));
+    this.#dom.on('[data-action="cancel"]', 'click', () => socket.httpCancel(view.id));
+    for (const tab of this.#dom.root.querySelectorAll<HTMLButtonElement>('[data-tab]')) {
+      this.#dom.on(tab, 'click', () => this.#selectTab(tab.dataset['tab'] ?? 'page'));
     }
   }
 
@@ -64,11 +63,11 @@ export class PreviewPane {
   dispose(): void {
     this.#stopClock();
     if (this.#pageUrl) URL.revokeObjectURL(this.#pageUrl);
-    for (const cleanup of this.#cleanups) cleanup();
+    this.#dom.dispose();
   }
 
   #load(): void {
-    const form = this.#element<HTMLFormElement>('[data-url]');
+    const form = this.#dom.element<HTMLFormElement>('[data-url]');
     if (!this.#connected || !form.reportValidity()) return;
     const port = Number((form.elements.namedItem('port') as HTMLInputElement).value);
     const path = (form.elements.namedItem('path') as HTMLInputElement).value;
@@ -102,7 +101,7 @@ export class PreviewPane {
       case 'http-head':
         this.#statusLine = event.statusLine;
         this.#framing = event.framing;
-        this.#contentType = event.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+        this.#contentType = headerValues(event.headers, 'content-type')[0] ?? '';
         this.#setStatus('running', event.statusLine);
         break;
       case 'http-body':
@@ -129,12 +128,12 @@ export class PreviewPane {
     const seconds = ((performance.now() - this.#started) / 1000).toFixed(1);
     const waiting = this.#strings['lab.waiting'].replace('{seconds}', seconds);
     const framing = this.#framing ? ` · ${this.#statusLine} · ${this.#strings[`lab.framing.${this.#framing}`]}` : '';
-    this.#element('[data-note]').textContent = `${waiting}${framing}`;
+    this.#dom.element('[data-note]').textContent = `${waiting}${framing}`;
   }
 
   #finish(note: string): void {
     this.#stopClock();
-    this.#element('[data-note]').textContent = note;
+    this.#dom.element('[data-note]').textContent = note;
     this.#button('load').disabled = !this.#connected;
     this.#button('cancel').disabled = true;
   }
@@ -148,7 +147,7 @@ export class PreviewPane {
 
   #renderRaw(): void {
     const sent = this.#request ? `${showBytes(new TextEncoder().encode(this.#request))}\n` : '';
-    this.#element('[data-view="raw"]').textContent = `${sent}${showBytes(concatBytes(this.#raw))}`;
+    this.#dom.element('[data-view="raw"]').textContent = `${sent}${showBytes(concatBytes(this.#raw))}`;
   }
 
   /**
@@ -160,37 +159,25 @@ export class PreviewPane {
     if (this.#pageUrl) URL.revokeObjectURL(this.#pageUrl);
     const blob = new Blob([concatBytes(this.#body)], { type: this.#contentType || 'text/html' });
     this.#pageUrl = URL.createObjectURL(blob);
-    this.#element<HTMLIFrameElement>('[data-view="page"]').src = this.#pageUrl;
+    this.#dom.element<HTMLIFrameElement>('[data-view="page"]').src = this.#pageUrl;
   }
 
   #selectTab(tab: string): void {
-    for (const button of this.#root.querySelectorAll<HTMLElement>('[data-tab]')) {
+    for (const button of this.#dom.root.querySelectorAll<HTMLElement>('[data-tab]')) {
       button.setAttribute('aria-selected', String(button.dataset['tab'] === tab));
     }
-    for (const view of this.#root.querySelectorAll<HTMLElement>('[data-view]')) {
+    for (const view of this.#dom.root.querySelectorAll<HTMLElement>('[data-view]')) {
       view.hidden = view.dataset['view'] !== tab;
     }
   }
 
   #setStatus(state: string, text: string): void {
-    const badge = this.#element('[data-status]');
+    const badge = this.#dom.element('[data-status]');
     badge.dataset['state'] = state;
     badge.textContent = text;
   }
 
   #button(action: string): HTMLButtonElement {
-    return this.#element<HTMLButtonElement>(`[data-action="${action}"]`);
-  }
-
-  #element<T extends HTMLElement = HTMLElement>(selector: string): T {
-    const found = this.#root.querySelector<T>(selector);
-    if (!found) throw new Error(`preview pane ${this.#view.id}: no ${selector}`);
-    return found;
-  }
-
-  #on(selector: string, type: string, listener: (event: Event) => void): void {
-    const element = this.#element(selector);
-    element.addEventListener(type, listener);
-    this.#cleanups.push(() => element.removeEventListener(type, listener));
+    return this.#dom.element<HTMLButtonElement>(`[data-action="${action}"]`);
   }
 }

@@ -9,6 +9,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import { encodingSchema, FLOW_CONTROL, type TerminalStatus } from '../../../server/src/protocol/messages.ts';
 import type { LabSocket, TerminalEvents } from './lab-socket.ts';
+import { PaneDom } from './pane-dom.ts';
 import type { LabViewConfig } from './view-config.ts';
 import { currentTheme } from './xterm-theme.ts';
 
@@ -17,7 +18,7 @@ type TerminalView = LabViewConfig['terminals'][number];
 
 export class TerminalPane {
   readonly id: string;
-  readonly #root: HTMLElement;
+  readonly #dom: PaneDom;
   readonly #socket: LabSocket;
   readonly #strings: Strings;
   readonly #commandCount: number;
@@ -25,13 +26,12 @@ export class TerminalPane {
   readonly #fit = new FitAddon();
   readonly #resizeObserver: ResizeObserver;
   readonly #events: TerminalEvents;
-  readonly #cleanups: (() => void)[] = [];
   #unacked = 0;
 
   constructor(root: HTMLElement, view: TerminalView, socket: LabSocket, strings: Strings) {
     const id = view.id;
     this.id = id;
-    this.#root = root;
+    this.#dom = new PaneDom(root, `terminal pane ${view.id}`);
     this.#socket = socket;
     this.#strings = strings;
     this.#commandCount = view.commands.length;
@@ -50,25 +50,23 @@ export class TerminalPane {
     // Chinese and emoji are two cells wide in Unicode 11's tables, as the programs in the sandbox count them.
     this.#term.unicode.activeVersion = '11';
     this.#term.loadAddon(new WebLinksAddon());
-    this.#term.open(this.#element('[data-screen]'));
+    this.#term.open(this.#dom.element('[data-screen]'));
     this.#fit.fit();
 
     const input = this.#term.onData((data) => socket.input(id, data));
     const resize = this.#term.onResize(({ cols, rows }) => socket.resize(id, cols, rows));
-    this.#cleanups.push(
-      () => input.dispose(),
-      () => resize.dispose(),
-    );
+    this.#dom.onDispose(() => input.dispose());
+    this.#dom.onDispose(() => resize.dispose());
     // Fit whenever the pane changes size (window, stacked layout, full screen); xterm.js reports the new grid.
     this.#resizeObserver = new ResizeObserver(() => this.#fit.fit());
-    this.#resizeObserver.observe(this.#element('[data-screen]'));
+    this.#resizeObserver.observe(this.#dom.element('[data-screen]'));
 
     this.#events = {
       attached: ({ encoding, status, exitCode }) => {
         this.#term.reset();
         this.#unacked = 0;
-        this.#element<HTMLSelectElement>('[data-encoding]').value = encoding;
-        this.#element('[data-overlay]').hidden = true;
+        this.#dom.element<HTMLSelectElement>('[data-encoding]').value = encoding;
+        this.#dom.element('[data-overlay]').hidden = true;
         this.#showStatus(status, exitCode);
       },
       output: (bytes) => {
@@ -76,28 +74,28 @@ export class TerminalPane {
       },
       statusChanged: (status, exitCode) => this.#showStatus(status, exitCode),
       detached: (reason) => {
-        if (reason === 'replaced') this.#element('[data-overlay]').hidden = false;
+        if (reason === 'replaced') this.#dom.element('[data-overlay]').hidden = false;
         this.#setEnabled(false);
       },
       error: (code, message) => {
         this.#term.write(`\r\n\x1b[33m[${code}] ${message}\x1b[0m\r\n`);
       },
     };
-    this.#on('[data-action="run"]', 'click', () => {
+    this.#dom.on('[data-action="run"]', 'click', () => {
       socket.run(id, this.#selectedCommand());
       this.#term.focus();
     });
-    this.#on('[data-action="stop"]', 'click', () => {
+    this.#dom.on('[data-action="stop"]', 'click', () => {
       socket.signal(id, 'SIGINT');
       this.#term.focus();
     });
     // Restart is "run it again from scratch": a fresh shell, then the selected command (say, after editing it).
-    this.#on('[data-action="restart"]', 'click', () => {
+    this.#dom.on('[data-action="restart"]', 'click', () => {
       socket.restart(id, this.#commandCount > 0 ? this.#selectedCommand() : undefined);
       this.#term.focus();
     });
-    this.#on('[data-action="take-over"]', 'click', () => this.attach());
-    this.#on('[data-encoding]', 'change', (event) => {
+    this.#dom.on('[data-action="take-over"]', 'click', () => this.attach());
+    this.#dom.on('[data-encoding]', 'change', (event) => {
       const encoding = encodingSchema.safeParse((event.target as HTMLSelectElement).value);
       if (encoding.success) socket.setEncoding(id, encoding.data);
     });
@@ -114,12 +112,12 @@ export class TerminalPane {
   }
 
   setTheme(): void {
-    this.#term.options.theme = currentTheme(this.#root);
+    this.#term.options.theme = currentTheme(this.#dom.root);
   }
 
   dispose(): void {
     this.#resizeObserver.disconnect();
-    for (const cleanup of this.#cleanups) cleanup();
+    this.#dom.dispose();
     this.#term.dispose();
   }
 
@@ -131,15 +129,16 @@ export class TerminalPane {
   }
 
   #showStatus(status: TerminalStatus, exitCode: number | null): void {
-    const badge = this.#element('[data-status]');
+    const badge = this.#dom.element('[data-status]');
     badge.dataset['state'] = status;
     const label = this.#strings[`lab.${status}`];
     // A failed command's status stays on the badge; success needs no mention.
     badge.textContent = exitCode && status !== 'running' ? `${label} · ${exitCode}` : label;
-    this.#element<HTMLButtonElement>('[data-action="run"]').disabled = status !== 'idle' || this.#commandCount === 0;
-    this.#element<HTMLButtonElement>('[data-action="stop"]').disabled = status !== 'running';
-    this.#element<HTMLButtonElement>('[data-action="restart"]').disabled = false;
-    this.#element<HTMLSelectElement>('[data-encoding]').disabled = false;
+    this.#dom.element<HTMLButtonElement>('[data-action="run"]').disabled =
+      status !== 'idle' || this.#commandCount === 0;
+    this.#dom.element<HTMLButtonElement>('[data-action="stop"]').disabled = status !== 'running';
+    this.#dom.element<HTMLButtonElement>('[data-action="restart"]').disabled = false;
+    this.#dom.element<HTMLSelectElement>('[data-encoding]').disabled = false;
     if (status === 'exited') {
       const text = this.#strings['lab.shellExited'].replace('{code}', String(exitCode ?? '?'));
       this.#term.write(`\r\n\x1b[2m${text}\x1b[0m\r\n`);
@@ -147,7 +146,7 @@ export class TerminalPane {
   }
 
   #setEnabled(enabled: boolean): void {
-    for (const control of this.#root.querySelectorAll<HTMLButtonElement | HTMLSelectElement>(
+    for (const control of this.#dom.root.querySelectorAll<HTMLButtonElement | HTMLSelectElement>(
       '[data-action="run"], [data-action="stop"], [data-action="restart"], [data-encoding]',
     )) {
       control.disabled = !enabled;
@@ -155,19 +154,7 @@ export class TerminalPane {
   }
 
   #selectedCommand(): number {
-    const menu = this.#root.querySelector<HTMLSelectElement>('[data-command]');
+    const menu = this.#dom.root.querySelector<HTMLSelectElement>('[data-command]');
     return menu ? Number(menu.value) : 0;
-  }
-
-  #element<T extends HTMLElement = HTMLElement>(selector: string): T {
-    const found = this.#root.querySelector<T>(selector);
-    if (!found) throw new Error(`lab pane ${this.id}: no ${selector}`);
-    return found;
-  }
-
-  #on(selector: string, type: string, listener: (event: Event) => void): void {
-    const element = this.#element(selector);
-    element.addEventListener(type, listener);
-    this.#cleanups.push(() => element.removeEventListener(type, listener));
   }
 }

@@ -5,6 +5,7 @@
 import type { PaneEvent } from '../../../server/src/protocol/messages.ts';
 import type { LabSocket } from './lab-socket.ts';
 import { base64Bytes, showBytes } from './raw-bytes.ts';
+import { PaneDom } from './pane-dom.ts';
 import type { LabViewConfig } from './view-config.ts';
 
 type Strings = LabViewConfig['strings'];
@@ -20,16 +21,15 @@ function clock(at: number): string {
 }
 
 export class WebSocketPane {
-  readonly #root: HTMLElement;
+  readonly #dom: PaneDom;
   readonly #view: PaneView;
   readonly #socket: LabSocket;
   readonly #strings: Strings;
-  readonly #cleanups: (() => void)[] = [];
   #state: State = 'idle';
   #connected = false;
 
   constructor(root: HTMLElement, view: PaneView, socket: LabSocket, strings: Strings) {
-    this.#root = root;
+    this.#dom = new PaneDom(root, `websocket pane ${view.id}`);
     this.#view = view;
     this.#socket = socket;
     this.#strings = strings;
@@ -37,14 +37,14 @@ export class WebSocketPane {
       event: (event) => this.#onEvent(event),
       error: (code, message) => this.#log('close', Date.now(), `[${code}] ${message}`),
     });
-    this.#on('[data-url]', 'submit', (event) => {
+    this.#dom.on('[data-url]', 'submit', (event) => {
       event.preventDefault();
       this.#connect();
     });
-    this.#on('[data-action="disconnect"]', 'click', () => socket.wsDisconnect(view.id));
-    this.#on('[data-send]', 'submit', (event) => {
+    this.#dom.on('[data-action="disconnect"]', 'click', () => socket.wsDisconnect(view.id));
+    this.#dom.on('[data-send]', 'submit', (event) => {
       event.preventDefault();
-      const input = this.#element<HTMLInputElement>('[name="message"]');
+      const input = this.#dom.element<HTMLInputElement>('[name="message"]');
       if (this.#state !== 'open' || input.value === '') return;
       socket.wsSend(view.id, input.value);
       input.value = '';
@@ -60,17 +60,17 @@ export class WebSocketPane {
   }
 
   dispose(): void {
-    for (const cleanup of this.#cleanups) cleanup();
+    this.#dom.dispose();
   }
 
   #connect(): void {
-    const form = this.#element<HTMLFormElement>('[data-url]');
+    const form = this.#dom.element<HTMLFormElement>('[data-url]');
     if (!this.#connected || !form.reportValidity()) return;
     const port = Number((form.elements.namedItem('port') as HTMLInputElement).value);
     const path = (form.elements.namedItem('path') as HTMLInputElement).value;
-    this.#element('[data-log]').replaceChildren();
-    this.#element('[data-request]').textContent = '';
-    this.#element('[data-response]').textContent = '';
+    this.#dom.element('[data-log]').replaceChildren();
+    this.#dom.element('[data-request]').textContent = '';
+    this.#dom.element('[data-response]').textContent = '';
     this.#setState('connecting', `ws://127.0.0.1:${port}${path} …`);
     this.#socket.wsConnect(this.#view.id, port, path);
   }
@@ -78,13 +78,13 @@ export class WebSocketPane {
   #onEvent(event: PaneEvent): void {
     switch (event.kind) {
       case 'ws-handshake':
-        this.#element('[data-request]').textContent = showBytes(new TextEncoder().encode(event.request));
-        this.#element('[data-response]').textContent = event.response
+        this.#dom.element('[data-request]').textContent = showBytes(new TextEncoder().encode(event.request));
+        this.#dom.element('[data-response]').textContent = event.response
           ? showBytes(new TextEncoder().encode(`${event.response}\r\n\r\n`))
           : '';
         if (event.accepted) this.#setState('open', this.#strings['lab.wsOpen']);
         else this.#setState('idle', `${this.#strings['lab.wsFailed']}: ${event.problem}`);
-        this.#element<HTMLDetailsElement>('[data-handshake]').open = !event.accepted;
+        this.#dom.element<HTMLDetailsElement>('[data-handshake]').open = !event.accepted;
         break;
       case 'ws-message': {
         const arrow = event.direction === 'out' ? '→' : '←';
@@ -111,37 +111,26 @@ export class WebSocketPane {
     const time = document.createElement('time');
     time.textContent = clock(at);
     item.append(time, text);
-    const log = this.#element('[data-log]');
+    const log = this.#dom.element('[data-log]');
     log.append(item);
     log.scrollTop = log.scrollHeight;
   }
 
   #setState(state: State, note: string): void {
     this.#state = state;
-    const badge = this.#element('[data-status]');
+    const badge = this.#dom.element('[data-status]');
     badge.dataset['state'] = state === 'open' ? 'running' : 'idle';
     badge.textContent = state === 'open' ? this.#strings['lab.wsOpen'] : '';
-    this.#element('[data-note]').textContent = note;
+    this.#dom.element('[data-note]').textContent = note;
     this.#update();
   }
 
   #update(): void {
     const open = this.#state === 'open';
-    this.#element<HTMLButtonElement>('[data-action="connect"]').disabled = !this.#connected || this.#state !== 'idle';
-    this.#element<HTMLButtonElement>('[data-action="disconnect"]').disabled = this.#state === 'idle';
-    this.#element<HTMLButtonElement>('[data-action="send"]').disabled = !open;
-    this.#element<HTMLInputElement>('[name="message"]').disabled = !open;
-  }
-
-  #element<T extends HTMLElement = HTMLElement>(selector: string): T {
-    const found = this.#root.querySelector<T>(selector);
-    if (!found) throw new Error(`websocket pane ${this.#view.id}: no ${selector}`);
-    return found;
-  }
-
-  #on(selector: string, type: string, listener: (event: Event) => void): void {
-    const element = this.#element(selector);
-    element.addEventListener(type, listener);
-    this.#cleanups.push(() => element.removeEventListener(type, listener));
+    this.#dom.element<HTMLButtonElement>('[data-action="connect"]').disabled =
+      !this.#connected || this.#state !== 'idle';
+    this.#dom.element<HTMLButtonElement>('[data-action="disconnect"]').disabled = this.#state === 'idle';
+    this.#dom.element<HTMLButtonElement>('[data-action="send"]').disabled = !open;
+    this.#dom.element<HTMLInputElement>('[name="message"]').disabled = !open;
   }
 }

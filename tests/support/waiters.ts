@@ -1,0 +1,29 @@
+/**
+ * Waiting for something a stream of events will make true: each event calls notify(), and every pending until()
+ * re-checks its condition.
+ */
+export class Waiters {
+  readonly #waiters = new Set<() => void>();
+
+  notify(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+
+  /** Resolves once `predicate` holds; rejects after `timeoutMs` with `describe()` in the message. */
+  until(predicate: () => boolean, what: string, timeoutMs: number, describe: () => string): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`timed out waiting for ${what}; ${describe()}`));
+      }, timeoutMs);
+      const check = () => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve();
+      };
+      this.#waiters.add(check);
+    });
+  }
+}

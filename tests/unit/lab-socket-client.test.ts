@@ -1,0 +1,70 @@
+/**
+ * The browser's protocol client against a real WebSocket server that speaks a newer protocol, or closes the way the
+ * backend does when a workspace ends.
+ */
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { WebSocketServer } from 'ws';
+import { CLOSE_CODES, PROTOCOL_VERSION } from '../../server/src/protocol/messages.ts';
+import { LabSocket, type ConnectionState } from '../../src/components/lab/lab-socket.ts';
+
+describe('LabSocket', () => {
+  let server: WebSocketServer;
+  let url: string;
+  let greeting: (send: (text: string) => void, close: (code: number) => void) => void;
+
+  before(async () => {
+    server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    server.on('connection', (ws) =>
+      greeting(
+        (text) => ws.send(text),
+        (code) => ws.close(code),
+      ),
+    );
+  });
+
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const connect = (onState: (state: ConnectionState) => void) =>
+    new LabSocket({ url, open: (u) => new WebSocket(u), onState, backoff: () => 50 });
+
+  test('a backend speaking another protocol version makes the page ask for a reload, and it stops reconnecting', async () => {
+    greeting = (send) => send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION + 1, maxPayload: 1 }));
+    const states: ConnectionState[] = [];
+    const socket = connect((state) => states.push(state));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    socket.close();
+    assert.ok(states.includes('outdated'), states.join());
+    assert.equal(states.filter((s) => s === 'open').length, 1, 'no reconnect after the reload notice');
+  });
+
+  test('a workspace that ended tells every terminal, then the socket reconnects', async () => {
+    let connections = 0;
+    greeting = (send, close) => {
+      connections += 1;
+      send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, maxPayload: 1 }));
+      if (connections === 1) close(CLOSE_CODES.workspaceEnded);
+    };
+    const detached: string[] = [];
+    const socket = connect(() => undefined);
+    socket.attach(
+      't1',
+      {
+        attached: () => undefined,
+        output: () => undefined,
+        statusChanged: () => undefined,
+        detached: (reason) => detached.push(reason),
+        error: () => undefined,
+      },
+      80,
+      24,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    socket.close();
+    assert.deepEqual(detached, ['workspace-ended']);
+    assert.equal(connections, 2);
+  });
+});

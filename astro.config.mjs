@@ -12,7 +12,39 @@ const sidebar = [
   {
     label: 'C/S结构与套接字',
     translations: { en: 'C/S and sockets' },
-    items: ['lessons/01-first-client-server'],
+    items: [
+      'lessons/01-first-client-server',
+      'lessons/02-byte-stream',
+      'lessons/03-bytes-and-text',
+      'lessons/04-connection-lifecycle',
+      'lessons/05-http-by-hand',
+    ],
+  },
+  {
+    label: '文件传输',
+    translations: { en: 'File transfer' },
+    items: ['lessons/06-file-transfer'],
+  },
+  {
+    label: '多线程',
+    translations: { en: 'Threads' },
+    items: ['lessons/07-socketserver-threads', 'lessons/08-full-duplex-chat'],
+  },
+  {
+    label: 'WebSocket',
+    items: ['lessons/09-selectors-asyncio', 'lessons/10-websocket-from-scratch', 'lessons/11-websockets-library'],
+  },
+  {
+    label: 'C# socket',
+    items: ['lessons/12-csharp-sockets'],
+  },
+  {
+    label: 'System.Net.HttpListener',
+    items: ['lessons/13-httplistener'],
+  },
+  {
+    label: 'More',
+    items: ['lessons/14-more'],
   },
 ];
 

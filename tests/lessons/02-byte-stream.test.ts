@@ -1,0 +1,210 @@
+/**
+ * Lesson 2 as a learner runs it, in a real sandbox: the note's server reads one message per connection and answers
+ * with bytes meant for a browser; two sends arrive as one recv and one send as three; line and length-prefix framing
+ * put the messages back together; send() can send less than it was given, Node's write() cannot.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
+import {
+  labSocket,
+  newLearnerCookie,
+  plain,
+  PROJECT_ROOT,
+  startTestLab,
+  TerminalProbe,
+  type TestLab,
+} from '../support/lab-harness.ts';
+
+const LAB = '02-byte-stream';
+const manifest = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', LAB, 'lab.json'), 'utf8')) as {
+  terminals: { id: string; commands: { run: string }[] }[];
+};
+
+/** The index of `run` in the terminal's command menu, as the Run button sends it. */
+function command(terminal: string, run: string): number {
+  const index = manifest.terminals.find((t) => t.id === terminal)?.commands.findIndex((c) => c.run === run) ?? -1;
+  assert.notEqual(index, -1, `lab.json has no command "${run}" in ${terminal}`);
+  return index;
+}
+
+/** Resolves once the command started after this call has run and the prompt is back. */
+function finished(probe: TerminalProbe, timeoutMs = 30_000): Promise<void> {
+  let ran = false;
+  return probe.until(
+    () => {
+      ran ||= probe.status === 'running';
+      return ran && probe.status === 'idle';
+    },
+    `the command in ${probe.id} to finish`,
+    timeoutMs,
+  );
+}
+
+/** What the terminal shows from now on: earlier output does not count. */
+function from(probe: TerminalProbe) {
+  const start = probe.text.length;
+  const text = () => plain(probe.text.slice(start));
+  return {
+    text,
+    wait: (pattern: RegExp, timeoutMs = 20_000) =>
+      probe.until(() => pattern.test(text()), `${probe.id} to show ${String(pattern)}`, timeoutMs),
+  };
+}
+
+async function stop(socket: LabSocket, probe: TerminalProbe): Promise<void> {
+  if (probe.status !== 'running') return;
+  socket.signal(probe.id, 'SIGINT');
+  await probe.waitForStatus('idle');
+}
+
+describe('lesson 2: TCP is a byte stream', () => {
+  let lab: TestLab;
+  let socket: LabSocket;
+  let t1: TerminalProbe;
+  let t2: TerminalProbe;
+  let t3: TerminalProbe;
+  let t4: TerminalProbe;
+
+  before(async () => {
+    lab = await startTestLab();
+    socket = labSocket(lab, LAB, await newLearnerCookie(lab));
+    [t1, t2, t3, t4] = ['t1', 't2', 't3', 't4'].map((id) => new TerminalProbe(socket, id, 120, 40)) as [
+      TerminalProbe,
+      TerminalProbe,
+      TerminalProbe,
+      TerminalProbe,
+    ];
+    for (const probe of [t1, t2, t3, t4]) await probe.waitForStatus('idle');
+  });
+
+  after(async () => {
+    socket?.close();
+    await lab?.close();
+  });
+
+  test("the note's server reads only the first message of a connection and answers with an HTTP status line", async () => {
+    const server = from(t1);
+    socket.run('t1', command('t1', 'python3 note_fixed.py'));
+    // The note's server prints nothing until a client talks to it: ask ss when it listens.
+    const listening = await t4.exec(
+      "for i in $(seq 50); do ss -Htln 'sport = :2333' | grep -q . && break; sleep 0.1; done; ss -Htln 'sport = :2333'",
+    );
+    assert.match(listening.output, /LISTEN/);
+
+    const client = from(t2);
+    socket.run('t2', command('t2', 'python3 note_fixed.py client'));
+    await client.wait(/>>/);
+    t2.type('one\r');
+    await server.wait(/服务端收到客户端发来的消息:one/);
+    // The reply is the browser's status line (A6), read as text by a terminal client.
+    await client.wait(/客户端收到服务器回复的消息:HTTP\/1\.1 200 OK/);
+    t2.type('two\r');
+    t2.type('three\r');
+
+    // The later lines reach the server's kernel and stay there: nobody calls recv() on that connection again (A3).
+    const queued = await t4.exec(
+      "for i in $(seq 50); do ss -Htn 'sport = :2333' | awk '$2 > 0 {found=1} END {exit !found}' && break; sleep 0.1; done; ss -Htn 'sport = :2333'",
+    );
+    const recvQ = Number(/ESTAB\s+(\d+)/.exec(queued.output)?.[1]);
+    // "two" for sure; "three" too if the client was not already stuck waiting for a reply that never comes.
+    assert.ok(recvQ === 3 || recvQ === 8, `unread bytes on the server's side: ${queued.output}`);
+    assert.equal(server.text().match(/服务端收到客户端发来的消息/g)?.length, 1, 'the server read one message only');
+
+    await stop(socket, t2);
+    await stop(socket, t1);
+  });
+
+  for (const [lang, serverRun, senderRun] of [
+    ['Python', 'python3 upper_server.py', 'python3 sender.py'],
+    ['TypeScript', 'node upper_server.ts', 'node sender.ts'],
+  ] as const) {
+    test(`${lang}: two sends arrive as one recv (FIRSTSECOND), one send of 5000 bytes as 2048 + 2048 + 904`, async () => {
+      const server = from(t1);
+      socket.run('t1', command('t1', serverRun));
+      await server.wait(/服务端已启动/);
+      const sender = from(t2);
+      const done = finished(t2);
+      socket.run('t2', command('t2', senderRun));
+      await done;
+      assert.equal(t2.exitCode, 0, sender.text());
+      await server.wait(/recv\(2048\) 收到 0 字节/);
+
+      const seen = server.text();
+      assert.match(seen, /recv\(2048\) 收到 11 字节: b'firstsecond'/);
+      assert.deepEqual(
+        [...seen.matchAll(/recv\(2048\) 收到 (\d+) 字节/g)].map((m) => Number(m[1])),
+        [11, 2048, 2048, 904, 0],
+      );
+      const got = sender.text();
+      assert.match(got, /回复: b'FIRSTSECOND'/);
+      assert.deepEqual(
+        [...got.matchAll(/recv\(\) 收到 (\d+) 字节/g)].map((m) => Number(m[1])),
+        [11, 2048, 2048, 904],
+        'the busy server answers each recv on its own, so the replies come in the same pieces',
+      );
+      assert.match(got, /回复一共 5000 字节/);
+      await stop(socket, t1);
+    });
+  }
+
+  for (const [framing, serverRun, senderRun] of [
+    ['lines', 'python3 line_server.py', 'node line_sender.ts'],
+    ['lines', 'node line_server.ts', 'python3 line_sender.py'],
+    ['a length prefix', 'python3 length_server.py', 'node length_sender.ts'],
+    ['a length prefix', 'node length_server.ts', 'python3 length_sender.py'],
+  ] as const) {
+    test(`framing with ${framing} (${serverRun} / ${senderRun}) gets every message back intact`, async () => {
+      const server = from(t1);
+      socket.run('t1', command('t1', serverRun));
+      await server.wait(/服务端已启动/);
+      const sender = from(t2);
+      const done = finished(t2);
+      socket.run('t2', command('t2', senderRun));
+      await done;
+      assert.equal(t2.exitCode, 0, sender.text());
+      await server.wait(/recv\(2048\) 收到 0 字节/);
+
+      const seen = server.text();
+      // first and second still arrive in one recv, and the 5000 bytes in three: framing is what splits them.
+      assert.match(
+        seen,
+        /recv\(2048\) 收到 (13|19) 字节\n {2}一条消息，5 字节: b'first'\n {2}一条消息，6 字节: b'second'/,
+      );
+      assert.match(seen, /一条消息，5000 字节: b'x{16}'…/);
+      assert.equal(seen.match(/一条消息/g)?.length, 3);
+      const got = sender.text();
+      assert.match(got, /回复: b'FIRST'\n回复: b'SECOND'\n/);
+      assert.match(got, /回复: 一条 5000 字节的消息: b'X{16}'…/);
+      await stop(socket, t1);
+    });
+  }
+
+  test('send() hands over only part of 10 MB; sendall() and Node’s write() deliver all of it', async () => {
+    for (const [sinkRun, senderRun] of [
+      ['python3 sink_server.py', 'python3 send_once.py'],
+      ['node sink_server.ts', 'node send_once.ts'],
+    ] as const) {
+      const sink = from(t3);
+      socket.run('t3', command('t3', sinkRun));
+      await sink.wait(/接收端已启动/);
+      const sender = from(t4);
+      const done = finished(t4);
+      socket.run('t4', command('t4', senderRun));
+      await done;
+      assert.equal(t4.exitCode, 0, sender.text());
+      if (senderRun.startsWith('python3')) {
+        const sent = Number(/send\(\) 返回 (\d+)/.exec(sender.text())?.[1]);
+        assert.ok(sent > 0 && sent < 10_000_000, `send() returned ${sent}`);
+        assert.match(sender.text(), /sendall\(\) 返回：剩下的 \d+ 字节也发出去了/);
+      } else {
+        assert.match(sender.text(), /write\(\) 返回 false：10000000 字节 Node 全部收下了/);
+        assert.match(sender.text(), /write\(\) 的回调：10000000 字节全部交给了内核/);
+      }
+      await sink.wait(/一共收到 10000000 字节/);
+      await stop(socket, t3);
+    }
+  });
+});

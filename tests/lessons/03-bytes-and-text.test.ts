@@ -1,0 +1,274 @@
+/**
+ * Lesson 3 as a learner runs it, in a real sandbox: the note's GB2312 server and a UTF-8 peer, the terminal's
+ * encoding menu reading the same reply bytes as mojibake or as text, what GB2312/GBK/GB18030/UTF-8 can encode, and a
+ * character split at byte 1024.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
+import {
+  labSocket,
+  newLearnerCookie,
+  plain,
+  PROJECT_ROOT,
+  startTestLab,
+  TerminalProbe,
+  type TestLab,
+} from '../support/lab-harness.ts';
+
+const LAB = '03-bytes-and-text';
+const manifest = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', LAB, 'lab.json'), 'utf8')) as {
+  terminals: { id: string; commands: { run: string }[] }[];
+};
+
+/** The index of `run` in the terminal's command menu, as the Run button sends it. */
+function command(terminal: string, run: string): number {
+  const index = manifest.terminals.find((t) => t.id === terminal)?.commands.findIndex((c) => c.run === run) ?? -1;
+  assert.notEqual(index, -1, `lab.json has no command "${run}" in ${terminal}`);
+  return index;
+}
+
+/** Resolves once the command started after this call has run and the prompt is back. */
+function finished(probe: TerminalProbe, timeoutMs = 30_000): Promise<void> {
+  let ran = false;
+  return probe.until(
+    () => {
+      ran ||= probe.status === 'running';
+      return ran && probe.status === 'idle';
+    },
+    `the command in ${probe.id} to finish`,
+    timeoutMs,
+  );
+}
+
+/** What the terminal shows from now on: earlier output does not count. */
+function from(probe: TerminalProbe) {
+  const start = probe.text.length;
+  const text = () => plain(probe.text.slice(start));
+  return {
+    text,
+    wait: (pattern: RegExp, timeoutMs = 20_000) =>
+      probe.until(() => pattern.test(text()), `${probe.id} to show ${String(pattern)}`, timeoutMs),
+  };
+}
+
+async function stop(socket: LabSocket, probe: TerminalProbe): Promise<void> {
+  if (probe.status !== 'running') return;
+  socket.signal(probe.id, 'SIGINT');
+  await probe.waitForStatus('idle');
+}
+
+/** Waits until something listens on 127.0.0.1:`port` (the note's server prints nothing when it starts). */
+async function listening(shell: TerminalProbe, port = 2333): Promise<void> {
+  const check = `ss -Htln 'sport = :${port}' | grep -q LISTEN`;
+  const { code } = await shell.exec(`for i in $(seq 50); do ${check} && break; sleep 0.1; done; ${check}`);
+  assert.equal(code, 0, `nothing listens on ${port}`);
+}
+
+describe("lesson 3: the note's GB2312 server, a UTF-8 client and the terminal's encoding", () => {
+  let lab: TestLab;
+  let socket: LabSocket;
+  let t1: TerminalProbe;
+  let t2: TerminalProbe;
+  let t3: TerminalProbe;
+
+  before(async () => {
+    lab = await startTestLab();
+    socket = labSocket(lab, LAB, await newLearnerCookie(lab));
+    [t1, t2, t3] = ['t1', 't2', 't3'].map((id) => new TerminalProbe(socket, id, 120, 40)) as [
+      TerminalProbe,
+      TerminalProbe,
+      TerminalProbe,
+    ];
+    for (const probe of [t1, t2, t3]) await probe.waitForStatus('idle');
+  });
+
+  after(async () => {
+    socket?.close();
+    await lab?.close();
+  });
+
+  test("the note's own client speaks GB2312 like its server, so 你好 goes through", async () => {
+    const server = from(t1);
+    socket.run('t1', command('t1', 'python3 note_fixed.py'));
+    await listening(t3);
+    const client = from(t2);
+    socket.run('t2', command('t2', 'python3 note_fixed.py client'));
+    await client.wait(/>>/);
+    t2.type('你好\r');
+    await server.wait(/服务端收到客户端发来的消息:你好/);
+    await client.wait(/客户端收到服务器回复的消息:HTTP\/1\.1 200 OK/);
+    // An empty line ends the note's client; the server keeps waiting for the next one.
+    const done = finished(t2);
+    t2.type('\r');
+    await done;
+    assert.equal(t1.status, 'running');
+  });
+
+  test('raw GB2312 bytes are mojibake in a UTF-8 terminal and text once the menu says GBK; typed text follows', async () => {
+    const server = from(t1);
+    const prompt = from(t2);
+    let done = finished(t2);
+    socket.run('t2', command('t2', 'python3 bytes_client.py'));
+    // Typed before the program reads the terminal, the line would go to the shell's line editor instead.
+    await prompt.wait(/>>/);
+    t2.type('hello\r');
+    await done;
+    assert.match(prompt.text(), /发出 5 字节: 68 65 6c 6c 6f/);
+    // GB2312 bytes read as UTF-8: replacement characters, and stray letters where two bytes happen to be valid UTF-8.
+    assert.match(prompt.text(), /收到 72 字节，原样输出:\nHTTP\/1\.1 200 OK \n\n<h1> \uFFFD\uFFFDҪ\uFFFDش/);
+    assert.doesNotMatch(prompt.text(), /不要回答/);
+    await server.wait(/服务端收到客户端发来的消息:hello/);
+
+    // The same bytes again, decoded as GBK: the reply reads right; the client's own UTF-8 labels do not.
+    socket.setEncoding('t2', 'gb18030');
+    // (The note's client printed 不要回答 too, but in UTF-8: read as GBK that line is now the mojibake.)
+    await t2.until(() => t2.encoding === 'gb18030' && t2.text.includes('不要回答'), 'the replay decoded as GBK');
+    assert.match(plain(t2.text), /<h1> 不要回答！！！不要回答！！！不要回答！！！<\/h1>/);
+    assert.doesNotMatch(t2.text, /收到 72 字节/);
+
+    // Typed in a GBK terminal, 你好 leaves as GBK bytes, which the GB2312 server decodes.
+    await t2.waitForStatus('idle');
+    const again = from(t2);
+    done = finished(t2);
+    socket.run('t2', command('t2', 'node bytes_client.ts'));
+    await again.wait(/>>/);
+    t2.type('你好\r');
+    await done;
+    assert.match(again.text(), /c4 e3 ba c3/);
+    await server.wait(/服务端收到客户端发来的消息:你好/);
+    socket.setEncoding('t2', 'utf-8');
+    await t2.until(() => t2.encoding === 'utf-8' && t2.text.includes('收到 72 字节'), 'back to UTF-8');
+  });
+
+  test('a UTF-8 client sending 你好 kills the GB2312 server with UnicodeDecodeError', async () => {
+    const server = from(t1);
+    const client = from(t2);
+    const clientDone = finished(t2);
+    socket.run('t2', command('t2', 'node bytes_client.ts'));
+    await client.wait(/>>/);
+    t2.type('你好\r');
+    await clientDone;
+    assert.match(client.text(), /发出 6 字节: e4 bd a0 e5 a5 bd/);
+    assert.match(client.text(), /服务端关闭了连接/);
+    await t1.waitForStatus('idle');
+    assert.equal(t1.exitCode, 1);
+    assert.match(server.text(), /rev_data\.decode\('GB2312'\)/);
+    assert.match(
+      server.text(),
+      /UnicodeDecodeError: 'gb2312' codec can't decode byte 0xa0 in position 2: illegal multibyte sequence/,
+    );
+  });
+
+  test('😀 € 們: which encodings have them, in how many bytes (Python), and what Node can decode', async () => {
+    const python = await t3.exec('python3 encodings.py');
+    assert.equal(python.code, 0, python.output);
+    const lines = python.output;
+    assert.match(
+      lines,
+      /們 {2}U\+5011\n {2}gb2312 {3}UnicodeEncodeError: 'gb2312' codec can't encode character '\\u5011'/,
+    );
+    assert.match(lines, /gbk {6}82 83 {8}2 字节/);
+    assert.match(lines, /€ {2}U\+20AC\n(.*\n){2} {2}gb18030 {2}a2 e3 {8}2 字节\n {2}utf-8 {4}e2 82 ac {5}3 字节/);
+    assert.match(lines, /gbk {6}UnicodeEncodeError: 'gbk' codec can't encode character '\\u20ac'/);
+    assert.match(lines, /gb18030 {2}94 39 fc 36 {2}4 字节\n {2}utf-8 {4}f0 9f 98 80 {2}4 字节/);
+    assert.match(lines, /gb2312 {3}UnicodeEncodeError: 'gb2312' codec can't encode character '\\U0001f600'/);
+
+    const node = await t3.exec('node encodings.ts');
+    assert.equal(node.code, 0, node.output);
+    assert.match(node.output, /gb2312 {3}82 83 {8}→ TextDecoder\('gb2312'\) 解出 '們'/);
+    assert.match(node.output, /utf-8 {4}f0 9f 98 80 {2}4 字节/);
+    assert.match(node.output, /new TextDecoder\('gb2312'\)\.encoding = 'gbk'/);
+  });
+});
+
+describe('lesson 3: a character split at byte 1024', () => {
+  let lab: TestLab;
+  let socket: LabSocket;
+  let t1: TerminalProbe;
+  let t2: TerminalProbe;
+  let t3: TerminalProbe;
+
+  before(async () => {
+    lab = await startTestLab();
+    socket = labSocket(lab, LAB, await newLearnerCookie(lab));
+    [t1, t2, t3] = ['t1', 't2', 't3'].map((id) => new TerminalProbe(socket, id, 120, 40)) as [
+      TerminalProbe,
+      TerminalProbe,
+      TerminalProbe,
+    ];
+    for (const probe of [t1, t2, t3]) await probe.waitForStatus('idle');
+  });
+
+  after(async () => {
+    socket?.close();
+    await lab?.close();
+  });
+
+  for (const senderRun of ['python3 split_sender.py gb2312', 'node split_sender.ts gb2312']) {
+    test(`the note's server dies on the half of 你 that recv(1024) left behind (${senderRun})`, async () => {
+      const server = from(t1);
+      socket.run('t1', command('t1', 'python3 note_fixed.py'));
+      await listening(t3);
+      const sender = from(t2);
+      const done = finished(t2);
+      socket.run('t2', command('t2', senderRun));
+      await done;
+      assert.match(sender.text(), /用 gb2312 发出 1027 字节: 1023 个 a，然后是“你好”: c4 e3 ba c3/);
+      await t1.waitForStatus('idle');
+      assert.match(
+        server.text(),
+        /UnicodeDecodeError: 'gb2312' codec can't decode byte 0xc4 in position 1023: incomplete multibyte sequence/,
+      );
+    });
+  }
+
+  for (const [serverRun, senderRun, failure] of [
+    [
+      'python3 split_server.py',
+      'python3 split_sender.py',
+      /UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe4 in position 1023: unexpected end of data/,
+    ],
+    [
+      'node split_server.ts',
+      'node split_sender.ts',
+      /buffer\.toString\(\) 不报错，最后几个字符: aaaa\uFFFD\n[\s\S]*TypeError: The encoded data was not valid for encoding utf-8/,
+    ],
+  ] as const) {
+    test(`decoding each recv(1024) on its own fails at the split (${serverRun})`, async () => {
+      const server = from(t1);
+      socket.run('t1', command('t1', serverRun));
+      await server.wait(/服务端已启动/);
+      const done = finished(t2);
+      socket.run('t2', command('t2', senderRun));
+      await done;
+      await t1.waitForStatus('idle');
+      assert.equal(t1.exitCode, 1);
+      assert.match(server.text(), /recv\(1024\) 收到 1024 字节，最后 3 个字节: 61 61 e4/);
+      assert.match(server.text(), failure);
+    });
+  }
+
+  for (const [serverRun, senderRun] of [
+    ['python3 split_server_fixed.py', 'node split_sender.ts'],
+    ['node split_server_fixed.ts', 'python3 split_sender.py'],
+  ] as const) {
+    test(`an incremental decoder carries the half character over to the next recv (${serverRun})`, async () => {
+      const server = from(t1);
+      socket.run('t1', command('t1', serverRun));
+      await server.wait(/服务端已启动/);
+      const done = finished(t2);
+      socket.run('t2', command('t2', senderRun));
+      await done;
+      await server.wait(/客户端关闭了连接/);
+      assert.match(
+        server.text(),
+        /收到 1024 字节，最后 3 个字节: 61 61 e4\n {2}解码得到 1023 个字符，最后几个: aaaaa\nrecv\(1024\) 收到 5 字节，最后 3 个字节: e5 a5 bd\n {2}解码得到 2 个字符，最后几个: 你好/,
+      );
+      assert.equal(t1.status, 'running');
+      await stop(socket, t1);
+    });
+  }
+});

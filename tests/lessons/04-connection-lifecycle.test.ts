@@ -1,0 +1,270 @@
+/**
+ * Lesson 4 as a learner runs it, in a real sandbox: the note's server under `python3 -X dev` (ResourceWarning, a
+ * connection left in CLOSE-WAIT), a client that leaves kills it with BrokenPipeError and a reset with
+ * ConnectionResetError, Ctrl-C, TIME-WAIT and `Address already in use` unless both the old and the new listening
+ * socket have SO_REUSEADDR; EOF, shutdown() against close() in the fixed servers.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
+import {
+  labSocket,
+  newLearnerCookie,
+  plain,
+  PROJECT_ROOT,
+  startTestLab,
+  TerminalProbe,
+  type TestLab,
+} from '../support/lab-harness.ts';
+
+const LAB = '04-connection-lifecycle';
+const manifest = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', LAB, 'lab.json'), 'utf8')) as {
+  terminals: { id: string; commands: { run: string }[] }[];
+};
+
+/** The index of `run` in the terminal's command menu, as the Run button sends it. */
+function command(terminal: string, run: string): number {
+  const index = manifest.terminals.find((t) => t.id === terminal)?.commands.findIndex((c) => c.run === run) ?? -1;
+  assert.notEqual(index, -1, `lab.json has no command "${run}" in ${terminal}`);
+  return index;
+}
+
+/** Resolves once the command started after this call has run and the prompt is back. */
+function finished(probe: TerminalProbe, timeoutMs = 30_000): Promise<void> {
+  let ran = false;
+  return probe.until(
+    () => {
+      ran ||= probe.status === 'running';
+      return ran && probe.status === 'idle';
+    },
+    `the command in ${probe.id} to finish`,
+    timeoutMs,
+  );
+}
+
+/** What the terminal shows from now on: earlier output does not count. */
+function from(probe: TerminalProbe) {
+  const start = probe.text.length;
+  const text = () => plain(probe.text.slice(start));
+  return {
+    text,
+    wait: (pattern: RegExp, timeoutMs = 20_000) =>
+      probe.until(() => pattern.test(text()), `${probe.id} to show ${String(pattern)}`, timeoutMs),
+  };
+}
+
+async function stop(socket: LabSocket, probe: TerminalProbe): Promise<void> {
+  if (probe.status !== 'running') return;
+  socket.signal(probe.id, 'SIGINT');
+  await probe.waitForStatus('idle');
+}
+
+/** Waits until something listens on 127.0.0.1:`port` (the note's server prints nothing when it starts). */
+async function listening(shell: TerminalProbe, port = 2333): Promise<void> {
+  const check = `ss -Htln 'sport = :${port}' | grep -q LISTEN`;
+  const { code } = await shell.exec(`for i in $(seq 50); do ${check} && break; sleep 0.1; done; ${check}`);
+  assert.equal(code, 0, `nothing listens on ${port}`);
+}
+
+/** Waits until `ss` (run in `shell`) lists a socket matching `pattern`. */
+async function ssShows(shell: TerminalProbe, ssArgs: string, pattern: RegExp, what: string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { output } = await shell.exec(`ss ${ssArgs}`);
+    if (pattern.test(output)) return output;
+    if (Date.now() > deadline) assert.fail(`ss ${ssArgs} never showed ${what}:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function openLab(lab: TestLab, cookie: string) {
+  const socket = labSocket(lab, LAB, cookie);
+  const [t1, t2, t3, t4] = ['t1', 't2', 't3', 't4'].map((id) => new TerminalProbe(socket, id, 120, 40)) as [
+    TerminalProbe,
+    TerminalProbe,
+    TerminalProbe,
+    TerminalProbe,
+  ];
+  return { socket, t1, t2, t3, t4 };
+}
+
+/** A TIME-WAIT left on the server's side of a connection: local address 127.0.0.1:2333. */
+const SERVER_TIME_WAIT = /^\s*0\s+0\s+127\.0\.0\.1:2333\s+127\.0\.0\.1:\d+/m;
+
+describe('lesson 4: connection lifecycle', () => {
+  let lab: TestLab;
+  const sockets: LabSocket[] = [];
+
+  before(async () => {
+    lab = await startTestLab();
+  });
+
+  after(async () => {
+    for (const socket of sockets) socket.close();
+    await lab?.close();
+  });
+
+  test("the note's server under -X dev: CLOSE-WAIT, ResourceWarning, killed by a client that leaves, Ctrl-C", async () => {
+    const { socket, t1, t2, t3, t4 } = openLab(lab, await newLearnerCookie(lab));
+    sockets.push(socket);
+    for (const probe of [t1, t2, t3, t4]) await probe.waitForStatus('idle');
+
+    let server = from(t1);
+    socket.run('t1', command('t1', 'python3 -X dev note_fixed.py'));
+    await listening(t4);
+
+    // socat sends a line, reads the whole reply, and leaves. The server never closes its end (A4).
+    const client = from(t3);
+    socket.run('t3', command('t3', 'socat - TCP:127.0.0.1:2333'));
+    t3.type('hi\r');
+    await client.wait(/HTTP\/1\.1 200 OK[\s\S]*<\/h1>/);
+    await stop(socket, t3);
+    // (For a moment the client's side may still be FIN-WAIT-1, until its FIN is acknowledged.)
+    const states = await ssShows(
+      t4,
+      '-tan',
+      /FIN-WAIT-2[\s\S]*CLOSE-WAIT|CLOSE-WAIT[\s\S]*FIN-WAIT-2/,
+      'a connection the server did not close',
+    );
+    assert.match(states, /CLOSE-WAIT\s+\d+\s+\d+\s+127\.0\.0\.1:2333\s/);
+    assert.match(states, /FIN-WAIT-2\s+\d+\s+\d+\s+127\.0\.0\.1:\d+\s+127\.0\.0\.1:2333/);
+
+    // The next accept() drops the old socket object: the garbage collector closes it, and -X dev says so.
+    socket.run('t3', command('t3', 'socat - TCP:127.0.0.1:2333'));
+    await server.wait(
+      /note_fixed\.py:22: ResourceWarning: unclosed <socket\.socket fd=4, family=2, type=1, proto=0, laddr=\('127\.0\.0\.1', 2333\), raddr=\('127\.0\.0\.1', \d+\)>/,
+    );
+    // This client leaves without a word: recv() returns b'', the first send() goes out, the reset kills the second (A11).
+    await stop(socket, t3);
+    await t1.waitForStatus('idle');
+    assert.equal(t1.exitCode, 1);
+    assert.match(server.text(), /服务端收到客户端发来的消息:\n/);
+    assert.match(
+      server.text(),
+      /conn\.send\(show_str\.encode\('GB2312'\)\)[^\n]*\n[ ^]*\nBrokenPipeError: \[Errno 32\] Broken pipe/,
+    );
+    assert.match(
+      server.text(),
+      /sys:1: ResourceWarning: unclosed <socket\.socket fd=3, [^>]*laddr=\('127\.0\.0\.1', 2333\)>/,
+    );
+
+    // A reset instead of a FIN: recv() itself fails.
+    server = from(t1);
+    socket.run('t1', command('t1', 'python3 note_fixed.py'));
+    await listening(t4);
+    const reset = finished(t2);
+    socket.run('t2', command('t2', 'python3 reset_client.py'));
+    await reset;
+    await t1.waitForStatus('idle');
+    assert.match(
+      server.text(),
+      /rev_data = conn\.recv\(1024\)[\s\S]*ConnectionResetError: \[Errno 104\] Connection reset by peer/,
+    );
+
+    // Ctrl-C: KeyboardInterrupt in accept(); conn.close() never ran, the sockets are closed by the interpreter's exit.
+    server = from(t1);
+    socket.run('t1', command('t1', 'python3 -X dev note_fixed.py'));
+    await listening(t4);
+    await stop(socket, t1);
+    assert.equal(t1.exitCode, 130);
+    assert.match(server.text(), /conn,addr = server\.accept\(\)[\s\S]*\nKeyboardInterrupt\n/);
+    assert.match(server.text(), /ResourceWarning: unclosed <socket\.socket fd=3, [^>]*laddr=\('127\.0\.0\.1', 2333\)>/);
+  });
+
+  test("after the note's server closes first, nothing can bind 2333 while TIME-WAIT lasts, SO_REUSEADDR or not", async () => {
+    const { socket, t1, t3, t4 } = openLab(lab, await newLearnerCookie(lab));
+    sockets.push(socket);
+    for (const probe of [t1, t3, t4]) await probe.waitForStatus('idle');
+
+    socket.run('t1', command('t1', 'python3 note_fixed.py'));
+    await listening(t4);
+    const client = from(t3);
+    const socatDone = finished(t3);
+    socket.run('t3', command('t3', 'socat - TCP:127.0.0.1:2333'));
+    t3.type('hi\r');
+    await client.wait(/<\/h1>/);
+    // The server goes first: its end of the connection is the one left in TIME-WAIT.
+    await stop(socket, t1);
+    await socatDone;
+    await ssShows(t4, '-Htan state time-wait', SERVER_TIME_WAIT, "a TIME-WAIT on the server's port");
+
+    for (const [run, failure] of [
+      ['python3 note_fixed.py', /OSError: \[Errno 98\] Address already in use/],
+      // Even with SO_REUSEADDR on the new socket: the old one did not have it.
+      ['python3 -X dev server.py', /OSError: \[Errno 98\] Address already in use/],
+      ['node server.ts', /Error: listen EADDRINUSE: address already in use 127\.0\.0\.1:2333/],
+    ] as const) {
+      const attempt = from(t1);
+      const done = finished(t1);
+      socket.run('t1', command('t1', run));
+      await done;
+      assert.equal(t1.exitCode, 1, `${run}: ${attempt.text()}`);
+      assert.match(attempt.text(), failure);
+    }
+  });
+
+  test('the fixed servers: EOF, shutdown() against close(), resets survived, restarts with SO_REUSEADDR on both sides', async () => {
+    const { socket, t1, t2, t3, t4 } = openLab(lab, await newLearnerCookie(lab));
+    sockets.push(socket);
+    for (const probe of [t1, t2, t3, t4]) await probe.waitForStatus('idle');
+
+    let server = from(t1);
+    socket.run('t1', command('t1', 'python3 -X dev server.py'));
+    await server.wait(/服务端已启动/);
+
+    for (const [run, reply] of [
+      ['python3 client.py', /收到: 服务端一共收到 12 字节: 你好再见\nrecv\(\) 返回 b''：服务端关闭了连接/],
+      ['python3 client.py --close', /close\(\)：连接关了[\s\S]*OSError: \[Errno 9\] Bad file descriptor/],
+      ['node client.ts', /收到: 服务端一共收到 12 字节: 你好再见\n收到 EOF/],
+      ['node client.ts --close', /一个字节也没收到/],
+      ['python3 reset_client.py', /close\(\)：发出了 RST/],
+      ['node reset_client.ts', /resetAndDestroy\(\)：发出了 RST/],
+    ] as const) {
+      const client = from(t2);
+      const done = finished(t2);
+      socket.run('t2', command('t2', run));
+      await done;
+      assert.match(client.text(), reply, run);
+    }
+    await server.wait(
+      /连接异常断开: ConnectionResetError\(104, 'Connection reset by peer'\)[\s\S]*连接异常断开: ConnectionResetError/,
+    );
+    assert.equal(server.text().match(/recv\(\) 返回 b''：客户端关闭了发送方向（EOF）/g)?.length, 4);
+    assert.equal(t1.status, 'running', 'the fixed server survives clients that reset');
+
+    // socat: Ctrl-D sends a FIN (shutdown), and socat still reads the reply.
+    const client = from(t3);
+    let socatDone = finished(t3);
+    socket.run('t3', command('t3', 'socat - TCP:127.0.0.1:2333'));
+    t3.type('hi\r');
+    await server.wait(/recv\(\) 收到 3 字节: hi/);
+    t3.type('\x04');
+    await socatDone;
+    assert.match(client.text(), /服务端一共收到 3 字节: hi/);
+
+    // Ctrl-C with a client connected: the server closes first, cleanly, and leaves a TIME-WAIT behind.
+    for (const run of ['python3 -X dev server.py', 'node server.ts']) {
+      socatDone = finished(t3);
+      socket.run('t3', command('t3', 'socat - TCP:127.0.0.1:2333'));
+      await ssShows(t4, "-Htn state established 'dport = :2333'", /127\.0\.0\.1:2333/, 'socat connected');
+      await stop(socket, t1);
+      await socatDone;
+      assert.doesNotMatch(server.text(), /ResourceWarning|Traceback/);
+      await ssShows(t4, '-Htan state time-wait', SERVER_TIME_WAIT, "a TIME-WAIT on the server's port");
+      // Old and new listening sockets both have SO_REUSEADDR (Node sets it itself): the restart works.
+      server = from(t1);
+      socket.run('t1', command('t1', run));
+      await server.wait(/服务端已启动/);
+    }
+
+    // A new socket without SO_REUSEADDR still cannot bind.
+    await stop(socket, t1);
+    const note = from(t1);
+    const done = finished(t1);
+    socket.run('t1', command('t1', 'python3 note_fixed.py'));
+    await done;
+    assert.match(note.text(), /OSError: \[Errno 98\] Address already in use/);
+  });
+});

@@ -54,7 +54,10 @@ describe('browser panes in the lessons', () => {
       // The request the preview sent arrives in the learner's server, browser headers and all.
       await waitForScreen(page, 't1', /User-Agent: Mozilla/);
       await preview.getByRole('tab', { name: '原始响应' }).click();
-      await preview.locator('[data-view="raw"]').filter({ hasText: /HTTP\/1\.1 200 OK/ }).waitFor();
+      await preview
+        .locator('[data-view="raw"]')
+        .filter({ hasText: /HTTP\/1\.1 200 OK/ })
+        .waitFor();
       await preview.getByRole('button', { name: '不等了' }).click();
       await noteText(preview, /已停止等待/);
 
@@ -82,7 +85,10 @@ describe('browser panes in the lessons', () => {
       await preview.getByRole('button', { name: 'Load' }).click();
       await noteText(preview, /complete response/);
       await preview.getByRole('tab', { name: 'Raw response' }).click();
-      await preview.locator('[data-view="raw"]').filter({ hasText: /Server: Mono-HTTPAPI\/1\.0/ }).waitFor();
+      await preview
+        .locator('[data-view="raw"]')
+        .filter({ hasText: /Server: Mono-HTTPAPI\/1\.0/ })
+        .waitFor();
       assert.deepEqual(errors, []);
     } finally {
       await close();

@@ -20,7 +20,7 @@ APT_PACKAGES=(
   # building node-pty
   make g++
   # browser tests and screenshots (Chinese text needs a CJK font)
-  chromium fonts-noto-cjk
+  chromium fonts-noto-cjk fonts-noto-color-emoji
 )
 
 install_apt_packages() {

@@ -4,68 +4,20 @@
  * character split at byte 1024.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
 import {
   labSocket,
   newLearnerCookie,
   plain,
-  PROJECT_ROOT,
   startTestLab,
   TerminalProbe,
   type TestLab,
 } from '../support/lab-harness.ts';
+import { commandsOf, finished, from, listening, stop } from '../support/lesson-tools.ts';
 
 const LAB = '03-bytes-and-text';
-const manifest = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', LAB, 'lab.json'), 'utf8')) as {
-  terminals: { id: string; commands: { run: string }[] }[];
-};
-
-/** The index of `run` in the terminal's command menu, as the Run button sends it. */
-function command(terminal: string, run: string): number {
-  const index = manifest.terminals.find((t) => t.id === terminal)?.commands.findIndex((c) => c.run === run) ?? -1;
-  assert.notEqual(index, -1, `lab.json has no command "${run}" in ${terminal}`);
-  return index;
-}
-
-/** Resolves once the command started after this call has run and the prompt is back. */
-function finished(probe: TerminalProbe, timeoutMs = 30_000): Promise<void> {
-  let ran = false;
-  return probe.until(
-    () => {
-      ran ||= probe.status === 'running';
-      return ran && probe.status === 'idle';
-    },
-    `the command in ${probe.id} to finish`,
-    timeoutMs,
-  );
-}
-
-/** What the terminal shows from now on: earlier output does not count. */
-function from(probe: TerminalProbe) {
-  const start = probe.text.length;
-  const text = () => plain(probe.text.slice(start));
-  return {
-    text,
-    wait: (pattern: RegExp, timeoutMs = 20_000) =>
-      probe.until(() => pattern.test(text()), `${probe.id} to show ${String(pattern)}`, timeoutMs),
-  };
-}
-
-async function stop(socket: LabSocket, probe: TerminalProbe): Promise<void> {
-  if (probe.status !== 'running') return;
-  socket.signal(probe.id, 'SIGINT');
-  await probe.waitForStatus('idle');
-}
-
-/** Waits until something listens on 127.0.0.1:`port` (the note's server prints nothing when it starts). */
-async function listening(shell: TerminalProbe, port = 2333): Promise<void> {
-  const check = `ss -Htln 'sport = :${port}' | grep -q LISTEN`;
-  const { code } = await shell.exec(`for i in $(seq 50); do ${check} && break; sleep 0.1; done; ${check}`);
-  assert.equal(code, 0, `nothing listens on ${port}`);
-}
+const command = commandsOf(LAB);
 
 describe("lesson 3: the note's GB2312 server, a UTF-8 client and the terminal's encoding", () => {
   let lab: TestLab;

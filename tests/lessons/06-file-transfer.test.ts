@@ -13,6 +13,7 @@ import {
   TerminalProbe,
   type TestLab,
 } from '../support/lab-harness.ts';
+import { waitAfter, waitForExit } from '../support/lesson-tools.ts';
 
 const LAB = '06-file-transfer';
 /** t1's commands in lab.json. */
@@ -24,18 +25,6 @@ const HOSTILE_SENDER = { python: 3, typescript: 4 } as const;
 /** t3's commands. */
 const SHA256 = 0;
 type Lang = keyof typeof RECEIVER;
-
-/** Waits for `pattern` in what the terminal printed after `from` (an offset into its text), escapes stripped. */
-function waitAfter(probe: TerminalProbe, from: number, pattern: RegExp, timeoutMs?: number): Promise<void> {
-  const what = `${probe.id} to print ${String(pattern)}`;
-  return probe.until(() => pattern.test(plain(probe.text.slice(from))), what, timeoutMs);
-}
-
-/** Waits until the command started by Run has ended with `code`. */
-async function waitForExit(probe: TerminalProbe, code: number): Promise<void> {
-  await probe.until(() => probe.status === 'idle', `${probe.id} to finish`);
-  assert.equal(probe.exitCode, code, `${probe.id} exit status`);
-}
 
 describe('lesson 6: file transfer', () => {
   let lab: TestLab;

@@ -13,6 +13,7 @@ import {
   TerminalProbe,
   type TestLab,
 } from '../support/lab-harness.ts';
+import { waitAfter, waitForExit } from '../support/lesson-tools.ts';
 
 const LAB = '07-socketserver-threads';
 /** t1's commands in lab.json. */
@@ -23,18 +24,6 @@ const NODE_SERVER = 3;
 /** t2's and t3's commands. */
 const PYTHON_CLIENT = 0;
 const TS_CLIENT = 1;
-
-/** Waits for `pattern` in what the terminal printed after `from` (an offset into its text), escapes stripped. */
-function waitAfter(probe: TerminalProbe, from: number, pattern: RegExp, timeoutMs?: number): Promise<void> {
-  const what = `${probe.id} to print ${String(pattern)}`;
-  return probe.until(() => pattern.test(plain(probe.text.slice(from))), what, timeoutMs);
-}
-
-/** Waits until the command started by Run has ended with `code`. */
-async function waitForExit(probe: TerminalProbe, code: number, timeoutMs?: number): Promise<void> {
-  await probe.until(() => probe.status === 'idle', `${probe.id} to finish`, timeoutMs);
-  assert.equal(probe.exitCode, code, `${probe.id} exit status`);
-}
 
 describe('lesson 7: socketserver threads', () => {
   let lab: TestLab;

@@ -13,6 +13,7 @@ import {
   TerminalProbe,
   type TestLab,
 } from '../support/lab-harness.ts';
+import { waitAfter, waitForExit } from '../support/lesson-tools.ts';
 
 const LAB = '08-full-duplex-chat';
 /** Command indexes in lab.json. */
@@ -21,18 +22,6 @@ const PYTHON = 1;
 const TYPESCRIPT = 2;
 const SPLIT_PYTHON = 0;
 const SPLIT_TYPESCRIPT = 1;
-
-/** Waits for `pattern` in what the terminal printed after `from` (an offset into its text), escapes stripped. */
-function waitAfter(probe: TerminalProbe, from: number, pattern: RegExp, timeoutMs?: number): Promise<void> {
-  const what = `${probe.id} to print ${String(pattern)}`;
-  return probe.until(() => pattern.test(plain(probe.text.slice(from))), what, timeoutMs);
-}
-
-/** Waits until the command started by Run has ended with `code`. */
-async function waitForExit(probe: TerminalProbe, code: number): Promise<void> {
-  await probe.until(() => probe.status === 'idle', `${probe.id} to finish`);
-  assert.equal(probe.exitCode, code, `${probe.id} exit status`);
-}
 
 describe('lesson 8: full-duplex chat', () => {
   let lab: TestLab;

@@ -16,6 +16,7 @@ import {
   TerminalProbe,
   type TestLab,
 } from '../support/lab-harness.ts';
+import { runToEnd, watch } from '../support/lesson-tools.ts';
 
 const LAB = '10-websocket-from-scratch';
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -41,25 +42,6 @@ const acceptFor = (key: string) =>
   createHash('sha1')
     .update(key + GUID)
     .digest('base64');
-
-/** Waits for `pattern` in what `probe` shows from now on (not in what it showed before). */
-function watch(probe: TerminalProbe): (pattern: RegExp) => Promise<string> {
-  const from = probe.text.length;
-  return async (pattern) => {
-    await probe.until(() => pattern.test(plain(probe.text.slice(from))), `output matching ${String(pattern)}`);
-    return plain(probe.text.slice(from));
-  };
-}
-
-/** Presses Run and waits for the program to end; returns what it printed. */
-async function runToEnd(socket: LabSocket, probe: TerminalProbe, index: number): Promise<string> {
-  const from = probe.text.length;
-  await probe.waitForStatus('idle');
-  socket.run(probe.id, index);
-  await probe.waitForStatus('running');
-  await probe.waitForStatus('idle');
-  return plain(probe.text.slice(from));
-}
 
 const SERVERS = [
   { lang: 'Python', run: 0 },

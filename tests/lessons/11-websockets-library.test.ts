@@ -7,14 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
-import {
-  labSocket,
-  newLearnerCookie,
-  plain,
-  startTestLab,
-  TerminalProbe,
-  type TestLab,
-} from '../support/lab-harness.ts';
+import { labSocket, newLearnerCookie, startTestLab, TerminalProbe, type TestLab } from '../support/lab-harness.ts';
+import { runToEnd, watch } from '../support/lesson-tools.ts';
 
 const LAB = '11-websockets-library';
 /** lab.json: t1 [server.py, server.ts, server_new_api.py, --version]; t2 [python3 -m websockets, client.py,
@@ -26,25 +20,6 @@ const T1_VERSION = 3;
 const T2_WEBSOCKETS_CLI = 0;
 const T3_NODE_CLIENT = 0;
 const T3_PYTHON_CLIENT = 1;
-
-/** Waits for `pattern` in what `probe` shows from now on (not in what it showed before). */
-function watch(probe: TerminalProbe): (pattern: RegExp) => Promise<string> {
-  const from = probe.text.length;
-  return async (pattern) => {
-    await probe.until(() => pattern.test(plain(probe.text.slice(from))), `output matching ${String(pattern)}`);
-    return plain(probe.text.slice(from));
-  };
-}
-
-/** Presses Run and waits for the program to end; returns what it printed. */
-async function runToEnd(socket: LabSocket, probe: TerminalProbe, index: number): Promise<string> {
-  const from = probe.text.length;
-  await probe.waitForStatus('idle');
-  socket.run(probe.id, index);
-  await probe.waitForStatus('running');
-  await probe.waitForStatus('idle');
-  return plain(probe.text.slice(from));
-}
 
 /** "127.0.0.1:54321" as the chat server names a client: the port a client printed in its own join message. */
 async function joinedAs(seen: (pattern: RegExp) => Promise<string>): Promise<string> {

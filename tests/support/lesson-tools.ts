@@ -57,3 +57,34 @@ export async function listening(shell: TerminalProbe, port = 2333): Promise<void
   const { code } = await shell.exec(`for i in $(seq 50); do ${check} && break; sleep 0.1; done; ${check}`);
   assert.equal(code, 0, `nothing listens on ${port}`);
 }
+
+/** Waits for `pattern` in what `probe` shows from now on; each wait returns all it showed since. */
+export function watch(probe: TerminalProbe): (pattern: RegExp) => Promise<string> {
+  const view = from(probe);
+  return async (pattern) => {
+    await view.wait(pattern);
+    return view.text();
+  };
+}
+
+/** Waits for `pattern` in what the terminal printed after `offset` (an index into its text), escapes stripped. */
+export function waitAfter(probe: TerminalProbe, offset: number, pattern: RegExp, timeoutMs?: number): Promise<void> {
+  const what = `${probe.id} to print ${String(pattern)}`;
+  return probe.until(() => pattern.test(plain(probe.text.slice(offset))), what, timeoutMs);
+}
+
+/** Waits until the command started by Run has ended, and checks it ended with `code`. */
+export async function waitForExit(probe: TerminalProbe, code: number, timeoutMs?: number): Promise<void> {
+  await probe.until(() => probe.status === 'idle', `${probe.id} to finish`, timeoutMs);
+  assert.equal(probe.exitCode, code, `${probe.id} exit status`);
+}
+
+/** Presses Run for command `index` and waits for the program to end; returns what it printed. */
+export async function runToEnd(socket: LabSocket, probe: TerminalProbe, index: number): Promise<string> {
+  const start = probe.text.length;
+  await probe.waitForStatus('idle');
+  socket.run(probe.id, index);
+  await probe.waitForStatus('running');
+  await probe.waitForStatus('idle');
+  return plain(probe.text.slice(start));
+}

@@ -10,6 +10,7 @@ import {
   labSocket,
   newLearnerCookie,
   plain,
+  probesAtPrompt,
   startTestLab,
   TerminalProbe,
   type TestLab,
@@ -31,13 +32,7 @@ describe('lesson 1: a first client and server', () => {
   before(async () => {
     lab = await startTestLab();
     socket = labSocket(lab, LAB, await newLearnerCookie(lab));
-    [t1, t2, t3, t4] = ['t1', 't2', 't3', 't4'].map((id) => new TerminalProbe(socket, id)) as [
-      TerminalProbe,
-      TerminalProbe,
-      TerminalProbe,
-      TerminalProbe,
-    ];
-    await Promise.all([t1, t2, t3, t4].map((t) => t.waitForStatus('idle')));
+    [t1, t2, t3, t4] = await probesAtPrompt(socket, ['t1', 't2', 't3', 't4']);
   });
 
   after(async () => {

@@ -6,7 +6,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
-import { labSocket, newLearnerCookie, startTestLab, TerminalProbe, type TestLab } from '../support/lab-harness.ts';
+import {
+  labSocket,
+  newLearnerCookie,
+  probesAtPrompt,
+  startTestLab,
+  TerminalProbe,
+  type TestLab,
+} from '../support/lab-harness.ts';
 import { commandsOf, finished, from, stop } from '../support/lesson-tools.ts';
 
 const LAB = '02-byte-stream';
@@ -23,13 +30,7 @@ describe('lesson 2: TCP is a byte stream', () => {
   before(async () => {
     lab = await startTestLab();
     socket = labSocket(lab, LAB, await newLearnerCookie(lab));
-    [t1, t2, t3, t4] = ['t1', 't2', 't3', 't4'].map((id) => new TerminalProbe(socket, id, 120, 40)) as [
-      TerminalProbe,
-      TerminalProbe,
-      TerminalProbe,
-      TerminalProbe,
-    ];
-    for (const probe of [t1, t2, t3, t4]) await probe.waitForStatus('idle');
+    [t1, t2, t3, t4] = await probesAtPrompt(socket, ['t1', 't2', 't3', 't4'], 120, 40);
   });
 
   after(async () => {

@@ -10,6 +10,7 @@ import {
   labSocket,
   newLearnerCookie,
   plain,
+  probesAtPrompt,
   startTestLab,
   TerminalProbe,
   type TestLab,
@@ -29,12 +30,7 @@ describe("lesson 3: the note's GB2312 server, a UTF-8 client and the terminal's 
   before(async () => {
     lab = await startTestLab();
     socket = labSocket(lab, LAB, await newLearnerCookie(lab));
-    [t1, t2, t3] = ['t1', 't2', 't3'].map((id) => new TerminalProbe(socket, id, 120, 40)) as [
-      TerminalProbe,
-      TerminalProbe,
-      TerminalProbe,
-    ];
-    for (const probe of [t1, t2, t3]) await probe.waitForStatus('idle');
+    [t1, t2, t3] = await probesAtPrompt(socket, ['t1', 't2', 't3'], 120, 40);
   });
 
   after(async () => {
@@ -146,12 +142,7 @@ describe('lesson 3: a character split at byte 1024', () => {
   before(async () => {
     lab = await startTestLab();
     socket = labSocket(lab, LAB, await newLearnerCookie(lab));
-    [t1, t2, t3] = ['t1', 't2', 't3'].map((id) => new TerminalProbe(socket, id, 120, 40)) as [
-      TerminalProbe,
-      TerminalProbe,
-      TerminalProbe,
-    ];
-    for (const probe of [t1, t2, t3]) await probe.waitForStatus('idle');
+    [t1, t2, t3] = await probesAtPrompt(socket, ['t1', 't2', 't3'], 120, 40);
   });
 
   after(async () => {

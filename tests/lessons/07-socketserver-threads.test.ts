@@ -9,6 +9,7 @@ import {
   labSocket,
   newLearnerCookie,
   plain,
+  probesAtPrompt,
   startTestLab,
   TerminalProbe,
   type TestLab,
@@ -36,11 +37,7 @@ describe('lesson 7: socketserver threads', () => {
   before(async () => {
     lab = await startTestLab();
     socket = labSocket(lab, LAB, await newLearnerCookie(lab));
-    t1 = new TerminalProbe(socket, 't1');
-    t2 = new TerminalProbe(socket, 't2');
-    t3 = new TerminalProbe(socket, 't3');
-    t4 = new TerminalProbe(socket, 't4');
-    for (const probe of [t1, t2, t3, t4]) await probe.waitForStatus('idle');
+    [t1, t2, t3, t4] = await probesAtPrompt(socket, ['t1', 't2', 't3', 't4']);
   });
 
   after(async () => {

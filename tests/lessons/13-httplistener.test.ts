@@ -12,6 +12,7 @@ import {
   labSocket,
   newLearnerCookie,
   plain,
+  probesAtPrompt,
   startTestLab,
   TerminalProbe,
   type TestLab,
@@ -37,10 +38,7 @@ describe('13-httplistener', () => {
   before(async () => {
     lab = await startTestLab();
     socket = labSocket(lab, LAB, await newLearnerCookie(lab));
-    t1 = new TerminalProbe(socket, 't1');
-    t2 = new TerminalProbe(socket, 't2');
-    t3 = new TerminalProbe(socket, 't3');
-    await Promise.all([t1.waitForStatus('idle'), t2.waitForStatus('idle'), t3.waitForStatus('idle')]);
+    [t1, t2, t3] = await probesAtPrompt(socket, ['t1', 't2', 't3']);
   });
 
   // A failed test must not leave its server behind for the next one.

@@ -215,3 +215,15 @@ export class PaneProbe {
     this.errors.length = 0;
   }
 }
+
+/** Probes on terminals `ids` of one lab socket, returned once every shell waits at its prompt. */
+export async function probesAtPrompt<const T extends readonly string[]>(
+  socket: LabSocket,
+  ids: T,
+  cols?: number,
+  rows?: number,
+): Promise<{ [K in keyof T]: TerminalProbe }> {
+  const probes = ids.map((id) => new TerminalProbe(socket, id, cols, rows));
+  await Promise.all(probes.map((probe) => probe.waitForStatus('idle')));
+  return probes as { [K in keyof T]: TerminalProbe };
+}

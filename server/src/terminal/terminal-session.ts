@@ -211,6 +211,17 @@ export class TerminalSession {
     this.#updateFlow();
   }
 
+  /**
+   * Shows a line from the lab itself (a limit was reached, a file was not saved) in this terminal, between the
+   * program's own output, and keeps it in the replay so a reload still shows it.
+   */
+  notice(text: string): void {
+    const utf8 = Buffer.from(`\r\n\x1b[1;33m[socket-lab] ${text}\x1b[0m\r\n`, 'utf8');
+    this.#replay.append(this.#codec.encodeInput(utf8));
+    if (this.#sink) this.#queue(utf8);
+    this.#updateFlow();
+  }
+
   /** Hangs up the shell, kills what is left of it, and forgets any view. Idempotent. */
   close(reason: 'workspace-ended' | null = null): Promise<void> {
     this.#closed ??= (async () => {

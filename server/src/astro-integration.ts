@@ -19,7 +19,13 @@ export default function socketLabBackend(): AstroIntegration {
           import('./log.ts'),
         ]);
         // The dev server's own --host/--port are Astro's; the lab takes the rest of its options from the environment.
-        const parsed = parseConfig({ argv: [], env: process.env, cwd: process.cwd(), projectRoot: PROJECT_ROOT });
+        const parsed = parseConfig({
+          argv: [],
+          env: process.env,
+          cwd: process.cwd(),
+          projectRoot: PROJECT_ROOT,
+          uid: process.getuid?.() ?? 1000,
+        });
         if (parsed.ok !== true) throw new Error(parsed.ok === 'help' ? parsed.text : parsed.error);
         const log = createLogger((line) => logger.info(line.trimEnd()));
         const lab = await startLab(parsed.config, log);
@@ -32,8 +38,8 @@ export default function socketLabBackend(): AstroIntegration {
           lab.close().catch((error: unknown) => logger.error(`closing the lab failed: ${String(error)}`));
         });
         // Stopping the dev server often ends the process without closing its HTTP server. The sandboxes end with
-        // the process (their holders read from it); their files are removed here, synchronously, as it exits.
-        process.once('exit', () => rmSync(lab.dataDir, { recursive: true, force: true }));
+        // the process (their holders read from it); their scratch files are removed here, synchronously, as it exits (learners' work is in the store).
+        process.once('exit', () => rmSync(lab.scratchDir, { recursive: true, force: true }));
         logger.info(`lab backend attached (labs: ${lab.catalog.size})`);
       },
     },

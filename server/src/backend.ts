@@ -14,6 +14,7 @@ import type { LabCatalog } from './lessons/lab-catalog.ts';
 import { labIdSchema } from './lessons/lab-manifest.ts';
 import { LAB_PATHS } from './protocol/messages.ts';
 import type { Logger } from './log.ts';
+import type { Store } from './store/store.ts';
 import { serveLabConnection } from './ws/lab-connection.ts';
 import type { WorkspaceRegistry } from './workspace/workspace-registry.ts';
 
@@ -36,10 +37,11 @@ export interface BackendDependencies {
   origins: OriginPolicy;
   catalog: LabCatalog;
   registry: WorkspaceRegistry;
+  store: Store;
   log: Logger;
 }
 
-export function createLabBackend({ config, origins, catalog, registry, log }: BackendDependencies): LabBackend {
+export function createLabBackend({ config, origins, catalog, registry, store, log }: BackendDependencies): LabBackend {
   // permessage-deflate stays off: terminal output is mostly small frames that compress badly, and inflating a
   // compressed stream costs latency and memory per connection (ttyd lost 3x throughput to it).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false });
@@ -74,7 +76,7 @@ export function createLabBackend({ config, origins, catalog, registry, log }: Ba
         log.warn('session refused', { origin: req.headers.origin, remote: req.socket.remoteAddress });
         res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Origin not allowed\n');
       } else {
-        ensureLearnerCookie(req, res);
+        store.learners.add(ensureLearnerCookie(req, res), '');
         res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
       }
       return true;
@@ -91,10 +93,11 @@ export function createLabBackend({ config, origins, catalog, registry, log }: Ba
         return true;
       }
       const learnerId = learnerIdOf(req);
-      if (!learnerId) {
+      if (!learnerId || !store.learners.get(learnerId)) {
         refuse(req, socket, 401, `No learner id: POST ${LAB_PATHS.session} first`);
         return true;
       }
+      store.learners.touch(learnerId);
       const labId = labIdSchema.safeParse(url.searchParams.get('lab'));
       if (!labId.success) {
         refuse(req, socket, 400, 'Malformed lab id');

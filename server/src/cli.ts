@@ -6,6 +6,7 @@ import { parseConfig } from './config.ts';
 import { formatFindings, runDoctor } from './doctor.ts';
 import { SandboxUnavailableError } from './lab.ts';
 import { createLogger } from './log.ts';
+import { StoreError } from './store/store.ts';
 import { startSiteServer } from './site-server.ts';
 
 const PROJECT_ROOT = path.join(import.meta.dirname, '..', '..');
@@ -19,7 +20,13 @@ async function main(argv: readonly string[]): Promise<number | null> {
     process.stderr.write(`unknown command "${command}"; use start or doctor (--help lists the options)\n`);
     return 2;
   }
-  const parsed = parseConfig({ argv: options, env: process.env, cwd: process.cwd(), projectRoot: PROJECT_ROOT });
+  const parsed = parseConfig({
+    argv: options,
+    env: process.env,
+    cwd: process.cwd(),
+    projectRoot: PROJECT_ROOT,
+    uid: process.getuid?.() ?? 1000,
+  });
   if (parsed.ok === 'help') {
     process.stdout.write(`${parsed.text}\n`);
     return 0;
@@ -51,6 +58,11 @@ async function main(argv: readonly string[]): Promise<number | null> {
         `\nThe lab will not run learners' programs unsandboxed.\nFix: ${error.fix}\n` +
           'Then check with: npm run doctor\n',
       );
+      return 1;
+    }
+    if (error instanceof StoreError) {
+      log.error(error.message);
+      process.stderr.write(`\nThe lab did not start, so that no learner's work is lost.\nFix: ${error.fix}\n`);
       return 1;
     }
     throw error;

@@ -2,7 +2,9 @@
  * The backend's configuration: command-line options, then environment variables, then defaults. Parsed once at
  * start-up, validated, frozen and passed to whatever needs it; nothing else reads argv or the environment.
  */
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -33,6 +35,13 @@ const optionsSchema = z
     heartbeat: intFrom(1, 3600).default(15),
     'max-workspaces': intFrom(1, 10_000).default(100),
     'max-workspaces-per-learner': intFrom(1, 100).default(4),
+    'max-learners': intFrom(1, 100_000).default(1000),
+    passcode: z
+      .string()
+      .min(4, 'a passcode needs at least 4 characters')
+      .max(128)
+      .regex(/^[\x21-\x7e]+$/, 'a passcode is printable ASCII without spaces')
+      .optional(),
     scrollback: intFrom(4096, 16 * 1024 * 1024).default(256 * 1024),
     'sandbox-uid-base': intFrom(1000, 2 ** 31 - 100_001).default(200_000),
     'unsafe-no-sandbox': booleanFlag.default(false),
@@ -57,7 +66,7 @@ const OPTION_DOCS: { readonly [K in OptionName]-?: { env: string; help: string }
   'examples-dir': { env: 'SOCKET_LAB_EXAMPLES_DIR', help: 'lesson example folders, each with a lab.json' },
   'data-dir': {
     env: 'SOCKET_LAB_DATA_DIR',
-    help: 'where workspaces live: a new directory is made in it, and removed on exit (default: the system temp dir)',
+    help: 'where learners and their work are kept (a SQLite database); never removed by the lab',
   },
   'allowed-origin': {
     env: 'SOCKET_LAB_ALLOWED_ORIGINS',
@@ -75,6 +84,14 @@ const OPTION_DOCS: { readonly [K in OptionName]-?: { env: string; help: string }
   'max-workspaces-per-learner': {
     env: 'SOCKET_LAB_MAX_WORKSPACES_PER_LEARNER',
     help: "a learner's workspaces alive at once; opening one more reaps their least recently used idle one",
+  },
+  'max-learners': {
+    env: 'SOCKET_LAB_MAX_LEARNERS',
+    help: 'learners who may join (each join with the passcode mints one)',
+  },
+  passcode: {
+    env: 'SOCKET_LAB_PASSCODE',
+    help: 'class passcode asked once per browser; beyond loopback one is generated when none is given',
   },
   scrollback: {
     env: 'SOCKET_LAB_SCROLLBACK',
@@ -97,12 +114,18 @@ export interface Config {
   readonly port: number;
   readonly siteDir: string;
   readonly examplesDir: string;
-  readonly dataDir: string | undefined;
+  /** Persistent: the store of learners and their work. */
+  readonly dataDir: string;
   readonly allowedOrigins: readonly string[];
   readonly idleTimeoutMs: number;
   readonly heartbeatMs: number;
   readonly maxWorkspaces: number;
   readonly maxWorkspacesPerLearner: number;
+  readonly maxLearners: number;
+  /** The class passcode; null when the lab is open (loopback without --passcode). */
+  readonly passcode: string | null;
+  /** Whether `passcode` was generated at start (printed, with the join URL, for the instructor). */
+  readonly passcodeGenerated: boolean;
   readonly scrollbackBytes: number;
   readonly sandboxUidBase: number;
   readonly unsafeNoSandbox: boolean;
@@ -117,13 +140,38 @@ export interface ConfigSources {
   cwd: string;
   /** ...and the default paths (dist, examples) against the project's own. */
   projectRoot: string;
+  /** The backend's uid: root keeps its data in /var/lib, anyone else under their XDG data home. */
+  uid: number;
+  /** Makes a passcode when one is needed and none was given (random by default; fixed in tests). */
+  generatePasscode?: () => string;
+}
+
+/** `/var/lib/socket-lab` as root, else `${XDG_DATA_HOME:-~/.local/share}/socket-lab`. */
+function defaultDataDir(env: ConfigSources['env'], uid: number): string {
+  if (uid === 0) return '/var/lib/socket-lab';
+  const xdg = env['XDG_DATA_HOME'];
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'socket-lab');
+  return path.join(env['HOME'] || os.homedir(), '.local', 'share', 'socket-lab');
+}
+
+/** Ten characters from an alphabet without look-alikes (no 0/O, 1/l/I), easy to read off a projector. */
+function randomPasscode(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  return [...randomBytes(10)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
-export function parseConfig({ argv, env, cwd, projectRoot }: ConfigSources): ConfigResult {
+export function parseConfig({
+  argv,
+  env,
+  cwd,
+  projectRoot,
+  uid,
+  generatePasscode = randomPasscode,
+}: ConfigSources): ConfigResult {
   let flags: Record<string, string | boolean | string[] | undefined>;
   try {
     flags = parseArgs({
@@ -145,7 +193,7 @@ export function parseConfig({ argv, env, cwd, projectRoot }: ConfigSources): Con
   } catch (error) {
     return { ok: false, error: `${(error as Error).message}\nRun with --help to list the options.` };
   }
-  if (flags['help'] === true) return { ok: 'help', text: helpText() };
+  if (flags['help'] === true) return { ok: 'help', text: helpText(defaultDataDir(env, uid)) };
 
   const raw: Record<string, unknown> = {};
   for (const name of OPTION_NAMES) {
@@ -166,6 +214,8 @@ export function parseConfig({ argv, env, cwd, projectRoot }: ConfigSources): Con
   }
   const c = parsed.data;
   const resolve = (name: OptionName, value: string) => path.resolve(name in raw ? cwd : projectRoot, value);
+  // A class beyond loopback always has a door: without a passcode anyone who reaches the port would get a shell.
+  const passcode = c.passcode ?? (isLoopback(c.host) ? null : generatePasscode());
   return {
     ok: true,
     config: Object.freeze({
@@ -173,12 +223,15 @@ export function parseConfig({ argv, env, cwd, projectRoot }: ConfigSources): Con
       port: c.port,
       siteDir: resolve('site-dir', c['site-dir']),
       examplesDir: resolve('examples-dir', c['examples-dir']),
-      dataDir: c['data-dir'] === undefined ? undefined : resolve('data-dir', c['data-dir']),
+      dataDir: c['data-dir'] === undefined ? defaultDataDir(env, uid) : resolve('data-dir', c['data-dir']),
       allowedOrigins: Object.freeze([...c['allowed-origin']]),
       idleTimeoutMs: c['idle-timeout'] * 1000,
       heartbeatMs: c.heartbeat * 1000,
       maxWorkspaces: c['max-workspaces'],
       maxWorkspacesPerLearner: c['max-workspaces-per-learner'],
+      maxLearners: c['max-learners'],
+      passcode,
+      passcodeGenerated: passcode !== null && c.passcode === undefined,
       scrollbackBytes: c.scrollback,
       sandboxUidBase: c['sandbox-uid-base'],
       unsafeNoSandbox: c['unsafe-no-sandbox'],
@@ -186,8 +239,8 @@ export function parseConfig({ argv, env, cwd, projectRoot }: ConfigSources): Con
   };
 }
 
-function helpText(): string {
-  const defaults = optionsSchema.parse({});
+function helpText(dataDir: string): string {
+  const defaults = { ...optionsSchema.parse({}), 'data-dir': dataDir };
   const rows = OPTION_NAMES.map((name) => {
     const value = defaults[name];
     const shown = Array.isArray(value) ? (value.length ? value.join(',') : 'none') : String(value ?? 'none');

@@ -2,13 +2,14 @@
  * `doctor`: checks everything the lab needs on this machine and says what to do about each gap.
  */
 import { spawn } from 'node:child_process';
-import { access, chmod, constants, mkdtemp, rm } from 'node:fs/promises';
+import { access, chmod, constants, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as pty from 'node-pty';
 import type { Config } from './config.ts';
-import { identityFor, sandboxTools } from './lab.ts';
+import { identityFor, stagedSandboxTools } from './lab.ts';
 import { checkSandbox } from './sandbox/preflight.ts';
+import { inspectStore } from './store/store.ts';
 
 export interface Finding {
   name: string;
@@ -43,8 +44,11 @@ export async function runDoctor(config: Config): Promise<Finding[]> {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-doctor-'));
     try {
       const identity = identityFor(config)(0);
-      if (identity) await chmod(dataDir, 0o711);
-      const check = await checkSandbox({ dataDir, tools: sandboxTools(), identity });
+      if (identity) {
+        await chmod(dataDir, 0o711);
+        add(await checkEnterable(os.tmpdir()));
+      }
+      const check = await checkSandbox({ dataDir, tools: await stagedSandboxTools(dataDir), identity });
       add(
         check.ok
           ? { name: 'sandbox', ok: true, required: true, detail: check.detail }
@@ -54,6 +58,9 @@ export async function runDoctor(config: Config): Promise<Finding[]> {
       await rm(dataDir, { recursive: true, force: true });
     }
   }
+
+  const store = await inspectStore(config.dataDir);
+  add({ name: 'store', required: true, ...store });
 
   const python = await output('/usr/bin/python3', ['-c', 'import sys; print(sys.version.split()[0])']);
   add({
@@ -113,6 +120,27 @@ export async function runDoctor(config: Config): Promise<Finding[]> {
     fix: 'npm run build',
   });
   return findings;
+}
+
+/**
+ * Sandbox users pass through the scratch directory's parents to reach their workspace; a private TMPDIR (mode 0700)
+ * would stop them.
+ */
+async function checkEnterable(dir: string): Promise<Finding> {
+  const name = 'scratch directory';
+  const blocked: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    if (((await stat(at)).mode & 0o001) === 0) blocked.push(at);
+    if (at === path.dirname(at)) break;
+  }
+  if (blocked.length === 0) return { name, ok: true, required: true, detail: `${dir} (sandbox users can enter it)` };
+  return {
+    name,
+    ok: false,
+    required: true,
+    detail: `sandbox users cannot enter ${blocked.join(', ')} on the way to ${dir}`,
+    fix: 'set TMPDIR to a directory others may enter (e.g. TMPDIR=/tmp), or chmod o+x it',
+  };
 }
 
 export function formatFindings(findings: readonly Finding[]): string {

@@ -13,6 +13,8 @@ import { loadLabCatalog, type LabCatalog } from './lessons/lab-catalog.ts';
 import type { Logger } from './log.ts';
 import type { Identity, SandboxTools } from './sandbox/argv.ts';
 import { checkSandbox } from './sandbox/preflight.ts';
+import { stageTools } from './sandbox/staged-tools.ts';
+import { Store } from './store/store.ts';
 import { WorkspaceRegistry } from './workspace/workspace-registry.ts';
 
 /** What the backend's installation lends every sandbox: its files, its Node, the npm packages lessons import. */
@@ -23,6 +25,15 @@ export function sandboxTools(): SandboxTools {
     nodeBinary: process.execPath,
     nodePackages: { ws: path.dirname(require.resolve('ws/package.json')) },
   };
+}
+
+/**
+ * The tools, staged where a sandbox user can read them. The project may live where only its owner can enter (root's
+ * home is 0700), and bwrap binds its sources as the workspace's uid; so the sandbox gets copies (hard links where the
+ * file system allows) in the scratch directory, not paths into the project.
+ */
+export async function stagedSandboxTools(scratchDir: string): Promise<SandboxTools> {
+  return stageTools(sandboxTools(), path.join(scratchDir, 'tools'));
 }
 
 export class SandboxUnavailableError extends Error {
@@ -37,7 +48,11 @@ export interface RunningLab {
   readonly backend: LabBackend;
   readonly registry: WorkspaceRegistry;
   readonly catalog: LabCatalog;
-  readonly dataDir: string;
+  readonly store: Store;
+  /** Running workspaces and the staged tools; temporary, removed on close. Learners' work is in the store. */
+  readonly scratchDir: string;
+  /** One directory per running workspace, in the scratch directory. */
+  readonly workspacesDir: string;
   /** Reaps every workspace and removes what the lab created. Idempotent. */
   close(): Promise<void>;
 }
@@ -58,28 +73,32 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
   const catalog = await loadLabCatalog(config.examplesDir);
   if (catalog.size === 0) throw new Error(`no labs found in ${config.examplesDir} (folders with a lab.json)`);
 
-  // Always a directory of its own, even inside --data-dir: its mode is changed below and it is removed at the end.
-  const parent = config.dataDir ?? os.tmpdir();
-  await mkdir(parent, { recursive: true });
-  const dataDir = await mkdtemp(path.join(parent, 'socket-lab-'));
+  const store = await Store.open(config.dataDir);
+  const scratchDir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-'));
   const identityForSlot = identityFor(config);
-  const tools = sandboxTools();
   // Sandbox users must be able to pass through to their own workspace directory, and list nothing.
-  if (identityForSlot(0)) await chmod(dataDir, 0o711);
+  if (identityForSlot(0)) await chmod(scratchDir, 0o711);
 
+  const workspacesDir = path.join(scratchDir, 'workspaces');
+  let tools: SandboxTools;
   try {
+    await mkdir(workspacesDir, { mode: 0o711 });
+    // mkdir's mode is masked by the umask; sandbox users must still pass through.
+    await chmod(workspacesDir, 0o711);
+    tools = await stagedSandboxTools(scratchDir);
     if (config.unsafeNoSandbox) {
       log.warn(
         '!!! --unsafe-no-sandbox: learner terminals run UNSANDBOXED as this user, with full access to this ' +
           'machine. Only for a trusted single-user laptop. Listening on loopback only. !!!',
       );
     } else {
-      const check = await checkSandbox({ dataDir, tools, identity: identityForSlot(0) });
+      const check = await checkSandbox({ dataDir: scratchDir, tools, identity: identityForSlot(0) });
       if (!check.ok) throw new SandboxUnavailableError(check.problem, check.fix);
       log.info(check.detail);
     }
   } catch (error) {
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(scratchDir, { recursive: true, force: true });
+    store.close();
     throw error;
   }
 
@@ -90,7 +109,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
       idleTimeoutMs: config.idleTimeoutMs,
     },
     environment: {
-      dataDir,
+      dataDir: workspacesDir,
       sandboxed: !config.unsafeNoSandbox,
       tools,
       scrollbackBytes: config.scrollbackBytes,
@@ -104,19 +123,22 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
     machineNames: machineNames(),
     extraOrigins: config.allowedOrigins,
   });
-  const backend = createLabBackend({ config, origins, catalog, registry, log });
+  const backend = createLabBackend({ config, origins, catalog, registry, store, log });
 
   let closing: Promise<void> | null = null;
   return {
     backend,
     registry,
     catalog,
-    dataDir,
+    store,
+    scratchDir,
+    workspacesDir,
     close: () => {
       closing ??= (async () => {
         await backend.close();
         await registry.closeAll();
-        await rm(dataDir, { recursive: true, force: true });
+        await rm(scratchDir, { recursive: true, force: true });
+        store.close();
       })();
       return closing;
     },

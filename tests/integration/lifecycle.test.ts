@@ -82,12 +82,15 @@ describe('workspace lifecycle', () => {
     const uid = Number(/\d+/.exec((await t2.exec('id -u')).output.split('\n')[1] ?? '')?.[0]);
     const root = process.getuid?.() === 0;
     if (root) assert.ok((await processesOf(uid)).length >= 6, 'the workspace is running');
-    const homes = await readdir(lab.site.lab.dataDir);
+    const homes = await readdir(lab.site.lab.workspacesDir);
     assert.equal(homes.length, 1);
 
     socket.close();
     await eventually(() => lab.site.lab.registry.size === 0, 'the workspace to be reaped');
-    await eventually(async () => !(await exists(`${lab.site.lab.dataDir}/${homes[0]}`)), 'its files to be removed');
+    await eventually(
+      async () => !(await exists(`${lab.site.lab.workspacesDir}/${homes[0]}`)),
+      'its files to be removed',
+    );
     if (root) await eventually(async () => (await processesOf(uid)).length === 0, 'all its processes to be gone');
     assert.ok(lab.log.some((l) => l.message === 'workspace reaped' && l.fields['why'] === 'idle'));
     await eventually(async () => (await openFds()) <= fdsBefore, `open descriptors back to ${fdsBefore}`);
@@ -170,7 +173,7 @@ describe('workspace lifecycle', () => {
     const uid = Number(/\d+/.exec((await t3.exec('id -u')).output.split('\n')[1] ?? ''));
     await lab.close();
     socket.close();
-    assert.equal(await exists(lab.site.lab.dataDir), false);
+    assert.equal(await exists(lab.site.lab.scratchDir), false);
     if (process.getuid?.() === 0) await eventually(async () => (await processesOf(uid)).length === 0, 'no processes');
   });
 

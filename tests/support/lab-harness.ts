@@ -23,13 +23,18 @@ export interface TestLab {
   close(): Promise<void>;
 }
 
-/** Starts the backend on port 0 with `options` (command-line style) on top of test defaults. */
+/**
+ * Starts the backend on port 0 with `options` (command-line style) on top of test defaults. Its store is a fresh
+ * data directory, removed on close, unless the options name one (a test of what survives a restart).
+ */
 export async function startTestLab(options: string[] = []): Promise<TestLab> {
+  const ownDataDir = options.includes('--data-dir') ? null : await mkdtemp(path.join(os.tmpdir(), 'socket-lab-data-'));
   const parsed = parseConfig({
-    argv: ['--host', '127.0.0.1', '--port', '0', ...options],
+    argv: ['--host', '127.0.0.1', '--port', '0', ...(ownDataDir ? ['--data-dir', ownDataDir] : []), ...options],
     env: {},
     cwd: PROJECT_ROOT,
     projectRoot: PROJECT_ROOT,
+    uid: process.getuid?.() ?? 1000,
   });
   if (parsed.ok !== true) throw new Error(`bad test config: ${JSON.stringify(parsed)}`);
   const recording = createRecordingLogger();
@@ -42,8 +47,26 @@ export async function startTestLab(options: string[] = []): Promise<TestLab> {
         error: (m, f) => (recording.error(m, f), printing.error(m, f)),
       }
     : recording;
-  const site = await startSiteServer(parsed.config, log);
-  return { site, url: site.url, origin: site.url, log: recording.lines, close: () => site.close() };
+  const removeData = async () => {
+    if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
+  };
+  let site: SiteServer;
+  try {
+    site = await startSiteServer(parsed.config, log);
+  } catch (error) {
+    await removeData();
+    throw error;
+  }
+  return {
+    site,
+    url: site.url,
+    origin: site.url,
+    log: recording.lines,
+    close: async () => {
+      await site.close();
+      await removeData();
+    },
+  };
 }
 
 /** A lab folder for tests that need their own terminals. */

@@ -5,18 +5,20 @@ import { parseConfig, type Config, type ConfigResult } from '../../server/src/co
 const CWD = '/home/teacher/course';
 const PROJECT_ROOT = '/opt/socket-lab';
 
-function parse(argv: string[], env: Record<string, string | undefined> = {}): ConfigResult {
-  return parseConfig({ argv, env, cwd: CWD, projectRoot: PROJECT_ROOT });
+const HOME = { HOME: '/home/teacher' };
+
+function parse(argv: string[], env: Record<string, string | undefined> = HOME, uid = 1000): ConfigResult {
+  return parseConfig({ argv, env, cwd: CWD, projectRoot: PROJECT_ROOT, uid, generatePasscode: () => 'generated1' });
 }
 
-function configOf(argv: string[], env: Record<string, string | undefined> = {}): Config {
-  const result = parse(argv, env);
+function configOf(argv: string[], env: Record<string, string | undefined> = HOME, uid?: number): Config {
+  const result = parse(argv, { ...HOME, ...env }, uid);
   if (result.ok !== true) assert.fail(`expected a config, got ${JSON.stringify(result)}`);
   return result.config;
 }
 
-function errorOf(argv: string[], env: Record<string, string | undefined> = {}): string {
-  const result = parse(argv, env);
+function errorOf(argv: string[], env: Record<string, string | undefined> = HOME): string {
+  const result = parse(argv, { ...HOME, ...env });
   if (result.ok !== false) assert.fail(`expected an error, got ${JSON.stringify(result)}`);
   return result.error;
 }
@@ -28,12 +30,15 @@ describe('parseConfig defaults', () => {
       port: 4321,
       siteDir: '/opt/socket-lab/dist',
       examplesDir: '/opt/socket-lab/examples',
-      dataDir: undefined,
+      dataDir: '/home/teacher/.local/share/socket-lab',
       allowedOrigins: [],
       idleTimeoutMs: 1_800_000,
       heartbeatMs: 15_000,
       maxWorkspaces: 100,
       maxWorkspacesPerLearner: 4,
+      maxLearners: 1000,
+      passcode: null,
+      passcodeGenerated: false,
       scrollbackBytes: 262_144,
       sandboxUidBase: 200_000,
       unsafeNoSandbox: false,
@@ -41,7 +46,33 @@ describe('parseConfig defaults', () => {
   });
 
   test('environment variables unrelated to the lab are ignored', () => {
-    assert.deepEqual(configOf([], { HOME: '/root', HOST: '0.0.0.0', NODE_ENV: 'production' }), configOf([]));
+    assert.deepEqual(configOf([], { HOST: '0.0.0.0', NODE_ENV: 'production', USER: 'x' }), configOf([]));
+  });
+
+  test('the data directory is /var/lib/socket-lab for root, else under the XDG data home', () => {
+    assert.equal(configOf([], {}, 0).dataDir, '/var/lib/socket-lab');
+    assert.equal(configOf([], { XDG_DATA_HOME: '/data/me' }).dataDir, '/data/me/socket-lab');
+    assert.equal(configOf([], { XDG_DATA_HOME: 'relative' }).dataDir, '/home/teacher/.local/share/socket-lab');
+  });
+});
+
+describe('parseConfig passcode', () => {
+  test('on loopback the lab is open unless a passcode is given', () => {
+    assert.equal(configOf([]).passcode, null);
+    assert.equal(configOf(['--passcode', 'sesame42']).passcode, 'sesame42');
+    assert.equal(configOf([], { SOCKET_LAB_PASSCODE: 'sesame42' }).passcodeGenerated, false);
+  });
+
+  test('beyond loopback a passcode is generated when none is given, and said to be', () => {
+    const config = configOf(['--host', '0.0.0.0']);
+    assert.equal(config.passcode, 'generated1');
+    assert.equal(config.passcodeGenerated, true);
+    assert.equal(configOf(['--host', '0.0.0.0', '--passcode', 'sesame42']).passcodeGenerated, false);
+  });
+
+  test('a short or spaced passcode is refused with a reason', () => {
+    assert.match(errorOf(['--passcode', 'abc']), /--passcode .*at least 4/);
+    assert.match(errorOf(['--passcode', 'open sesame']), /--passcode .*printable ASCII/);
   });
 });
 
@@ -74,7 +105,11 @@ describe('parseConfig precedence', () => {
 
 describe('parseConfig environment variables', () => {
   const cases: { env: string; value: string; expected: Partial<Config> }[] = [
-    { env: 'SOCKET_LAB_HOST', value: '0.0.0.0', expected: { host: '0.0.0.0' } },
+    {
+      env: 'SOCKET_LAB_HOST',
+      value: '0.0.0.0',
+      expected: { host: '0.0.0.0', passcode: 'generated1', passcodeGenerated: true },
+    },
     { env: 'PORT', value: '8080', expected: { port: 8080 } },
     { env: 'SOCKET_LAB_SITE_DIR', value: '/srv/site', expected: { siteDir: '/srv/site' } },
     { env: 'SOCKET_LAB_EXAMPLES_DIR', value: '/srv/examples', expected: { examplesDir: '/srv/examples' } },
@@ -88,6 +123,8 @@ describe('parseConfig environment variables', () => {
     { env: 'SOCKET_LAB_HEARTBEAT', value: '5', expected: { heartbeatMs: 5_000 } },
     { env: 'SOCKET_LAB_MAX_WORKSPACES', value: '7', expected: { maxWorkspaces: 7 } },
     { env: 'SOCKET_LAB_MAX_WORKSPACES_PER_LEARNER', value: '2', expected: { maxWorkspacesPerLearner: 2 } },
+    { env: 'SOCKET_LAB_MAX_LEARNERS', value: '30', expected: { maxLearners: 30 } },
+    { env: 'SOCKET_LAB_PASSCODE', value: 'sesame42', expected: { passcode: 'sesame42' } },
     { env: 'SOCKET_LAB_SCROLLBACK', value: '8192', expected: { scrollbackBytes: 8192 } },
     { env: 'SOCKET_LAB_SANDBOX_UID_BASE', value: '300000', expected: { sandboxUidBase: 300_000 } },
     { env: 'SOCKET_LAB_UNSAFE_NO_SANDBOX', value: '1', expected: { unsafeNoSandbox: true } },
@@ -204,12 +241,14 @@ describe('parseConfig --help', () => {
     ['port', '4321', 'PORT'],
     ['site-dir', 'dist', 'SOCKET_LAB_SITE_DIR'],
     ['examples-dir', 'examples', 'SOCKET_LAB_EXAMPLES_DIR'],
-    ['data-dir', 'none', 'SOCKET_LAB_DATA_DIR'],
+    ['data-dir', '/home/teacher/.local/share/socket-lab', 'SOCKET_LAB_DATA_DIR'],
     ['allowed-origin', 'none', 'SOCKET_LAB_ALLOWED_ORIGINS'],
     ['idle-timeout', '1800', 'SOCKET_LAB_IDLE_TIMEOUT'],
     ['heartbeat', '15', 'SOCKET_LAB_HEARTBEAT'],
     ['max-workspaces', '100', 'SOCKET_LAB_MAX_WORKSPACES'],
     ['max-workspaces-per-learner', '4', 'SOCKET_LAB_MAX_WORKSPACES_PER_LEARNER'],
+    ['max-learners', '1000', 'SOCKET_LAB_MAX_LEARNERS'],
+    ['passcode', 'none', 'SOCKET_LAB_PASSCODE'],
     ['scrollback', '262144', 'SOCKET_LAB_SCROLLBACK'],
     ['sandbox-uid-base', '200000', 'SOCKET_LAB_SANDBOX_UID_BASE'],
     ['unsafe-no-sandbox', 'false', 'SOCKET_LAB_UNSAFE_NO_SANDBOX'],

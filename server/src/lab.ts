@@ -113,6 +113,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
       sandboxed: !config.unsafeNoSandbox,
       tools,
       scrollbackBytes: config.scrollbackBytes,
+      store,
       log,
     },
     identityForSlot,

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { after, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
 import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
@@ -18,6 +17,7 @@ import {
   type TestLab,
 } from '../support/lab-harness.ts';
 import { socketUrl, upgradeStatus } from '../support/raw-socket.ts';
+import { eventually } from '../support/waiters.ts';
 
 /** Host processes running as `uid` (the sandbox's user when the backend is root). */
 async function processesOf(uid: number): Promise<number[]> {
@@ -28,14 +28,6 @@ async function processesOf(uid: number): Promise<number[]> {
     if (new RegExp(`^Uid:\\s+${uid}\\s`, 'm').test(status)) found.push(Number(entry));
   }
   return found;
-}
-
-async function eventually(check: () => Promise<boolean> | boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 const exists = (path: string) =>

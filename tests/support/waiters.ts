@@ -27,3 +27,12 @@ export class Waiters {
     });
   }
 }
+
+/** Polls `check` until it holds, for conditions no event announces (a file removed, a row in the store). */
+export async function eventually(check: () => Promise<boolean> | boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

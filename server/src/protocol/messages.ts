@@ -65,10 +65,13 @@ const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ws-connect'), pane: paneIdSchema, port: portSchema, path: requestPathSchema }),
   z.strictObject({ type: z.literal('ws-send'), pane: paneIdSchema, text: z.string().max(60_000) }),
   z.strictObject({ type: z.literal('ws-disconnect'), pane: paneIdSchema }),
+  /** "Reset files": the lesson's original files back, the learner's changes forgotten, the workspace started anew. */
+  z.strictObject({ type: z.literal('reset-files') }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type TerminalMessage = Extract<ClientMessage, { terminal: string }>;
 export type PaneMessage = Extract<ClientMessage, { pane: string }>;
+export type WorkspaceMessage = Extract<ClientMessage, { type: 'reset-files' }>;
 
 const base64 = z.base64();
 const at = z.number().int().nonnegative();

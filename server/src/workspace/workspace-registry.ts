@@ -106,6 +106,7 @@ export class WorkspaceRegistry {
       held.leases -= 1;
       throw error;
     }
+    workspace.setActive(true);
     let released = false;
     return {
       workspace,
@@ -127,7 +128,12 @@ export class WorkspaceRegistry {
   #create(key: string, learnerId: string, lab: Lab): Entry {
     const slot = this.#freeSlot();
     const ready = Workspace.create(
-      { id: `${lab.id}-${randomBytes(6).toString('hex')}`, lab, identity: this.#options.identityForSlot(slot) },
+      {
+        id: `${lab.id}-${randomBytes(6).toString('hex')}`,
+        learnerId,
+        lab,
+        identity: this.#options.identityForSlot(slot),
+      },
       this.#options.environment,
     );
     const entry: Entry = { key, learnerId, slot, ready, leases: 0, lastUsed: Date.now(), idleTimer: null };
@@ -152,21 +158,32 @@ export class WorkspaceRegistry {
     return entry;
   }
 
+  /**
+   * "Reset files": forgets the learner's work in this lesson and ends its workspace without saving, so the next
+   * connection gets a fresh one with the lesson's original files. Resolves once the old workspace is gone.
+   */
+  async resetFiles(learnerId: string, lab: Lab): Promise<void> {
+    const entry = this.#entries.get(keyOf(learnerId, lab));
+    if (entry) await this.#reap(entry, 'the learner reset its files', { discard: true });
+    this.#options.environment.store.work.clear(learnerId, lab.id);
+  }
+
   #release(entry: Entry): void {
     entry.leases -= 1;
     entry.lastUsed = Date.now();
+    if (entry.leases === 0) entry.ready.then((w) => w.setActive(false)).catch(() => {});
     if (entry.leases > 0 || this.#entries.get(entry.key) !== entry) return;
     entry.idleTimer = setTimeout(() => this.#reap(entry, 'idle'), this.#options.limits.idleTimeoutMs);
     entry.idleTimer.unref();
   }
 
-  #reap(entry: Entry, why: string): void {
-    if (this.#entries.get(entry.key) !== entry) return;
+  #reap(entry: Entry, why: string, { discard = false } = {}): Promise<void> {
+    if (this.#entries.get(entry.key) !== entry) return Promise.resolve();
     this.#entries.delete(entry.key);
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     const closing = entry.ready
       .then(async (workspace) => {
-        await workspace.close('workspace-ended');
+        await workspace.close('workspace-ended', { discard });
         this.#options.log.info('workspace reaped', { workspace: workspace.id, why });
       })
       .catch((error: unknown) => {
@@ -178,6 +195,7 @@ export class WorkspaceRegistry {
         this.#slots.delete(entry.slot);
       });
     this.#closing.add(closing);
+    return closing;
   }
 
   #learnerEntries(learnerId: string): Entry[] {

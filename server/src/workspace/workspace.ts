@@ -11,7 +11,9 @@ import type { Identity, SandboxTools } from '../sandbox/argv.ts';
 import { endSession, signalForeground } from '../sandbox/processes.ts';
 import { hostRuntime, startSandbox, type WorkspaceRuntime } from '../sandbox/sandbox.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
+import type { Store } from '../store/store.ts';
 import { TerminalSession } from '../terminal/terminal-session.ts';
+import { readOriginals, restoreWork, WorkSync } from './work-sync.ts';
 
 /** How long a hung-up terminal's programs get to exit before they are killed. */
 const HANGUP_GRACE_MS = 1000;
@@ -22,11 +24,14 @@ export interface WorkspaceEnvironment {
   sandboxed: boolean;
   tools: SandboxTools;
   scrollbackBytes: number;
+  /** Where learners' work is kept across workspaces. */
+  store: Store;
   log: Logger;
 }
 
 export interface WorkspaceSpec {
   id: string;
+  learnerId: string;
   lab: Lab;
   /** The host uid/gid this workspace runs as, when the backend may choose (it runs as root). */
   identity: Identity;
@@ -41,9 +46,16 @@ export class Workspace {
   readonly #runtime: WorkspaceRuntime;
   readonly #log: Logger;
   readonly #terminals: ReadonlyMap<string, TerminalSession>;
+  readonly #work: WorkSync;
   #closing: Promise<void> | null = null;
 
-  private constructor(spec: WorkspaceSpec, root: string, runtime: WorkspaceRuntime, env: WorkspaceEnvironment) {
+  private constructor(
+    spec: WorkspaceSpec,
+    root: string,
+    runtime: WorkspaceRuntime,
+    env: WorkspaceEnvironment,
+    originals: ReadonlyMap<string, Buffer>,
+  ) {
     this.id = spec.id;
     this.lab = spec.lab;
     this.#root = root;
@@ -75,6 +87,21 @@ export class Workspace {
         }),
       ]),
     );
+    let ended = false;
+    void runtime.ended.then(() => (ended = true));
+    this.#work = new WorkSync({
+      store: env.store,
+      learnerId: spec.learnerId,
+      labId: spec.lab.id,
+      home: path.join(root, 'home'),
+      originals,
+      // Once the sandbox is gone, so is every program that could change the home under the backend's feet.
+      command: (argv) => (ended ? null : runtime.command(argv)),
+      notify: (text) => {
+        for (const terminal of this.#terminals.values()) terminal.notice(text);
+      },
+      log: env.log,
+    });
   }
 
   static async create(spec: WorkspaceSpec, env: WorkspaceEnvironment): Promise<Workspace> {
@@ -97,6 +124,8 @@ export class Workspace {
         `learner:x:${uid}:${gid}:Socket Lab learner:/home/learner:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
       );
       await writeFile(path.join(etc, 'group'), `learner:x:${gid}:\nnogroup:x:65534:\n`);
+      const restored = await restoreWork(home, env.store.work.list(spec.learnerId, spec.lab.id), env.log);
+      if (restored > 0) env.log.info('work restored', { lab: spec.lab.id, files: restored });
       if (spec.identity) await chownTree(root, spec.identity.uid, spec.identity.gid);
 
       const runtime = env.sandboxed
@@ -112,7 +141,9 @@ export class Workspace {
             env.log,
           )
         : hostRuntime(home, env.tools, env.log);
-      return new Workspace(spec, root, runtime, env);
+      const workspace = new Workspace(spec, root, runtime, env, await readOriginals(spec.lab.dir, MANIFEST_FILE));
+      await workspace.#work.begin();
+      return workspace;
     } catch (error) {
       await rm(root, { recursive: true, force: true });
       throw error;
@@ -125,6 +156,11 @@ export class Workspace {
     return this.#runtime.connect(port);
   }
 
+  /** Whether someone uses the workspace now: its work is then saved every few seconds, and once more after. */
+  setActive(active: boolean): void {
+    this.#work.setActive(active);
+  }
+
   terminal(id: string): TerminalSession | undefined {
     return this.#terminals.get(id);
   }
@@ -134,10 +170,11 @@ export class Workspace {
   }
 
   /**
-   * Hangs up every terminal (SIGHUP), kills whatever is left (SIGKILL, the whole PID namespace when sandboxed) and
-   * deletes the workspace's files. Idempotent; every way a workspace ends goes through here.
+   * Hangs up every terminal (SIGHUP), saves the learner's work (unless `discard`: "Reset files"), kills whatever is
+   * left (SIGKILL, the whole PID namespace when sandboxed) and deletes the workspace's files. Idempotent; every way a
+   * workspace ends goes through here.
    */
-  close(reason: 'workspace-ended' | null = 'workspace-ended'): Promise<void> {
+  close(reason: 'workspace-ended' | null = 'workspace-ended', { discard = false } = {}): Promise<void> {
     this.#closing ??= (async () => {
       try {
         const closed = await Promise.allSettled([...this.#terminals.values()].map((t) => t.close(reason)));
@@ -146,6 +183,8 @@ export class Workspace {
             this.#log.error('a terminal did not close', { error: String(result.reason) });
         }
       } finally {
+        // With every program stopped the files are final; they are saved before they go.
+        await this.#work.stop(discard);
         // Whatever the terminals left: the sandbox's PID namespace goes, and its files.
         await this.#runtime.kill();
         await rm(this.#root, { recursive: true, force: true });

@@ -156,6 +156,10 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
         return;
       }
       const message = parsed.message;
+      if (message.type === 'reset-files') {
+        resetFiles();
+        return;
+      }
       about = 'pane' in message ? { pane: message.pane } : { terminal: message.terminal };
       if ('pane' in message) panes?.handle(message);
       else dispatch(workspace, message);
@@ -168,6 +172,15 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
       log.error('message handling failed', { error: String(error) });
       fail('internal', 'the backend could not do that; see its log', about);
     }
+  }
+
+  function resetFiles(): void {
+    log.info('resetting files', { lab: context.lab.id });
+    // The workspace ends (this socket closes with workspaceEnded and the page reconnects to a fresh one).
+    context.registry.resetFiles(context.learnerId, context.lab).catch((error: unknown) => {
+      log.error('could not reset files', { lab: context.lab.id, error: String(error) });
+      fail('internal', 'the files could not be reset; see the backend log');
+    });
   }
 
   function dispatch(workspace: Workspace, message: TerminalMessage): void {

@@ -91,8 +91,14 @@ export function mountLab(host: HTMLElement): () => void {
     else void host.requestFullscreen();
   };
   fullscreen?.addEventListener('click', toggleFullscreen);
+  const reset = host.querySelector<HTMLButtonElement>('[data-reset-files]');
+  const resetFiles = () => {
+    if (window.confirm(strings['lab.resetConfirm'])) socket.resetFiles();
+  };
+  reset?.addEventListener('click', resetFiles);
 
   return () => {
+    reset?.removeEventListener('click', resetFiles);
     fullscreen?.removeEventListener('click', toggleFullscreen);
     stopThemeWatch();
     socket.close();

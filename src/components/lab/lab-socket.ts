@@ -116,6 +116,11 @@ export class LabSocket {
     this.#send(command === undefined ? { type: 'restart', terminal: id } : { type: 'restart', terminal: id, command });
   }
 
+  /** Puts the lesson's original files back: the workspace ends, and the reconnect brings a fresh one. */
+  resetFiles(): void {
+    this.#send({ type: 'reset-files' });
+  }
+
   setEncoding(id: string, encoding: TerminalEncoding): void {
     this.#send({ type: 'encoding', terminal: id, encoding });
   }

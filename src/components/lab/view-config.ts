@@ -21,6 +21,8 @@ export const STRING_KEYS = [
   'lab.encoding',
   'lab.command',
   'lab.fullscreen',
+  'lab.resetFiles',
+  'lab.resetConfirm',
   'lab.connecting',
   'lab.reconnecting',
   'lab.outdated',

@@ -125,7 +125,7 @@ describe('workspace lifecycle', () => {
     );
   });
 
-  test('a learner who kills their own sandbox gets a fresh workspace back', async () => {
+  test('a learner who kills their own sandbox gets a fresh workspace back, with their files', async () => {
     const lab = await startLab([]);
     const socket = track(labSocket(lab, FIXTURE_LAB, await newLearnerCookie(lab)));
     const t3 = new TerminalProbe(socket, 't3');
@@ -134,9 +134,10 @@ describe('workspace lifecycle', () => {
     t3.type('kill -9 -1\r');
     await t3.until(() => t3.detachedReason === 'workspace-ended', 'the terminal to hear its workspace ended');
     await t3.until(() => t3.attachedCount >= 2 && t3.status === 'idle', 'a fresh workspace to attach');
-    const files = await t3.exec('ls');
-    assert.match(files.output, /echo_server\.py/);
-    assert.doesNotMatch(files.output, /mine\.txt/);
+    // New processes, the same work: what the dead sandbox left in its home was saved before it was removed.
+    const files = await t3.exec('ls; cat mine.txt');
+    assert.doesNotMatch(files.output, /echo_server\.py/);
+    assert.match(files.output, /^marker$/m);
   });
 
   test('a peer that stops answering pings is dropped', async () => {

@@ -28,7 +28,11 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-export async function startBackend(extra: string[] = []): Promise<Backend> {
+/** The course's own lessons, for benchmarks that run what a class runs. */
+export const COURSE_EXAMPLES = path.join(ROOT, 'examples');
+
+/** A one-terminal lab with the programs the terminal-path figures need. */
+async function benchExamples(): Promise<string> {
   const examples = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-bench-'));
   await mkdir(path.join(examples, LAB));
   await writeFile(
@@ -43,9 +47,29 @@ export async function startBackend(extra: string[] = []): Promise<Backend> {
       ],
     }),
   );
+  return examples;
+}
+
+/** The backend in its own process, on the bench lab or on `examplesDir`, with a throwaway store. */
+export async function startBackend(extra: string[] = [], examplesDir?: string): Promise<Backend> {
+  const examples = examplesDir ?? (await benchExamples());
+  // The bench's learners and their work are thrown away with it, never mixed into a real class's store.
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-bench-data-'));
   const child = spawn(
     process.execPath,
-    ['server/src/cli.ts', 'start', '--port', '0', '--examples-dir', examples, '--max-workspaces', '200', ...extra],
+    [
+      'server/src/cli.ts',
+      'start',
+      '--port',
+      '0',
+      '--examples-dir',
+      examples,
+      '--data-dir',
+      dataDir,
+      '--max-workspaces',
+      '200',
+      ...extra,
+    ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -57,7 +81,9 @@ export async function startBackend(extra: string[] = []): Promise<Backend> {
     });
     child.once('exit', (code) => reject(new Error(`backend exited (${code}):\n${log}`)));
   });
-  child.stderr?.resume();
+  // BENCH_LOG=1 shows the backend's log.
+  if (process.env['BENCH_LOG']) child.stderr?.pipe(process.stderr);
+  else child.stderr?.resume();
   return {
     url,
     pid: child.pid as number,
@@ -65,7 +91,8 @@ export async function startBackend(extra: string[] = []): Promise<Backend> {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
-      await rm(examples, { recursive: true, force: true });
+      if (!examplesDir) await rm(examples, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,137 @@
+/**
+ * One learner of the classroom benchmark on lesson 1's lab, through LabSocket (the page's own protocol client): its
+ * four terminals, the server and two clients started by the lab's own commands, and typing timed key by key.
+ */
+import NodeWebSocket from 'ws';
+import { LabSocket, type TerminalEvents } from '../src/components/lab/lab-socket.ts';
+import type { TerminalStatus } from '../server/src/protocol/messages.ts';
+import { Waiters } from '../tests/support/waiters.ts';
+
+const LAB = '01-first-client-server';
+const TERMINALS = ['t1', 't2', 't3', 't4'] as const;
+type TerminalId = (typeof TERMINALS)[number];
+/** The lab's commands: t1 "python3 server.py", t2 and t3 "python3 client.py". */
+const PYTHON_SERVER = 1;
+const PYTHON_CLIENT = 0;
+const ACK_BATCH = 5000;
+
+/** What a hostile neighbour runs. */
+export const HOSTILE = ['memory', 'processes', 'cpu', 'cpu', 'disk'] as const;
+export type Hostile = (typeof HOSTILE)[number];
+const HOSTILE_COMMANDS: Record<Hostile, string> = {
+  // Grows to 4 GiB unless stopped, again and again.
+  memory: `while :; do python3 -c 'b=[bytearray(64<<20) for _ in range(64)]'; done`,
+  processes: 'for i in $(seq 2000); do sleep 600 & done',
+  cpu: 'for i in 1 2 3 4 5 6 7 8; do (while :; do :; done) & done',
+  disk: 'while :; do head -c 2G /dev/zero > fill; rm -f fill; done',
+};
+
+class TerminalView implements TerminalEvents {
+  status: TerminalStatus | null = null;
+  text = '';
+  #unacked = 0;
+  onOutput: (() => void) | null = null;
+  readonly #waiters = new Waiters();
+  readonly #ack: (bytes: number) => void;
+
+  constructor(ack: (bytes: number) => void) {
+    this.#ack = ack;
+  }
+
+  attached(info: { status: TerminalStatus }): void {
+    this.status = info.status;
+    this.#waiters.notify();
+  }
+  output(bytes: Uint8Array): void {
+    this.text = (this.text + Buffer.from(bytes).toString('utf8')).slice(-4000);
+    this.#unacked += bytes.length;
+    if (this.#unacked >= ACK_BATCH) {
+      this.#ack(this.#unacked);
+      this.#unacked = 0;
+    }
+    this.onOutput?.();
+    this.#waiters.notify();
+  }
+  statusChanged(status: TerminalStatus): void {
+    this.status = status;
+    this.#waiters.notify();
+  }
+  detached(): void {}
+  error(): void {}
+
+  until(predicate: () => boolean, what: string, ms = 120_000): Promise<void> {
+    return this.#waiters.until(predicate, what, ms, () => `status ${this.status}: ${this.text.slice(-300)}`);
+  }
+}
+
+export class ClassLearner {
+  readonly #socket: LabSocket;
+  readonly #views = new Map<TerminalId, TerminalView>();
+  readonly #created = performance.now();
+
+  constructor(url: string, cookie: string) {
+    this.#socket = new LabSocket({
+      url: `${url.replace(/^http/, 'ws')}/_lab/ws?lab=${LAB}`,
+      open: (u) =>
+        new NodeWebSocket(u, { headers: { cookie, origin: url }, perMessageDeflate: false }) as unknown as WebSocket,
+    });
+    for (const id of TERMINALS) {
+      const view = new TerminalView((bytes) => this.#socket.ack(id, bytes));
+      this.#views.set(id, view);
+      this.#socket.attach(id, view, 100, 30);
+    }
+  }
+
+  #view(id: TerminalId): TerminalView {
+    return this.#views.get(id) as TerminalView;
+  }
+
+  /** Resolves with the ms from opening the lab to every terminal at its prompt. */
+  async ready(): Promise<number> {
+    await Promise.all(TERMINALS.map((id) => this.#view(id).until(() => this.#view(id).status === 'idle', 'a prompt')));
+    return performance.now() - this.#created;
+  }
+
+  async startServerAndClients(): Promise<void> {
+    this.#socket.run('t1', PYTHON_SERVER);
+    await this.#view('t1').until(() => this.#view('t1').text.includes('2333'), 'the server to listen');
+    for (const id of ['t2', 't3'] as const) {
+      this.#socket.run(id, PYTHON_CLIENT);
+      await this.#view(id).until(() => this.#view(id).status === 'running', 'a client');
+    }
+    // Client 1 is accepted; client 2 waits in the backlog, as lesson 1 shows (the server serves one at a time).
+    await this.#view('t1').until(
+      () => (this.#view('t1').text.match(/127\.0\.0\.1:\d+/g) ?? []).length >= 2,
+      'client 1 to be accepted',
+    );
+  }
+
+  /** Busy loops run in every terminal (each is its own session, which the kernel's autogroup would favour). */
+  startHostile(kind: Hostile): void {
+    for (const id of kind === 'cpu' ? TERMINALS : (['t4'] as const)) {
+      this.#socket.input(id, `${HOSTILE_COMMANDS[kind]}\r`);
+    }
+  }
+
+  /** Types into client 1 at `perSecond` keys a second for `seconds`; resolves with each key's echo time in ms. */
+  async type(perSecond: number, seconds: number): Promise<number[]> {
+    const view = this.#view('t2');
+    const times: number[] = [];
+    // Learners do not type in step: each starts at its own moment within the first second.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 1000));
+    for (let i = 0; i < perSecond * seconds; i += 1) {
+      const start = performance.now();
+      const echoed = new Promise<void>((resolve) => (view.onOutput = resolve));
+      this.#socket.input('t2', i % 20 === 19 ? '\r' : String.fromCharCode(97 + (i % 26)));
+      await echoed;
+      times.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 / perSecond - (performance.now() - start))));
+    }
+    view.onOutput = null;
+    return times;
+  }
+
+  close(): void {
+    this.#socket.close();
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * A class under load: N learners (default 30; `npm run bench:classroom -- 100 200` for more) each open lesson 1's lab
+ * through the real protocol, all at once, start its server and two clients and type into a client at a realistic
+ * 5 keys per second. Then the same again beside five hostile neighbours (a memory hog, a process flood, busy loops
+ * and a disk fill) to show what the per-workspace limits keep from the quiet ones. Prints figures; asserts nothing.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ClassLearner, HOSTILE, type Hostile } from './class-learner.ts';
+import { COURSE_EXAMPLES, learnerCookie, percentile, rssBytes, startBackend, type Backend } from './support.ts';
+
+const KEYS_PER_SECOND = 5;
+const TYPING_SECONDS = Number(process.env['BENCH_TYPING_SECONDS'] ?? 12);
+const UID_BASE = 300_000;
+const MB = 1024 * 1024;
+const CLOCK_TICKS = 100;
+
+interface Usage {
+  rss: number;
+  cpuSeconds: number;
+}
+
+/** RSS and CPU time of every process of the bench's workspaces (host uids above UID_BASE), from /proc. */
+async function workspaceUsage(): Promise<Usage> {
+  let rss = 0;
+  let ticks = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const [status, stat] = await Promise.all([
+      readFile(`/proc/${entry}/status`, 'utf8').catch(() => ''),
+      readFile(`/proc/${entry}/stat`, 'latin1').catch(() => ''),
+    ]);
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
+    if (uid <= UID_BASE || uid > UID_BASE + 10_000) continue;
+    rss += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return { rss, cpuSeconds: ticks / CLOCK_TICKS };
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const mb = (n: number) => `${(n / MB).toFixed(0)} MiB`;
+
+interface RoundResult {
+  startP50: number;
+  startP95: number;
+  echoP50: number;
+  echoP99: number;
+  worstLearnerP99: number;
+  backendRss: number;
+  workspaces: Usage;
+  cpuShare: number;
+}
+
+async function round(backend: Backend, n: number, hostile: readonly Hostile[]): Promise<RoundResult> {
+  const neighbours: ClassLearner[] = [];
+  for (const kind of hostile) {
+    const neighbour = new ClassLearner(backend.url, await learnerCookie(backend.url));
+    await neighbour.ready();
+    neighbour.startHostile(kind);
+    neighbours.push(neighbour);
+  }
+  if (hostile.length) await sleep(3000); // let them reach their limits
+
+  const cookies = await Promise.all(Array.from({ length: n }, () => learnerCookie(backend.url)));
+  const learners = cookies.map((cookie) => new ClassLearner(backend.url, cookie));
+  try {
+    const starts = (await Promise.all(learners.map((l) => l.ready()))).sort((a, b) => a - b);
+    await Promise.all(learners.map((l) => l.startServerAndClients()));
+
+    const before = await workspaceUsage();
+    const wallStart = performance.now();
+    const perLearner = await Promise.all(learners.map((l) => l.type(KEYS_PER_SECOND, TYPING_SECONDS)));
+    const wallSeconds = (performance.now() - wallStart) / 1000;
+    const after = await workspaceUsage();
+    const backendRss = await rssBytes(backend.pid);
+    return summary(starts, perLearner, backendRss, before, after, wallSeconds);
+  } finally {
+    for (const l of [...learners, ...neighbours]) l.close();
+  }
+}
+
+function summary(
+  starts: readonly number[],
+  perLearner: readonly number[][],
+  backendRss: number,
+  before: Usage,
+  after: Usage,
+  wallSeconds: number,
+): RoundResult {
+  const all = perLearner.flat().sort((a, b) => a - b);
+  const p99s = perLearner.map((xs) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      99,
+    ),
+  );
+  return {
+    startP50: percentile(starts, 50),
+    startP95: percentile(starts, 95),
+    echoP50: percentile(all, 50),
+    echoP99: percentile(all, 99),
+    worstLearnerP99: Math.max(...p99s),
+    backendRss,
+    workspaces: { rss: after.rss, cpuSeconds: after.cpuSeconds - before.cpuSeconds },
+    cpuShare: (after.cpuSeconds - before.cpuSeconds) / wallSeconds / 2,
+  };
+}
+
+async function main(): Promise<void> {
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
+  const rounds: readonly (readonly Hostile[])[] = process.env['BENCH_QUIET_ONLY'] ? [[]] : [[], HOSTILE];
+  for (const n of sizes.length ? sizes : [30]) {
+    const quietP99: number[] = [];
+    for (const hostile of rounds) {
+      const backend = await startBackend(
+        ['--max-workspaces', String(n + 10), '--sandbox-uid-base', String(UID_BASE), '--idle-timeout', '600'],
+        COURSE_EXAMPLES,
+      );
+      const idleRss = await rssBytes(backend.pid);
+      try {
+        const r = await round(backend, n, hostile);
+        const label = hostile.length ? `${n} learners + ${hostile.length} hostile neighbours` : `${n} learners`;
+        console.log(`\n## ${label}`);
+        console.log(`workspace start        p50 ${ms(r.startP50)}  p95 ${ms(r.startP95)}`);
+        console.log(
+          `keystroke echo         p50 ${ms(r.echoP50)}  p99 ${ms(r.echoP99)}  worst learner p99 ${ms(r.worstLearnerP99)}`,
+        );
+        console.log(`backend RSS            ${mb(r.backendRss)} (idle ${mb(idleRss)})`);
+        quietP99.push(r.echoP99);
+        console.log(
+          `all workspaces         RSS ${mb(r.workspaces.rss)}, CPU ${r.workspaces.cpuSeconds.toFixed(1)} s while typing (${(r.cpuShare * 100).toFixed(0)}% of 2 cores)`,
+        );
+      } finally {
+        await backend.close();
+      }
+    }
+    const [alone, beside] = quietP99;
+    if (alone !== undefined && beside !== undefined) {
+      const ratio = beside / alone;
+      console.log(`\nhostile neighbours change the quiet learners' echo p99 by ${ratio.toFixed(2)}x (target < 2x)`);
+    }
+  }
+}
+
+await main();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isJoinPage, joinPageFor, joinUrl, pathLang, safeNextPath } from '../../server/src/protocol/join.ts';
+import { inLang, isJoinPage, joinPageFor, joinUrl, pathLang, safeNextPath } from '../../server/src/protocol/join.ts';
 
 describe('safeNextPath', () => {
   test('keeps paths on this site, with their query', () => {
@@ -65,5 +65,15 @@ describe('join pages', () => {
       '/en/join/?next=%2Fen%2Flessons%2F01%2F&error=wrong-passcode',
     );
     assert.equal(joinUrl('//evil.example/', 'class-full'), '/join/?error=class-full');
+  });
+
+  test('inLang turns a page into the same page in the other language', () => {
+    assert.equal(inLang('/lessons/01/', 'en'), '/en/lessons/01/');
+    assert.equal(inLang('/en/lessons/01/', 'zh-CN'), '/lessons/01/');
+    assert.equal(inLang('/en/', 'zh-CN'), '/');
+    assert.equal(inLang('/en', 'zh-CN'), '/');
+    assert.equal(inLang('/', 'en'), '/en/');
+    assert.equal(inLang('/en/x/', 'en'), '/en/x/');
+    assert.equal(inLang('/x/', 'zh-CN'), '/x/');
   });
 });

@@ -28,6 +28,12 @@ export function pathLang(pathname: string): JoinLang {
   return pathname === '/en' || pathname.startsWith('/en/') ? 'en' : 'zh-CN';
 }
 
+/** `path` (a safe next path) in the other language: /en/lessons/x/ and /lessons/x/ are one lesson in two. */
+export function inLang(path: string, lang: JoinLang): string {
+  const root = pathLang(path) === 'en' ? path.slice('/en'.length) || '/' : path;
+  return lang === 'en' ? `/en${root}` : root;
+}
+
 /** The join page for a learner who wanted `pathname`. */
 export function joinPageFor(pathname: string): string {
   return JOIN_PAGES[pathLang(pathname)];

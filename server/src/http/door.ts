@@ -52,12 +52,11 @@ export interface DoorDependencies {
   config: Pick<Config, 'passcode' | 'maxLearners'>;
   store: Store;
   log: Logger;
-  now?: () => number;
 }
 
-export function createDoor({ config, store, log, now }: DoorDependencies): Door {
+export function createDoor({ config, store, log }: DoorDependencies): Door {
   const passcode = config.passcode;
-  const limiter = new FailureLimiter({ limit: WRONG_PASSCODES_PER_WINDOW, windowMs: WINDOW_MS, ...(now && { now }) });
+  const limiter = new FailureLimiter({ limit: WRONG_PASSCODES_PER_WINDOW, windowMs: WINDOW_MS });
 
   const learnerOf = (req: IncomingMessage) => {
     const id = learnerIdOf(req);

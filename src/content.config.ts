@@ -5,6 +5,7 @@ import { z } from 'astro/zod';
 import { defineCollection, reference } from 'astro:content';
 import { posix } from 'node:path';
 import { labManifestSchema } from '../server/src/lessons/lab-manifest.ts';
+import { JOIN_STRING_KEYS } from './components/join/join-strings.ts';
 import { STRING_KEYS, type StringKey } from './components/lab/view-config.ts';
 
 /** Lesson frontmatter: where the lesson sits in the course and which lab it embeds. */
@@ -16,6 +17,10 @@ const lessonSchema = z.object({
 });
 
 const labStrings = Object.fromEntries(STRING_KEYS.map((key) => [key, z.string()])) as Record<StringKey, z.ZodString>;
+const joinStrings = Object.fromEntries(JOIN_STRING_KEYS.map((key) => [key, z.string()])) as Record<
+  (typeof JOIN_STRING_KEYS)[number],
+  z.ZodString
+>;
 
 export const collections = {
   docs: defineCollection({
@@ -30,7 +35,7 @@ export const collections = {
   }),
   i18n: defineCollection({
     loader: i18nLoader(),
-    // The lab's UI strings, typed and checked from the same list Lab.astro reads them by.
-    schema: i18nSchema({ extend: z.object(labStrings).partial() }),
+    // The lab's and the join page's UI strings, typed and checked from the same lists their pages read them by.
+    schema: i18nSchema({ extend: z.object({ ...labStrings, ...joinStrings }).partial() }),
   }),
 };

@@ -1,17 +1,19 @@
 /**
- * The lab backend: the learner-session endpoint and the terminal WebSocket endpoint, with everything behind them.
- * It attaches to any Node HTTP server: the standalone one (site-server.ts) or Astro's dev server (astro-integration.ts).
+ * The lab backend: the class door (join, learner session, pages for those who have joined) and the terminal WebSocket
+ * endpoint, with everything behind them. It attaches to any Node HTTP server: the standalone one (site-server.ts) or
+ * Astro's dev server (astro-integration.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.ts';
-import { ensureLearnerCookie, learnerIdOf } from './http/learner.ts';
+import { createDoor } from './http/door.ts';
 import type { OriginPolicy } from './http/origin.ts';
 import { browserIdentity } from './panes/browser-request.ts';
 import type { LabCatalog } from './lessons/lab-catalog.ts';
 import { labIdSchema } from './lessons/lab-manifest.ts';
+import { JOIN_PAGES } from './protocol/join.ts';
 import { LAB_PATHS } from './protocol/messages.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
@@ -24,7 +26,10 @@ const MAX_PAYLOAD = 64 * 1024;
 const MAX_CONNECTIONS_PER_LEARNER = 16;
 
 export interface LabBackend {
-  /** Handles requests under /_lab/; returns false for anything else. */
+  /**
+   * Handles requests under /_lab/, and page requests the door turns away (a lab with a passcode sends a browser that
+   * has not joined to the join page); returns false for anything else.
+   */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
   /** Handles upgrades to the lab socket; returns false for anything else (so a dev server keeps its own). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
@@ -47,6 +52,20 @@ export function createLabBackend({ config, origins, catalog, registry, store, lo
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false });
   wss.on('error', (error) => log.error('websocket server error', { error: error.message }));
   const connectionsPerLearner = new Map<string, number>();
+  const door = createDoor({ config, store, log });
+  const posts: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+    [LAB_PATHS.session]: (req, res) => door.session(req, res),
+    [LAB_PATHS.join]: (req, res) => {
+      door.join(req, res).catch((error: unknown) => {
+        log.error('join failed', { error: String(error) });
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+        res.end('Internal Server Error\n');
+      });
+    },
+  };
+  const notJoined = door.hasPasscode
+    ? `Join the class first: ${JOIN_PAGES['zh-CN']} (${JOIN_PAGES.en} in English)`
+    : `No learner id: POST ${LAB_PATHS.session} first`;
 
   const refuse = (req: IncomingMessage, socket: Duplex, status: number, reason: string) => {
     log.warn('upgrade refused', {
@@ -66,18 +85,19 @@ export function createLabBackend({ config, origins, catalog, registry, store, lo
 
   return {
     handleRequest(req, res) {
-      const pathname = (req.url ?? '').split('?')[0];
-      if (!pathname?.startsWith('/_lab/')) return false;
-      if (pathname !== LAB_PATHS.session) {
+      const pathname = (req.url ?? '').split('?')[0] ?? '';
+      if (!pathname.startsWith('/_lab/')) return door.screen(req, res);
+      const post = Object.hasOwn(posts, pathname) ? posts[pathname] : undefined;
+      if (!post) {
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not Found\n');
       } else if (req.method !== 'POST') {
         res.writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain; charset=utf-8' }).end('Use POST\n');
       } else if (!origins.allows(req)) {
-        log.warn('session refused', { origin: req.headers.origin, remote: req.socket.remoteAddress });
+        // Another site's page must not start a session or log a browser in (login CSRF).
+        log.warn('post refused', { path: pathname, origin: req.headers.origin, remote: req.socket.remoteAddress });
         res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Origin not allowed\n');
       } else {
-        store.learners.add(ensureLearnerCookie(req, res), '');
-        res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
+        post(req, res);
       }
       return true;
     },
@@ -92,9 +112,9 @@ export function createLabBackend({ config, origins, catalog, registry, store, lo
         refuse(req, socket, 403, 'Origin not allowed: terminals open only from the lab site itself');
         return true;
       }
-      const learnerId = learnerIdOf(req);
-      if (!learnerId || !store.learners.get(learnerId)) {
-        refuse(req, socket, 401, `No learner id: POST ${LAB_PATHS.session} first`);
+      const learnerId = door.learnerOf(req);
+      if (!learnerId) {
+        refuse(req, socket, 401, notJoined);
         return true;
       }
       store.learners.touch(learnerId);

@@ -1,7 +1,10 @@
 /**
  * socket-lab [start|doctor] [options]: the one entry point. Reads argv and the environment once, here.
  */
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { classBanner, classUrls } from './class-banner.ts';
 import { parseConfig } from './config.ts';
 import { formatFindings, runDoctor } from './doctor.ts';
 import { SandboxUnavailableError } from './lab.ts';
@@ -68,6 +71,16 @@ async function main(argv: readonly string[]): Promise<number | null> {
     throw error;
   }
   log.info(`Socket Lab is serving ${site.url}/ (labs: ${site.lab.catalog.size})`);
+  if (config.passcode !== null) {
+    // On stdout, apart from the log on stderr: this is for the instructor to read out or put on the projector.
+    const { port } = site.server.address() as AddressInfo;
+    const urls = classUrls(config.host, port, os.networkInterfaces());
+    process.stdout.write(
+      `\n${classBanner({ passcode: config.passcode, generated: config.passcodeGenerated, urls })}\n\n`,
+    );
+  } else {
+    log.info('no passcode: the lab is open to anyone who can reach it (loopback only)');
+  }
   const stop = (signal: string) => {
     log.info(`${signal}: closing workspaces`);
     site.close().then(

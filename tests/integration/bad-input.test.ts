@@ -2,23 +2,16 @@
  * Bad input everywhere gets a clear refusal, changes nothing, and never takes the backend down.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
 import { labSocket, newLearnerCookie, startTestLab, TerminalProbe, type TestLab } from '../support/lab-harness.ts';
+import { rawRequest } from '../support/raw-http.ts';
 import { openRaw, socketUrl, upgradeStatus } from '../support/raw-socket.ts';
 
 /** A raw GET, for paths fetch() would normalise before sending. */
-function rawGet(lab: TestLab, path: string, method = 'GET'): Promise<{ status: number; location?: string }> {
-  const { hostname, port } = new URL(lab.url);
-  return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, method }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, ...(res.headers.location ? { location: res.headers.location } : {}) });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+async function rawGet(lab: TestLab, path: string, method = 'GET'): Promise<{ status: number; location?: string }> {
+  const { status, headers } = await rawRequest(lab, path, { method });
+  return { status, ...(headers.location ? { location: headers.location } : {}) };
 }
 
 describe('bad input', () => {

@@ -36,6 +36,12 @@ export const UI = {
     idle: '就绪',
     running: '运行中',
     reconnecting: '连接中断，正在重新连接…',
+    passcode: '口令',
+    displayName: '显示名',
+    join: '加入',
+    joinTitle: '加入课堂',
+    wrongPasscode: '口令不对。请向老师确认后再试一次。',
+    notJoined: '要使用终端，请先加入课堂：',
   },
   en: {
     run: 'Run',
@@ -44,6 +50,12 @@ export const UI = {
     idle: 'ready',
     running: 'running',
     reconnecting: 'Connection lost, reconnecting...',
+    passcode: 'Passcode',
+    displayName: 'Display name',
+    join: 'Join',
+    joinTitle: 'Join the class',
+    wrongPasscode: 'That passcode is not right. Check it with your instructor and try again.',
+    notJoined: 'To use the terminals, join the class first:',
   },
 } as const;
 

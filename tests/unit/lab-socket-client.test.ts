@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '../../server/src/protocol/messages.ts';
-import { LabSocket, type ConnectionState } from '../../src/components/lab/lab-socket.ts';
+import { LabSocket, NotJoinedError, type ConnectionState } from '../../src/components/lab/lab-socket.ts';
 
 describe('LabSocket', () => {
   let server: WebSocketServer;
@@ -66,5 +66,26 @@ describe('LabSocket', () => {
     socket.close();
     assert.deepEqual(detached, ['workspace-ended']);
     assert.equal(connections, 2);
+  });
+
+  test('a browser that has not joined the class is told so once, and the socket stops trying', async () => {
+    let prepared = 0;
+    let opened = 0;
+    const states: ConnectionState[] = [];
+    const socket = new LabSocket({
+      url,
+      open: (u) => ((opened += 1), new WebSocket(u)),
+      prepare: async () => {
+        prepared += 1;
+        throw new NotJoinedError();
+      },
+      onState: (state) => states.push(state),
+      backoff: () => 20,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.close();
+    assert.deepEqual(states, ['connecting', 'not-joined', 'closed']);
+    assert.equal(prepared, 1, 'no retry: only joining helps');
+    assert.equal(opened, 0, 'no socket was opened');
   });
 });

@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const LEARNER_COOKIE = 'socketlab_learner';
 const LEARNER_ID = /^[A-Za-z0-9_-]{22}$/;
-const MAX_AGE_SECONDS = 7 * 24 * 3600;
+/** An open lab's id is re-issued by any lab page that lacks one, so it need not live long. */
+const OPEN_LAB_MAX_AGE_SECONDS = 7 * 24 * 3600;
 
 export function newLearnerId(): string {
   return randomBytes(16).toString('base64url');
@@ -35,6 +36,20 @@ export function ensureLearnerCookie(req: IncomingMessage, res: ServerResponse): 
   const existing = learnerIdOf(req);
   if (existing) return existing;
   const id = newLearnerId();
-  res.setHeader('Set-Cookie', `${LEARNER_COOKIE}=${id}; Path=/; Max-Age=${MAX_AGE_SECONDS}; HttpOnly; SameSite=Strict`);
+  setLearnerCookie(res, id, { maxAgeSeconds: OPEN_LAB_MAX_AGE_SECONDS, sameSite: 'Strict' });
   return id;
+}
+
+export interface LearnerCookieOptions {
+  maxAgeSeconds: number;
+  sameSite: 'Strict' | 'Lax';
+}
+
+/** Hands the browser learner id `id`: HttpOnly (no page script ever reads it), for the whole site. */
+export function setLearnerCookie(res: ServerResponse, id: string, { maxAgeSeconds, sameSite }: LearnerCookieOptions) {
+  if (!isLearnerId(id)) throw new Error('not a learner id');
+  res.setHeader(
+    'Set-Cookie',
+    `${LEARNER_COOKIE}=${id}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=${sameSite}`,
+  );
 }

@@ -10,8 +10,13 @@ export const PROTOCOL_VERSION = 1;
 
 /** Where a lab page talks to the backend. */
 export const LAB_PATHS = {
-  /** POST: make sure the browser has a learner id (cookie). */
+  /**
+   * POST: make sure the browser has a learner id (cookie). An open lab mints one; a lab with a passcode answers 401
+   * until the browser has joined.
+   */
   session: '/_lab/session',
+  /** POST (the join page's form): passcode, name, next; sets the learner cookie and leads on to `next`. */
+  join: '/_lab/join',
   /** WebSocket: `?lab=<lab id>`. */
   socket: '/_lab/ws',
 } as const;

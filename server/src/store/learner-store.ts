@@ -26,6 +26,7 @@ export class LearnerStore {
   readonly #get: StatementSync;
   readonly #touch: StatementSync;
   readonly #count: StatementSync;
+  readonly #rename: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare(
@@ -34,11 +35,17 @@ export class LearnerStore {
     this.#get = db.prepare('SELECT id, display_name, first_seen, last_seen FROM learners WHERE id = ?');
     this.#touch = db.prepare('UPDATE learners SET last_seen = ? WHERE id = ? AND last_seen < ?');
     this.#count = db.prepare('SELECT count(*) AS n FROM learners');
+    this.#rename = db.prepare('UPDATE learners SET display_name = ? WHERE id = ?');
   }
 
   /** Records a learner; one that already exists keeps its name. */
   add(id: string, displayName: string, now = Date.now()): void {
     this.#insert.run(id, displayName, now, now);
+  }
+
+  /** A learner who joins again (same browser, right passcode) may correct the name they gave. */
+  rename(id: string, displayName: string): void {
+    this.#rename.run(displayName, id);
   }
 
   get(id: string): Learner | null {

@@ -3,8 +3,9 @@
  * Loaded on demand by lab-element.ts, together with xterm.js.
  */
 import xtermCss from '@xterm/xterm/css/xterm.css?url';
+import { joinUrl } from '../../../server/src/protocol/join.ts';
 import { LAB_PATHS } from '../../../server/src/protocol/messages.ts';
-import { LabSocket, type ConnectionState } from './lab-socket.ts';
+import { LabSocket, NotJoinedError, type ConnectionState } from './lab-socket.ts';
 import { PreviewPane } from './preview-pane.ts';
 import { TerminalPane } from './terminal-pane.ts';
 import { viewConfigSchema, type LabViewConfig } from './view-config.ts';
@@ -39,7 +40,14 @@ export function mountLab(host: HTMLElement): () => void {
   const panes: TerminalPane[] = [];
   const browsers: (PreviewPane | WebSocketPane)[] = [];
   const showState = (state: ConnectionState) => {
-    if (banner) {
+    if (banner && state === 'not-joined') {
+      // The lab has a passcode and this browser has not joined (or the class forgot it): say so, with the way in.
+      banner.dataset['state'] = state;
+      const link = document.createElement('a');
+      link.href = joinUrl(location.pathname + location.search);
+      link.textContent = strings['lab.joinLink'];
+      banner.replaceChildren(`${strings['lab.notJoined']} `, link);
+    } else if (banner) {
       banner.dataset['state'] = state;
       banner.textContent =
         state === 'open'
@@ -60,6 +68,7 @@ export function mountLab(host: HTMLElement): () => void {
     open: (url) => new WebSocket(url),
     prepare: async () => {
       const response = await fetch(LAB_PATHS.session, { method: 'POST', credentials: 'same-origin' });
+      if (response.status === 401) throw new NotJoinedError();
       if (!response.ok) throw new Error(`${LAB_PATHS.session}: HTTP ${response.status}`);
     },
     onState: showState,

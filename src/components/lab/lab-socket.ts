@@ -17,7 +17,18 @@ import {
   type TerminalStatus,
 } from '../../../server/src/protocol/messages.ts';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated';
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated' | 'not-joined';
+
+/**
+ * Thrown by `prepare` when the lab has a passcode and this browser has not joined the class: no retry can help until
+ * the learner joins, so the socket stops trying and says so.
+ */
+export class NotJoinedError extends Error {
+  constructor() {
+    super('this browser has not joined the class');
+    this.name = 'NotJoinedError';
+  }
+}
 
 export interface TerminalEvents {
   /** Clear the screen: the replay of recent output follows. */
@@ -40,7 +51,7 @@ export interface LabSocketOptions {
   url: string;
   /** Opens the WebSocket: `new WebSocket(url)` in a browser; Node passes cookie and Origin headers. */
   open(url: string): WebSocket;
-  /** Runs before each connection attempt; the browser makes sure it has a learner cookie. */
+  /** Runs before each connection attempt; the browser makes sure it has a learner cookie (or throws NotJoinedError). */
   prepare?(): Promise<void>;
   onState?(state: ConnectionState, detail?: string): void;
   /** Errors not about one terminal. */
@@ -178,7 +189,8 @@ export class LabSocket {
     try {
       await this.#options.prepare?.();
     } catch (error) {
-      this.#retry(`could not reach the lab: ${(error as Error).message}`);
+      if (error instanceof NotJoinedError) this.#setState('not-joined', error.message);
+      else this.#retry(`could not reach the lab: ${(error as Error).message}`);
       return;
     }
     if (this.#closed) return;

@@ -26,6 +26,8 @@ export const STRING_KEYS = [
   'lab.connecting',
   'lab.reconnecting',
   'lab.outdated',
+  'lab.notJoined',
+  'lab.joinLink',
   'lab.loading',
   'lab.starting',
   'lab.idle',

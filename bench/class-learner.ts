@@ -3,6 +3,7 @@
  * four terminals, the server and two clients started by the lab's own commands, and typing timed key by key.
  */
 import NodeWebSocket from 'ws';
+import { AckBatcher } from '../src/components/lab/ack-batcher.ts';
 import { LabSocket, type TerminalEvents } from '../src/components/lab/lab-socket.ts';
 import type { TerminalStatus } from '../server/src/protocol/messages.ts';
 import { Waiters } from '../tests/support/waiters.ts';
@@ -13,7 +14,6 @@ type TerminalId = (typeof TERMINALS)[number];
 /** The lab's commands: t1 "python3 server.py", t2 and t3 "python3 client.py". */
 const PYTHON_SERVER = 1;
 const PYTHON_CLIENT = 0;
-const ACK_BATCH = 5000;
 
 /** What a hostile neighbour runs. */
 export const HOSTILE = ['memory', 'processes', 'cpu', 'cpu', 'disk'] as const;
@@ -29,13 +29,12 @@ const HOSTILE_COMMANDS: Record<Hostile, string> = {
 class TerminalView implements TerminalEvents {
   status: TerminalStatus | null = null;
   text = '';
-  #unacked = 0;
+  readonly #acks: AckBatcher;
   onOutput: (() => void) | null = null;
   readonly #waiters = new Waiters();
-  readonly #ack: (bytes: number) => void;
 
   constructor(ack: (bytes: number) => void) {
-    this.#ack = ack;
+    this.#acks = new AckBatcher(ack);
   }
 
   attached(info: { status: TerminalStatus }): void {
@@ -44,11 +43,7 @@ class TerminalView implements TerminalEvents {
   }
   output(bytes: Uint8Array): void {
     this.text = (this.text + Buffer.from(bytes).toString('utf8')).slice(-4000);
-    this.#unacked += bytes.length;
-    if (this.#unacked >= ACK_BATCH) {
-      this.#ack(this.#unacked);
-      this.#unacked = 0;
-    }
+    this.#acks.drawn(bytes.length);
     this.onOutput?.();
     this.#waiters.notify();
   }

@@ -163,3 +163,70 @@ describe('parseServerMessage', () => {
     assert.match(serverError(json({ type: 'detached', terminal: 't1', reason: 'replaced', by: 'x' })), /by/);
   });
 });
+
+describe('pane and workspace messages', () => {
+  const valid: ClientMessage[] = [
+    { type: 'http-get', pane: 'page', port: 8000, path: '/' },
+    { type: 'http-get', pane: 'page', port: 1, path: '/a/b?x=1&y=%E4%BD%A0' },
+    { type: 'http-cancel', pane: 'page' },
+    { type: 'ws-connect', pane: 'ws', port: 65535, path: '/chat' },
+    { type: 'ws-send', pane: 'ws', text: '' },
+    { type: 'ws-send', pane: 'ws', text: '你好'.repeat(100) },
+    { type: 'ws-disconnect', pane: 'ws' },
+    { type: 'reset-files' },
+  ];
+  for (const message of valid) {
+    test(`accepts ${json(message).slice(0, 80)}`, () => {
+      assert.deepEqual(parseClientMessage(json(message)), { ok: true, message });
+    });
+  }
+
+  test('rejects ports outside 1-65535, paths that are not origin-form, and unknown fields', () => {
+    assert.match(clientError(json({ type: 'http-get', pane: 'page', port: 0, path: '/' })), /port/);
+    assert.match(clientError(json({ type: 'http-get', pane: 'page', port: 65536, path: '/' })), /port/);
+    assert.match(clientError(json({ type: 'ws-connect', pane: 'ws', port: 80, path: 'http://x/' })), /path/);
+    assert.match(clientError(json({ type: 'ws-connect', pane: 'ws', port: 80, path: '/a b' })), /path/);
+    assert.match(clientError(json({ type: 'http-cancel', pane: 'page', port: 80 })), /port/);
+    assert.match(clientError(json({ type: 'reset-files', lab: 'x' })), /lab/);
+  });
+
+  test('rejects a message too long for one frame and a pane id that is not an id', () => {
+    clientError(json({ type: 'ws-send', pane: 'ws', text: 'x'.repeat(60_001) }));
+    clientError(json({ type: 'ws-send', pane: '../ws', text: 'hi' }));
+    clientError(json({ type: 'ws-send', pane: 'ws', text: 42 }));
+  });
+});
+
+describe('parseServerMessage pane events', () => {
+  const b64 = Buffer.from('HTTP/1.1 200 OK\r\n').toString('base64');
+  const events = [
+    { kind: 'http-sent', request: 'GET / HTTP/1.1\r\n\r\n' },
+    { kind: 'http-raw', data: b64 },
+    { kind: 'http-head', statusLine: 'HTTP/1.1 200 OK', status: 200, headers: [['a', 'b']], framing: 'chunked' },
+    { kind: 'http-body', data: b64 },
+    { kind: 'http-end', outcome: 'complete', detail: '', elapsedMs: 3 },
+    { kind: 'ws-handshake', request: 'GET /', response: 'HTTP/1.1 101', accepted: true, problem: '' },
+    { kind: 'ws-message', direction: 'in', opcode: 'text', data: b64, at: 5 },
+    { kind: 'ws-closed', code: 1000, reason: 'bye', by: 'server', at: 9 },
+    { kind: 'ws-closed', code: null, reason: '', by: 'network', at: 9 },
+  ];
+  for (const event of events) {
+    test(`accepts a ${event.kind} event`, () => {
+      const message = { type: 'pane', pane: 'p1', event };
+      assert.deepEqual(parseServerMessage(json(message)), { ok: true, message });
+    });
+  }
+
+  test('rejects events with bytes that are not base64, unknown outcomes, kinds or directions', () => {
+    const pane = (event: unknown) => json({ type: 'pane', pane: 'p1', event });
+    assert.match(serverError(pane({ kind: 'http-raw', data: 'not base64!' })), /data/);
+    assert.match(serverError(pane({ kind: 'http-end', outcome: 'great', detail: '', elapsedMs: 1 })), /outcome/);
+    serverError(pane({ kind: 'http-end', outcome: 'complete', detail: '', elapsedMs: -1 }));
+    serverError(pane({ kind: 'telepathy' }));
+    assert.match(
+      serverError(pane({ kind: 'ws-message', direction: 'up', opcode: 'text', data: b64, at: 1 })),
+      /direction/,
+    );
+    serverError(pane({ kind: 'http-head', statusLine: 'x', status: 200, headers: [['only-name']], framing: 'none' }));
+  });
+});

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { parseConfig } from './config.ts';
 import { formatFindings, runDoctor } from './doctor.ts';
-import { SandboxUnavailableError } from './lab.ts';
+import { LimitsUnavailableError, SandboxUnavailableError } from './lab.ts';
 import { createLogger } from './log.ts';
 import { startSiteServer } from './site-server.ts';
 
@@ -51,6 +51,10 @@ async function main(argv: readonly string[]): Promise<number | null> {
         `\nThe lab will not run learners' programs unsandboxed.\nFix: ${error.fix}\n` +
           'Then check with: npm run doctor\n',
       );
+      return 1;
+    }
+    if (error instanceof LimitsUnavailableError) {
+      process.stderr.write(`\n${error.message}\nFix: ${error.fix}\nThen check with: npm run doctor\n`);
       return 1;
     }
     throw error;

@@ -2,16 +2,20 @@
  * A workspace: one learner x one lab. A private home holding a copy of the lab's example files, a runtime (normally
  * a sandbox) and the lab's terminals, which all share that runtime's loopback, processes and files.
  */
-import { chown, cp, lchown, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chown, cp, lchown, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as pty from 'node-pty';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
 import type { Identity, SandboxTools } from '../sandbox/argv.ts';
+import type { WorkspaceCgroup } from '../sandbox/cgroup.ts';
+import type { LabLimits } from '../sandbox/lab-limits.ts';
 import { endSession, signalForeground } from '../sandbox/processes.ts';
 import { hostRuntime, startSandbox, type WorkspaceRuntime } from '../sandbox/sandbox.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import { TerminalSession } from '../terminal/terminal-session.ts';
+import { LimitWatch } from './limit-watch.ts';
+import { WorkspaceDisk } from './workspace-disk.ts';
 
 /** How long a hung-up terminal's programs get to exit before they are killed. */
 const HANGUP_GRACE_MS = 1000;
@@ -22,7 +26,16 @@ export interface WorkspaceEnvironment {
   sandboxed: boolean;
   tools: SandboxTools;
   scrollbackBytes: number;
+  /** Each workspace's cgroup, disk and process limits. */
+  limits: LabLimits;
   log: Logger;
+}
+
+/** What a workspace holds on the host, released by releaseHost. */
+interface HostParts {
+  runtime: WorkspaceRuntime | null;
+  disk: WorkspaceDisk;
+  cgroup: WorkspaceCgroup | null;
 }
 
 export interface WorkspaceSpec {
@@ -37,17 +50,17 @@ export class Workspace {
   readonly lab: Lab;
   /** Resolves when the workspace can no longer run anything, whether closed or its sandbox died. */
   readonly ended: Promise<void>;
-  readonly #root: string;
-  readonly #runtime: WorkspaceRuntime;
+  readonly #host: HostParts & { runtime: WorkspaceRuntime };
   readonly #log: Logger;
   readonly #terminals: ReadonlyMap<string, TerminalSession>;
+  readonly #watch: LimitWatch;
   #closing: Promise<void> | null = null;
 
-  private constructor(spec: WorkspaceSpec, root: string, runtime: WorkspaceRuntime, env: WorkspaceEnvironment) {
+  private constructor(spec: WorkspaceSpec, host: HostParts & { runtime: WorkspaceRuntime }, env: WorkspaceEnvironment) {
     this.id = spec.id;
     this.lab = spec.lab;
-    this.#root = root;
-    this.#runtime = runtime;
+    this.#host = host;
+    const { runtime } = host;
     this.#log = env.log;
     this.ended = runtime.ended;
     this.#terminals = new Map(
@@ -75,23 +88,38 @@ export class Workspace {
         }),
       ]),
     );
+    this.#watch = new LimitWatch({
+      workspaceId: spec.id,
+      cgroup: host.cgroup,
+      disk: host.disk,
+      limits: env.limits.values,
+      terminals: () => this.#terminals.values(),
+      log: env.log,
+    });
   }
 
   static async create(spec: WorkspaceSpec, env: WorkspaceEnvironment): Promise<Workspace> {
     const root = path.join(env.dataDir, spec.id);
-    const home = path.join(root, 'home');
-    const tmp = path.join(root, 'tmp');
-    const etc = path.join(root, 'etc');
+    const uid = spec.identity?.uid ?? process.getuid?.() ?? 1000;
+    const gid = spec.identity?.gid ?? process.getgid?.() ?? 1000;
+    const host: HostParts = {
+      runtime: null,
+      disk: await WorkspaceDisk.create(root, env.limits.diskSpec({ uid, gid })),
+      cgroup: null,
+    };
     try {
-      await mkdir(root, { mode: 0o700 });
+      host.cgroup = await env.limits.createCgroup(spec.id);
+      const home = path.join(root, 'home');
+      const tmp = path.join(root, 'tmp');
+      const shm = path.join(root, 'shm');
+      const etc = path.join(root, 'etc');
       await mkdir(tmp, { mode: 0o1777 });
+      await mkdir(shm, { mode: 0o1777 });
       await mkdir(etc, { mode: 0o755 });
       await cp(spec.lab.dir, home, {
         recursive: true,
         filter: (source) => path.basename(source) !== MANIFEST_FILE,
       });
-      const uid = spec.identity?.uid ?? process.getuid?.() ?? 1000;
-      const gid = spec.identity?.gid ?? process.getgid?.() ?? 1000;
       await writeFile(
         path.join(etc, 'passwd'),
         `learner:x:${uid}:${gid}:Socket Lab learner:/home/learner:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
@@ -99,22 +127,27 @@ export class Workspace {
       await writeFile(path.join(etc, 'group'), `learner:x:${gid}:\nnogroup:x:65534:\n`);
       if (spec.identity) await chownTree(root, spec.identity.uid, spec.identity.gid);
 
-      const runtime = env.sandboxed
+      const limits = env.limits.processLimits(host.cgroup, spec.identity);
+      const runtime = (host.runtime = env.sandboxed
         ? await startSandbox(
             {
               home,
               tmp,
+              shm,
               passwd: path.join(etc, 'passwd'),
               group: path.join(etc, 'group'),
               tools: env.tools,
             },
             spec.identity,
+            limits,
             env.log,
           )
-        : hostRuntime(home, env.tools, env.log);
-      return new Workspace(spec, root, runtime, env);
+        : hostRuntime(home, env.tools, limits, env.log));
+      return new Workspace(spec, { ...host, runtime }, env);
     } catch (error) {
-      await rm(root, { recursive: true, force: true });
+      await releaseHost(host).catch((cleanup: unknown) =>
+        env.log.error('could not clean up a workspace that failed to start', { error: String(cleanup) }),
+      );
       throw error;
     }
   }
@@ -122,7 +155,7 @@ export class Workspace {
   /** A connection to 127.0.0.1:<port> inside the workspace, for the browser panes. */
   connect(port: number): Tunnel {
     if (this.#closing) throw new Error('the workspace has ended');
-    return this.#runtime.connect(port);
+    return this.#host.runtime.connect(port);
   }
 
   terminal(id: string): TerminalSession | undefined {
@@ -134,8 +167,9 @@ export class Workspace {
   }
 
   /**
-   * Hangs up every terminal (SIGHUP), kills whatever is left (SIGKILL, the whole PID namespace when sandboxed) and
-   * deletes the workspace's files. Idempotent; every way a workspace ends goes through here.
+   * Hangs up every terminal (SIGHUP), kills whatever is left (SIGKILL, the whole PID namespace when sandboxed),
+   * deletes the workspace's files and disk and removes its cgroup. Idempotent; every way a workspace ends goes
+   * through here.
    */
   close(reason: 'workspace-ended' | null = 'workspace-ended'): Promise<void> {
     this.#closing ??= (async () => {
@@ -146,12 +180,26 @@ export class Workspace {
             this.#log.error('a terminal did not close', { error: String(result.reason) });
         }
       } finally {
-        // Whatever the terminals left: the sandbox's PID namespace goes, and its files.
-        await this.#runtime.kill();
-        await rm(this.#root, { recursive: true, force: true });
+        this.#watch.stop();
+        await releaseHost(this.#host);
       }
     })();
     return this.#closing;
+  }
+}
+
+/**
+ * Whatever the terminals left goes (the sandbox's PID namespace), then the files and the disk (a mount can only go
+ * once nothing uses it), then the cgroup (rmdir needs it empty). Each step is idempotent, so this is too.
+ */
+async function releaseHost({ runtime, disk, cgroup }: HostParts): Promise<void> {
+  try {
+    await runtime?.kill();
+    // No program of the workspace is left to change its home, and the home is still there: a step that keeps the
+    // learner's files goes here, before the disk is unmounted and removed.
+    await disk.release();
+  } finally {
+    await cgroup?.remove();
   }
 }
 

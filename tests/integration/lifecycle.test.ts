@@ -3,9 +3,8 @@
  * kills their own sandbox, all gone at shutdown; and whatever ended them, nothing is left behind.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { after, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
 import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
@@ -17,26 +16,8 @@ import {
   TerminalProbe,
   type TestLab,
 } from '../support/lab-harness.ts';
+import { eventually, processesOf } from '../support/host-processes.ts';
 import { socketUrl, upgradeStatus } from '../support/raw-socket.ts';
-
-/** Host processes running as `uid` (the sandbox's user when the backend is root). */
-async function processesOf(uid: number): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
-    if (new RegExp(`^Uid:\\s+${uid}\\s`, 'm').test(status)) found.push(Number(entry));
-  }
-  return found;
-}
-
-async function eventually(check: () => Promise<boolean> | boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const exists = (path: string) =>
   stat(path).then(

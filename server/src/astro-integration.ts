@@ -33,7 +33,15 @@ export default function socketLabBackend(): AstroIntegration {
         });
         // Stopping the dev server often ends the process without closing its HTTP server. The sandboxes end with
         // the process (their holders read from it); their files are removed here, synchronously, as it exits.
-        process.once('exit', () => rmSync(lab.dataDir, { recursive: true, force: true }));
+        // Workspace disks still mounted there cannot be (unmounting takes a process): the next start removes them
+        // and their cgroups (lab-limits.ts), so a failure here is not worth a stack trace on the way out.
+        process.once('exit', () => {
+          try {
+            rmSync(lab.dataDir, { recursive: true, force: true });
+          } catch {
+            // See above.
+          }
+        });
         logger.info(`lab backend attached (labs: ${lab.catalog.size})`);
       },
     },

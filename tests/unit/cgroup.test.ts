@@ -153,6 +153,17 @@ describe('cgroup v1 (a hierarchy per controller)', () => {
     assert.equal(await exists(path.join(dirOf('memory'), 'memory.memsw.limit_in_bytes')), false);
   });
 
+  test('the instance group weighs as many workspaces as it holds', async () => {
+    const { found } = await v1Host();
+    const host = started(await CgroupHost.start(found, true, '1-2', createRecordingLogger()));
+    const first = await host.createWorkspace('ws-1', LIMITS);
+    const instance = path.dirname(path.dirname(first.procsFiles.find((f) => f.includes('/cpu/')) as string));
+    assert.equal(await read(path.join(instance, 'cpu.shares')), '1024');
+    await host.createWorkspace('ws-2', LIMITS);
+    assert.equal(await read(path.join(instance, 'cpu.shares')), '2048');
+    assert.equal(await exists(path.join(path.dirname(instance), 'cpu.shares')), false, "the host's group is not ours");
+  });
+
   test('reads oom_kill from memory.oom_control and max from pids.events', async () => {
     const { found } = await v1Host();
     const host = started(await CgroupHost.start(found, true, '1-2', createRecordingLogger()));
@@ -236,6 +247,9 @@ describe('cgroup v2 (one unified hierarchy)', () => {
     assert.match(path.relative(top, procs as string), /^socket-lab\/socket-lab-1-2-[0-9a-f]{6}\/ws-1\/cgroup\.procs$/);
     const instance = path.dirname(path.dirname(procs as string));
     assert.equal(await read(path.join(instance, 'cgroup.subtree_control')), '+memory +pids +cpu');
+    await host.createWorkspace('ws-2', LIMITS);
+    assert.equal(await read(path.join(instance, 'cpu.weight')), '200', 'as much as two top-level groups');
+    assert.equal(await read(path.join(top, ROOT_GROUP, 'cpu.weight')), '200');
     // The backend's own group is left alone.
     assert.equal(await exists(path.join(top, service, BACKEND_LEAF)), false);
   });
@@ -279,6 +293,7 @@ describe('cgroup v2 (one unified hierarchy)', () => {
     assert.equal(await read(path.join(top, 'cgroup.subtree_control')), 'cpu memory pids\n', 'the top is not touched');
     const [procs] = (await host.createWorkspace('ws-1', LIMITS)).procsFiles;
     assert.equal(path.dirname(path.dirname(path.dirname(procs as string))), own);
+    assert.equal(await exists(path.join(own, 'cpu.weight')), false, "the backend's own group keeps its weight");
   });
 
   test('a second lab in the same process finds the backend already in the leaf', async () => {

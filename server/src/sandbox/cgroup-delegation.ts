@@ -30,6 +30,8 @@ export type Claim =
       placements: Placement[];
       /** Where instance groups of this and earlier backends live (searched for ones a crashed backend left). */
       containers: string[];
+      /** Groups of ours in the cpu hierarchy between the host's and the workspaces': they weigh as many workspaces. */
+      weighted: string[];
       /** Controllers wanted but not available, and why. */
       missing: string[];
     }
@@ -67,28 +69,35 @@ async function claimUnified(unified: OwnGroup, isRoot: boolean, instance: string
     version: 2,
     placements: [{ dir, controllers: container.controllers }],
     containers: [container.dir],
+    // The socket-lab group at the top is ours too (several lab instances at once share it: the last one's count).
+    weighted: !container.controllers.includes('cpu') ? [] : container.ours ? [container.dir, dir] : [dir],
     missing: CONTROLLERS.filter((c) => !container.controllers.includes(c)).map((c) => `${c}: not delegated`),
   };
 }
 
+/** Where the instance group goes, and whether the lab made it (the backend's own group is the host's). */
+interface Container {
+  dir: string;
+  controllers: Controller[];
+  ours: boolean;
+}
+
 /** `<top>/socket-lab`, when the top of the hierarchy lets us hand it controllers; null if not. */
-async function rootContainer(top: string): Promise<{ dir: string; controllers: Controller[] } | null> {
+async function rootContainer(top: string): Promise<Container | null> {
   const controllers = await available(top);
   const dir = path.join(top, ROOT_GROUP);
   try {
     await enable(top, controllers);
     await mkdir(dir, { recursive: true });
     await enable(dir, controllers);
-    return { dir, controllers };
+    return { dir, controllers, ours: true };
   } catch {
     return null;
   }
 }
 
 /** The backend's own group, after moving its processes into a leaf. */
-async function delegatedContainer(
-  own: string,
-): Promise<{ dir: string; controllers: Controller[] } | { problem: string }> {
+async function delegatedContainer(own: string): Promise<Container | { problem: string }> {
   // A second lab in the same process finds the backend already in the leaf: the delegated group is its parent.
   const dir = path.basename(own) === BACKEND_LEAF ? path.dirname(own) : own;
   const controllers = await available(dir);
@@ -116,7 +125,7 @@ async function delegatedContainer(
   } catch (error) {
     return { problem: `cannot enable ${controllers.join(', ')} for groups under ${dir}: ${String(error)}` };
   }
-  return { dir, controllers };
+  return { dir, controllers, ours: false };
 }
 
 async function claimV1(hierarchies: HostCgroups['v1'], instance: string): Promise<Claim> {
@@ -136,7 +145,8 @@ async function claimV1(hierarchies: HostCgroups['v1'], instance: string): Promis
     if (!hierarchies.some((h) => h.controllers.includes(controller))) missing.push(`${controller}: not mounted`);
   }
   if (placements.length === 0) return { ok: false, problem: missing.join('; '), fix: DELEGATION_FIX };
-  return { ok: true, version: 1, placements, containers: hierarchies.map((h) => h.dir), missing };
+  const weighted = placements.filter((p) => p.controllers.includes('cpu')).map((p) => p.dir);
+  return { ok: true, version: 1, placements, containers: hierarchies.map((h) => h.dir), weighted, missing };
 }
 
 /**

@@ -11,8 +11,9 @@ import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
-import { claimGroups, inheritCpuset, type Placement } from './cgroup-delegation.ts';
+import { claimGroups, inheritCpuset, type Claim, type Placement } from './cgroup-delegation.ts';
 import {
+  groupWeight,
   limitFiles,
   readCounters,
   shouldWrite,
@@ -38,13 +39,20 @@ export class CgroupHost {
   /** Controllers wanted but not available here, and why. */
   readonly missing: readonly string[];
   readonly #placements: readonly Placement[];
+  readonly #weighted: readonly string[];
+  readonly #log: Logger;
+  #workspaces = 0;
+  /** Weight writes, in order: the last one written holds the current count. */
+  #weighing: Promise<void> = Promise.resolve();
   #closing: Promise<void> | null = null;
 
-  private constructor(version: CgroupVersion, placements: Placement[], missing: string[]) {
-    this.version = version;
-    this.#placements = placements;
-    this.controllers = placements.flatMap((p) => p.controllers);
-    this.missing = missing;
+  private constructor(claim: Extract<Claim, { ok: true }>, log: Logger) {
+    this.version = claim.version;
+    this.#placements = claim.placements;
+    this.#weighted = claim.weighted;
+    this.controllers = claim.placements.flatMap((p) => p.controllers);
+    this.missing = claim.missing;
+    this.#log = log;
   }
 
   /** Finds where this lab may make groups, makes its instance group there, and removes ones crashed labs left. */
@@ -54,7 +62,7 @@ export class CgroupHost {
       const claim = await claimGroups(found, isRoot, instance);
       if (!claim.ok) return claim;
       for (const container of claim.containers) await removeStale(container, instance, log);
-      return { ok: true, host: new CgroupHost(claim.version, claim.placements, claim.missing) };
+      return { ok: true, host: new CgroupHost(claim, log) };
     } catch (error) {
       return {
         ok: false,
@@ -90,12 +98,29 @@ export class CgroupHost {
       await removeGroups(made.map((p) => p.dir)).catch(() => undefined);
       throw error;
     }
-    return new WorkspaceCgroup(this.version, made);
+    await this.#reweigh(+1);
+    return new WorkspaceCgroup(this.version, made, () => void this.#reweigh(-1));
+  }
+
+  /** Sets our groups' CPU weight for the number of workspaces now in the instance (see groupWeight). */
+  #reweigh(change: number): Promise<void> {
+    this.#workspaces += change;
+    this.#weighing = this.#weighing.then(async () => {
+      const weight = groupWeight(this.version, this.#workspaces);
+      for (const dir of this.#weighted) {
+        await writeFile(path.join(dir, weight.file), weight.value).catch((error: unknown) => {
+          // The workspaces keep their own limits; only their share against the rest of the machine is off.
+          this.#log.warn('could not set the CPU weight of the lab group', { group: dir, error: String(error) });
+        });
+      }
+    });
+    return this.#weighing;
   }
 
   /** Removes the instance group (its workspaces' groups must be gone). Idempotent. */
   close(): Promise<void> {
-    this.#closing ??= removeGroups(this.#placements.map((p) => p.dir));
+    // After the last weight write: it would otherwise find the group gone.
+    this.#closing ??= this.#weighing.then(() => removeGroups(this.#placements.map((p) => p.dir)));
     return this.#closing;
   }
 }
@@ -103,11 +128,13 @@ export class CgroupHost {
 export class WorkspaceCgroup {
   readonly version: CgroupVersion;
   readonly #placements: readonly Placement[];
+  readonly #onRemoved: () => void;
   #removing: Promise<void> | null = null;
 
-  constructor(version: CgroupVersion, placements: Placement[]) {
+  constructor(version: CgroupVersion, placements: Placement[], onRemoved: () => void) {
     this.version = version;
     this.#placements = placements;
+    this.#onRemoved = onRemoved;
   }
 
   /** The cgroup.procs files a process writes its own pid into to join the workspace (one per hierarchy). */
@@ -126,7 +153,7 @@ export class WorkspaceCgroup {
 
   /** Removes the group once its last process is gone. Idempotent. */
   remove(): Promise<void> {
-    this.#removing ??= removeGroups(this.#placements.map((p) => p.dir));
+    this.#removing ??= removeGroups(this.#placements.map((p) => p.dir)).finally(this.#onRemoved);
     return this.#removing;
   }
 }

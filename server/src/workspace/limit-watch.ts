@@ -92,8 +92,8 @@ export class LimitWatch {
     switch (reason) {
       case 'memory':
         return (
-          `stopped: this workspace reached its ${limits.memoryBytes / MIB} MiB memory limit, so the kernel ended ` +
-          'the program using the most (files in the workspace count too)'
+          `stopped: this workspace reached its ${limits.memoryBytes / MIB} MiB memory limit (its files count ` +
+          'too), and the kernel ended its largest program'
         );
       case 'processes':
         return `a program could not start: this workspace reached its ${limits.processes}-process limit`;

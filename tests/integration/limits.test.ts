@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readdir, readFile, rmdir, stat, statfs } from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
 import { cgroupDirsOf, eventually, processesOf } from '../support/host-processes.ts';
 import {
@@ -215,6 +215,69 @@ describe('workspace limits', { skip: !isRoot && 'limits need root (cgroups and t
     const soft = await probes[0].exec('ulimit -n; ulimit -Hn');
     assert.match(soft.output, new RegExp(`^${OPEN_FILES}\\n${OPEN_FILES}$`, 'm'));
     await finish(socket, uid);
+  });
+
+  test('--no-limits creates no cgroup and no disk; the per-process limits stay', async () => {
+    const examples = await makeExamples({
+      [LAB]: { manifest: { terminals: [{ id: 't1', title: { en: 'a', 'zh-CN': 'a' } }] } },
+    });
+    const unlimited = await startTestLab([
+      '--examples-dir',
+      examples.dir,
+      '--no-limits',
+      '--sandbox-uid-base',
+      '250000',
+    ]);
+    try {
+      assert.ok(unlimited.log.some((l) => l.level === 'warn' && l.message.startsWith('--no-limits')));
+      const socket = labSocket(unlimited, LAB, await newLearnerCookie(unlimited));
+      const [terminal] = await probesAtPrompt(socket, ['t1'] as const);
+      const output = (await terminal.exec('id -u; ulimit -n')).output;
+      const uid = Number(/^(\d+)\s*$/m.exec(output)?.[1]);
+      assert.match(output, /^1024$/m);
+      const [pid] = await processesOf(uid);
+      assert.deepEqual(await cgroupDirsOf(pid as number), await cgroupDirsOf('self'), "the backend's own cgroups");
+      assert.doesNotMatch(await readFile('/proc/self/mountinfo', 'utf8'), new RegExp(unlimited.site.lab.dataDir));
+      socket.close();
+    } finally {
+      await unlimited.close();
+      await examples.remove();
+    }
+  });
+
+  test('without every limit, serving beyond loopback is refused unless --no-limits', async (t) => {
+    // As nobody, the backend can make neither cgroups nor disks here.
+    const cli = path.join(import.meta.dirname, '..', '..', 'server', 'src', 'cli.ts');
+    const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, 'start'];
+    const refused = spawnSync('/usr/bin/setpriv', [...asNobody, '--host', '0.0.0.0', '--port', '0'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (/sandboxes cannot be created/.test(refused.stderr)) {
+      t.skip('nobody cannot make sandboxes on this machine, so the lab stops before its limits');
+      return;
+    }
+    assert.equal(refused.status, 1, refused.stderr);
+    assert.match(refused.stderr, /WARN {2}workspace limits NOT enforced: memory/);
+    assert.match(refused.stderr, /^not serving on 0\.0\.0\.0: .*$/m);
+    assert.match(refused.stderr, /^Fix: .*--no-limits/m);
+
+    const accepted = spawn('/usr/bin/setpriv', [...asNobody, '--host', '0.0.0.0', '--port', '0', '--no-limits']);
+    let stderr = '';
+    const serving = new Promise<void>((resolve, reject) => {
+      accepted.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        if (/Socket Lab is serving/.test(stderr)) resolve();
+      });
+      accepted.once('exit', () => reject(new Error(`exited: ${stderr}`)));
+    });
+    const exited = new Promise((resolve) => accepted.once('exit', resolve));
+    try {
+      await serving;
+    } finally {
+      accepted.kill('SIGTERM');
+      await exited;
+    }
   });
 
   test("a workspace's disk and cgroups go with it; the lab's own group at shutdown; a crashed lab's at start", async () => {

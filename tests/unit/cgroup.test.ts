@@ -180,7 +180,7 @@ describe('cgroup v1 (a hierarchy per controller)', () => {
     const { found } = await v1Host({ pids: false });
     const host = started(await CgroupHost.start(found, true, '1-2', createRecordingLogger()));
     assert.deepEqual([...host.controllers].sort(), ['cpu', 'memory']);
-    assert.deepEqual(host.missing, ['pids: not mounted']);
+    assert.deepEqual(host.missing, { pids: 'not mounted' });
     const workspace = await host.createWorkspace('ws-1', LIMITS);
     assert.equal(workspace.has('pids'), false);
     assert.deepEqual(await workspace.counters(), { oomKills: 0, forkRefusals: 0 });
@@ -289,7 +289,7 @@ describe('cgroup v2 (one unified hierarchy)', () => {
     assert.equal(await read(path.join(own, BACKEND_LEAF, 'cgroup.procs')), '222');
     assert.equal(await read(path.join(own, 'cgroup.subtree_control')), '+memory +pids');
     assert.deepEqual([...host.controllers], ['memory', 'pids']);
-    assert.deepEqual(host.missing, ['cpu: not delegated']);
+    assert.deepEqual(host.missing, { cpu: 'not delegated' });
     assert.equal(await read(path.join(top, 'cgroup.subtree_control')), 'cpu memory pids\n', 'the top is not touched');
     const [procs] = (await host.createWorkspace('ws-1', LIMITS)).procsFiles;
     assert.equal(path.dirname(path.dirname(path.dirname(procs as string))), own);

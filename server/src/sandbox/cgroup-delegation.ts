@@ -22,6 +22,8 @@ export interface Placement {
   controllers: Controller[];
 }
 
+export type Missing = Partial<Record<Controller, string>>;
+
 export type Claim =
   | {
       ok: true;
@@ -33,7 +35,7 @@ export type Claim =
       /** Groups of ours in the cpu hierarchy between the host's and the workspaces': they weigh as many workspaces. */
       weighted: string[];
       /** Controllers wanted but not available, and why. */
-      missing: string[];
+      missing: Missing;
     }
   | { ok: false; problem: string; fix: string };
 
@@ -71,7 +73,9 @@ async function claimUnified(unified: OwnGroup, isRoot: boolean, instance: string
     containers: [container.dir],
     // The socket-lab group at the top is ours too (several lab instances at once share it: the last one's count).
     weighted: !container.controllers.includes('cpu') ? [] : container.ours ? [container.dir, dir] : [dir],
-    missing: CONTROLLERS.filter((c) => !container.controllers.includes(c)).map((c) => `${c}: not delegated`),
+    missing: Object.fromEntries(
+      CONTROLLERS.filter((c) => !container.controllers.includes(c)).map((c) => [c, 'not delegated']),
+    ),
   };
 }
 
@@ -130,7 +134,7 @@ async function delegatedContainer(own: string): Promise<Container | { problem: s
 
 async function claimV1(hierarchies: HostCgroups['v1'], instance: string): Promise<Claim> {
   const placements: Placement[] = [];
-  const missing: string[] = [];
+  const failed = new Map<Controller, string>();
   for (const hierarchy of hierarchies) {
     const dir = path.join(hierarchy.dir, instance);
     try {
@@ -138,13 +142,21 @@ async function claimV1(hierarchies: HostCgroups['v1'], instance: string): Promis
       await inheritCpuset(dir);
       placements.push({ dir, controllers: hierarchy.controllers });
     } catch (error) {
-      missing.push(`${hierarchy.controllers.join(',')}: cannot make a group in ${hierarchy.dir} (${String(error)})`);
+      const why = (error as NodeJS.ErrnoException).code ?? String(error);
+      for (const controller of hierarchy.controllers)
+        failed.set(controller, `cannot make a group in ${hierarchy.dir} (${why})`);
     }
   }
-  for (const controller of CONTROLLERS) {
-    if (!hierarchies.some((h) => h.controllers.includes(controller))) missing.push(`${controller}: not mounted`);
+  const missing: Missing = Object.fromEntries(
+    CONTROLLERS.filter((c) => !placements.some((p) => p.controllers.includes(c))).map((c) => [
+      c,
+      failed.get(c) ?? 'not mounted',
+    ]),
+  );
+  if (placements.length === 0) {
+    const problem = Object.entries(missing).map(([controller, why]) => `${controller}: ${why}`);
+    return { ok: false, problem: problem.join('; '), fix: DELEGATION_FIX };
   }
-  if (placements.length === 0) return { ok: false, problem: missing.join('; '), fix: DELEGATION_FIX };
   const weighted = placements.filter((p) => p.controllers.includes('cpu')).map((p) => p.dir);
   return { ok: true, version: 1, placements, containers: hierarchies.map((h) => h.dir), weighted, missing };
 }

@@ -11,7 +11,7 @@ import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
-import { claimGroups, inheritCpuset, type Claim, type Placement } from './cgroup-delegation.ts';
+import { claimGroups, inheritCpuset, type Claim, type Missing, type Placement } from './cgroup-delegation.ts';
 import {
   groupWeight,
   limitFiles,
@@ -37,7 +37,7 @@ export class CgroupHost {
   /** Controllers that limit every workspace. */
   readonly controllers: readonly Controller[];
   /** Controllers wanted but not available here, and why. */
-  readonly missing: readonly string[];
+  readonly missing: Readonly<Missing>;
   readonly #placements: readonly Placement[];
   readonly #weighted: readonly string[];
   readonly #log: Logger;

@@ -9,8 +9,9 @@ import type { Logger } from '../log.ts';
 import { probeDisk, removeStaleDisks, type DiskSpec } from '../workspace/workspace-disk.ts';
 import { MAX_FILE_SIZE, type Identity, type Limits } from './argv.ts';
 import { CgroupHost, type CgroupSetup, type WorkspaceCgroup } from './cgroup.ts';
+import type { Missing } from './cgroup-delegation.ts';
 import type { CgroupVersion } from './cgroup-files.ts';
-import { locateCgroups } from './cgroup-paths.ts';
+import { locateCgroups, type Controller } from './cgroup-paths.ts';
 import { ownerTag } from './instance-owner.ts';
 import { parseMountinfo } from './mountinfo.ts';
 
@@ -67,7 +68,11 @@ export class LabLimits {
     const tag = await ownerTag();
     if (options.noLimits) {
       const off = '--no-limits';
-      return new LabLimits(options, { cgroups: null, cgroupsText: off, cgroupProblem: off, diskProblem: off }, tag);
+      return new LabLimits(
+        options,
+        { cgroups: null, cgroupsText: off, missing: {}, noCgroups: off, diskProblem: off },
+        tag,
+      );
     }
     const [selfCgroup, mountinfo] = await Promise.all([
       readFile('/proc/self/cgroup', 'utf8'),
@@ -84,13 +89,15 @@ export class LabLimits {
       ? {
           cgroups: setup.host,
           cgroupsText: setup.host.describe(),
-          cgroupProblem: setup.host.missing.join('; '),
+          missing: setup.host.missing,
+          noCgroups: '',
           diskProblem,
         }
       : {
           cgroups: null,
-          cgroupsText: `none: ${setup.problem}`,
-          cgroupProblem: `${setup.problem} (fix: ${setup.fix})`,
+          cgroupsText: `none: ${setup.problem} (fix: ${setup.fix})`,
+          missing: {},
+          noCgroups: 'no cgroups',
           diskProblem,
         };
     return new LabLimits(options, found, tag);
@@ -143,21 +150,23 @@ async function probed(setup: CgroupSetup, values: WorkspaceLimits): Promise<Cgro
 interface Found {
   cgroups: CgroupHost | null;
   cgroupsText: string;
-  /** Why controllers are missing ('' if none is). */
-  cgroupProblem: string;
+  /** Why a controller is not there, when there are cgroups. */
+  missing: Readonly<Missing>;
+  /** Why there are no cgroups at all, in brief (cgroupsText has it in full). */
+  noCgroups: string;
   /** Why disks cannot be limited; null if they can. */
   diskProblem: string | null;
 }
 
 function describeLimits(options: LabLimitsOptions, found: Found): LimitsReport {
   const v = options.values;
-  const has = (c: 'memory' | 'pids' | 'cpu') => found.cgroups?.controllers.includes(c) ?? false;
-  const why = (fallback: string) => found.cgroupProblem || fallback;
+  const has = (c: Controller) => found.cgroups?.controllers.includes(c) ?? false;
+  const why = (controller: Controller) => found.noCgroups || found.missing[controller] || `no ${controller} controller`;
   const version = `cgroup v${found.cgroups?.version ?? '?'}`;
   const items: LimitStatus[] = [
     has('memory')
       ? { limit: 'memory', enforced: true, detail: `${v.memoryBytes / MIB} MiB (${version} memory)` }
-      : { limit: 'memory', enforced: false, detail: why('no memory controller') },
+      : { limit: 'memory', enforced: false, detail: why('memory') },
     has('pids')
       ? { limit: 'processes', enforced: true, detail: `${v.processes} (${version} pids)` }
       : options.isRoot
@@ -166,10 +175,10 @@ function describeLimits(options: LabLimitsOptions, found: Found): LimitsReport {
             enforced: true,
             detail: `${v.processes} per workspace user (RLIMIT_NPROC; learners are not told when it is reached)`,
           }
-        : { limit: 'processes', enforced: false, detail: why('no pids controller') },
+        : { limit: 'processes', enforced: false, detail: why('pids') },
     has('cpu')
       ? { limit: 'CPU', enforced: true, detail: `${v.cpus} CPU, equal shares (${version} cpu)` }
-      : { limit: 'CPU', enforced: false, detail: why('no cpu controller') },
+      : { limit: 'CPU', enforced: false, detail: why('cpu') },
     found.diskProblem === null
       ? { limit: 'disk', enforced: true, detail: `${v.diskBytes / MIB} MiB tmpfs for home, /tmp and /dev/shm` }
       : { limit: 'disk', enforced: false, detail: found.diskProblem },

@@ -38,8 +38,17 @@ export default function socketLabBackend(): AstroIntegration {
           lab.close().catch((error: unknown) => logger.error(`closing the lab failed: ${String(error)}`));
         });
         // Stopping the dev server often ends the process without closing its HTTP server. The sandboxes end with
-        // the process (their holders read from it); their scratch files are removed here, synchronously, as it exits (learners' work is in the store).
-        process.once('exit', () => rmSync(lab.scratchDir, { recursive: true, force: true }));
+        // the process (their holders read from it); their scratch files are removed here, synchronously, as it exits
+        // (learners' work is in the store, saved every few seconds).
+        // Workspace disks still mounted there cannot be (unmounting takes a process): the next start removes them
+        // and their cgroups (lab-limits.ts), so a failure here is not worth a stack trace on the way out.
+        process.once('exit', () => {
+          try {
+            rmSync(lab.scratchDir, { recursive: true, force: true });
+          } catch {
+            // See above.
+          }
+        });
         logger.info(`lab backend attached (labs: ${lab.catalog.size})`);
       },
     },

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { classBanner, classUrls } from './class-banner.ts';
 import { parseConfig } from './config.ts';
 import { formatFindings, runDoctor } from './doctor.ts';
-import { SandboxUnavailableError } from './lab.ts';
+import { LimitsUnavailableError, SandboxUnavailableError } from './lab.ts';
 import { createLogger } from './log.ts';
 import { StoreError } from './store/store.ts';
 import { startSiteServer } from './site-server.ts';
@@ -66,6 +66,10 @@ async function main(argv: readonly string[]): Promise<number | null> {
     if (error instanceof StoreError) {
       log.error(error.message);
       process.stderr.write(`\nThe lab did not start, so that no learner's work is lost.\nFix: ${error.fix}\n`);
+      return 1;
+    }
+    if (error instanceof LimitsUnavailableError) {
+      process.stderr.write(`\n${error.message}\nFix: ${error.fix}\nThen check with: npm run doctor\n`);
       return 1;
     }
     throw error;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
+const MIB = 1024 * 1024;
 const intFrom = (min: number, max: number) => z.coerce.number<unknown>().int().min(min).max(max);
 const booleanFlag = z.union([z.boolean(), z.enum(['1', 'true', 'yes', '0', 'false', 'no', ''])]).transform((v) => {
   if (typeof v === 'boolean') return v;
@@ -45,6 +46,12 @@ const optionsSchema = z
     scrollback: intFrom(4096, 16 * 1024 * 1024).default(256 * 1024),
     'sandbox-uid-base': intFrom(1000, 2 ** 31 - 100_001).default(200_000),
     'unsafe-no-sandbox': booleanFlag.default(false),
+    'memory-limit': intFrom(32, 1024 * 1024).default(512),
+    'process-limit': intFrom(16, 4_000_000).default(256),
+    'cpu-limit': z.coerce.number<unknown>().min(0.01).max(1024).default(1),
+    'disk-limit': intFrom(1, 1024 * 1024).default(200),
+    'open-files': intFrom(32, 1024 * 1024).default(1024),
+    'no-limits': booleanFlag.default(false),
   })
   .superRefine((c, ctx) => {
     if (c['unsafe-no-sandbox'] && !isLoopback(c.host)) {
@@ -105,9 +112,44 @@ const OPTION_DOCS: { readonly [K in OptionName]-?: { env: string; help: string }
     env: 'SOCKET_LAB_UNSAFE_NO_SANDBOX',
     help: 'run terminals without a sandbox, as this user (trusted single-user laptop only; loopback only)',
   },
+  'memory-limit': {
+    env: 'SOCKET_LAB_MEMORY_LIMIT',
+    help: "MiB of memory a workspace's programs and files may use together; beyond it the largest program is killed",
+  },
+  'process-limit': {
+    env: 'SOCKET_LAB_PROCESS_LIMIT',
+    help: 'processes a workspace may have at once; beyond it fork() fails',
+  },
+  'cpu-limit': {
+    env: 'SOCKET_LAB_CPU_LIMIT',
+    help: 'CPUs a workspace may use at most (decimal, e.g. 0.5); busy workspaces share the CPUs equally',
+  },
+  'disk-limit': {
+    env: 'SOCKET_LAB_DISK_LIMIT',
+    help: 'MiB of files a workspace may keep in its home, /tmp and /dev/shm together (held in memory, like /tmp)',
+  },
+  'open-files': { env: 'SOCKET_LAB_OPEN_FILES', help: 'files and sockets each learner process may have open at once' },
+  'no-limits': {
+    env: 'SOCKET_LAB_NO_LIMITS',
+    help: 'no cgroups and no size-limited disk for workspaces; needed to serve beyond loopback where they cannot be had',
+  },
 };
 
+const BOOLEAN_OPTIONS: ReadonlySet<OptionName> = new Set(['unsafe-no-sandbox', 'no-limits']);
+
 const OPTION_NAMES = Object.keys(OPTION_DOCS) as OptionName[];
+
+/** What each workspace may use, enforced by the kernel (see server/src/sandbox/lab-limits.ts). */
+export interface WorkspaceLimits {
+  readonly memoryBytes: number;
+  readonly processes: number;
+  /** CPUs' worth of time per period; may be fractional. */
+  readonly cpus: number;
+  /** Home, /tmp and /dev/shm together. */
+  readonly diskBytes: number;
+  /** RLIMIT_NOFILE of every learner process. */
+  readonly openFiles: number;
+}
 
 export interface Config {
   readonly host: string;
@@ -129,6 +171,9 @@ export interface Config {
   readonly scrollbackBytes: number;
   readonly sandboxUidBase: number;
   readonly unsafeNoSandbox: boolean;
+  readonly limits: WorkspaceLimits;
+  /** --no-limits: no cgroups and no size-limited disk are created (the per-process rlimits stay). */
+  readonly noLimits: boolean;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string } | { ok: 'help'; text: string };
@@ -160,7 +205,7 @@ function randomPasscode(): string {
   return [...randomBytes(10)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
@@ -183,7 +228,7 @@ export function parseConfig({
         ...Object.fromEntries(
           OPTION_NAMES.map((name) => [
             name,
-            name === 'unsafe-no-sandbox'
+            BOOLEAN_OPTIONS.has(name)
               ? { type: 'boolean' as const }
               : { type: 'string' as const, multiple: name === 'allowed-origin' },
           ]),
@@ -235,6 +280,14 @@ export function parseConfig({
       scrollbackBytes: c.scrollback,
       sandboxUidBase: c['sandbox-uid-base'],
       unsafeNoSandbox: c['unsafe-no-sandbox'],
+      limits: Object.freeze({
+        memoryBytes: c['memory-limit'] * MIB,
+        processes: c['process-limit'],
+        cpus: c['cpu-limit'],
+        diskBytes: c['disk-limit'] * MIB,
+        openFiles: c['open-files'],
+      }),
+      noLimits: c['no-limits'],
     }),
   };
 }

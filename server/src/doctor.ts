@@ -6,8 +6,10 @@ import { access, chmod, constants, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as pty from 'node-pty';
-import type { Config } from './config.ts';
-import { identityFor, stagedSandboxTools } from './lab.ts';
+import { isLoopback, type Config } from './config.ts';
+import { identityFor, limitsOptions, stagedSandboxTools } from './lab.ts';
+import { createRecordingLogger } from './log.ts';
+import { LabLimits } from './sandbox/lab-limits.ts';
 import { checkSandbox } from './sandbox/preflight.ts';
 import { inspectStore } from './store/store.ts';
 
@@ -61,6 +63,8 @@ export async function runDoctor(config: Config): Promise<Finding[]> {
 
   const store = await inspectStore(config.dataDir);
   add({ name: 'store', required: true, ...store });
+
+  for (const finding of await checkLimits(config)) add(finding);
 
   const python = await output('/usr/bin/python3', ['-c', 'import sys; print(sys.version.split()[0])']);
   add({
@@ -141,6 +145,39 @@ async function checkEnterable(dir: string): Promise<Finding> {
     detail: `sandbox users cannot enter ${blocked.join(', ')} on the way to ${dir}`,
     fix: 'set TMPDIR to a directory others may enter (e.g. TMPDIR=/tmp), or chmod o+x it',
   };
+}
+
+/** Sets the lab's limits up as the lab would, says which cgroups it uses and which limit holds, and removes it. */
+async function checkLimits(config: Config): Promise<Finding[]> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-doctor-'));
+  try {
+    const limits = await LabLimits.start(limitsOptions(config, dataDir, createRecordingLogger()));
+    await limits.close();
+    const { report } = limits;
+    // Without every limit the lab serves loopback only, unless told --no-limits.
+    const required = !config.noLimits && !isLoopback(config.host);
+    const fix =
+      'run the backend as root on a machine with cgroups (v2 with delegation, or v1); ' +
+      'or serve on loopback only, or accept it with --no-limits';
+    return [
+      {
+        name: 'cgroups',
+        ok: report.cgroupVersion !== null,
+        required,
+        detail: report.cgroups,
+        fix,
+      },
+      ...report.items.map((item) => ({
+        name: `limit: ${item.limit}`,
+        ok: item.enforced,
+        required,
+        detail: item.detail,
+        fix,
+      })),
+    ];
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }
 
 export function formatFindings(findings: readonly Finding[]): string {

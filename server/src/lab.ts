@@ -7,11 +7,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { createLabBackend, type LabBackend } from './backend.ts';
-import type { Config } from './config.ts';
+import { isLoopback, type Config } from './config.ts';
 import { originPolicy } from './http/origin.ts';
 import { loadLabCatalog, type LabCatalog } from './lessons/lab-catalog.ts';
 import type { Logger } from './log.ts';
 import type { Identity, SandboxTools } from './sandbox/argv.ts';
+import { formatLimits, LabLimits, type LabLimitsOptions } from './sandbox/lab-limits.ts';
 import { checkSandbox } from './sandbox/preflight.ts';
 import { stageTools } from './sandbox/staged-tools.ts';
 import { Store } from './store/store.ts';
@@ -42,6 +43,48 @@ export class SandboxUnavailableError extends Error {
     super(`workspace sandboxes cannot be created here: ${problem}`);
     this.fix = fix;
   }
+}
+
+/** The lab would serve beyond loopback although the machine cannot enforce every workspace limit. */
+export class LimitsUnavailableError extends Error {
+  readonly fix: string;
+  constructor(problem: string, fix: string) {
+    super(problem);
+    this.fix = fix;
+  }
+}
+
+/** How the lab's limits are set up from the config (by the lab and by `doctor`). */
+export function limitsOptions(config: Config, dataDir: string, log: Logger): LabLimitsOptions {
+  return {
+    values: config.limits,
+    noLimits: config.noLimits,
+    dataDir,
+    isRoot: process.getuid?.() === 0,
+    joinHelper: path.join(sandboxTools().filesDir, 'join-cgroup'),
+    log,
+  };
+}
+
+/** Starts the limits; warns when some cannot be enforced, and refuses to serve beyond loopback then. */
+async function startLimits(config: Config, dataDir: string, log: Logger): Promise<LabLimits> {
+  const limits = await LabLimits.start(limitsOptions(config, dataDir, log));
+  const { report } = limits;
+  if (config.noLimits) {
+    log.warn('--no-limits: workspaces have no memory, process, CPU or disk limits', { cgroups: report.cgroups });
+  } else if (report.complete) {
+    log.info(formatLimits(report), { cgroups: report.cgroups });
+  } else {
+    log.warn(formatLimits(report), { cgroups: report.cgroups });
+    if (!isLoopback(config.host)) {
+      await limits.close();
+      throw new LimitsUnavailableError(
+        `not serving on ${config.host}: this machine cannot enforce every workspace limit (see the warning above)`,
+        'run the backend as root on a machine with cgroups (v2 with delegation, or v1), or accept it with --no-limits',
+      );
+    }
+  }
+  return limits;
 }
 
 export interface RunningLab {
@@ -81,6 +124,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
 
   const workspacesDir = path.join(scratchDir, 'workspaces');
   let tools: SandboxTools;
+  let limits: LabLimits;
   try {
     await mkdir(workspacesDir, { mode: 0o711 });
     // mkdir's mode is masked by the umask; sandbox users must still pass through.
@@ -96,6 +140,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
       if (!check.ok) throw new SandboxUnavailableError(check.problem, check.fix);
       log.info(check.detail);
     }
+    limits = await startLimits(config, scratchDir, log);
   } catch (error) {
     await rm(scratchDir, { recursive: true, force: true });
     store.close();
@@ -114,6 +159,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
       tools,
       scrollbackBytes: config.scrollbackBytes,
       store,
+      limits,
       log,
     },
     identityForSlot,
@@ -137,9 +183,15 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
     close: () => {
       closing ??= (async () => {
         await backend.close();
-        await registry.closeAll();
-        await rm(scratchDir, { recursive: true, force: true });
-        store.close();
+        try {
+          await registry.closeAll();
+          await limits.close().catch((error: unknown) => {
+            log.error("could not remove the lab's cgroup", { error: String(error) });
+          });
+        } finally {
+          await rm(scratchDir, { recursive: true, force: true });
+          store.close();
+        }
       })();
       return closing;
     },

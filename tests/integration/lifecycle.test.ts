@@ -3,7 +3,7 @@
  * kills their own sandbox, all gone at shutdown; and whatever ended them, nothing is left behind.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { after, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
@@ -16,19 +16,9 @@ import {
   TerminalProbe,
   type TestLab,
 } from '../support/lab-harness.ts';
+import { processesOf } from '../support/host-processes.ts';
 import { socketUrl, upgradeStatus } from '../support/raw-socket.ts';
 import { eventually } from '../support/waiters.ts';
-
-/** Host processes running as `uid` (the sandbox's user when the backend is root). */
-async function processesOf(uid: number): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
-    if (new RegExp(`^Uid:\\s+${uid}\\s`, 'm').test(status)) found.push(Number(entry));
-  }
-  return found;
-}
 
 const exists = (path: string) =>
   stat(path).then(

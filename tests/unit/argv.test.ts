@@ -19,6 +19,7 @@ const DATA = '/var/tmp/socket-lab-test/ws-1';
 const LAYOUT: SandboxLayout = {
   home: `${DATA}/home`,
   tmp: `${DATA}/tmp`,
+  shm: `${DATA}/shm`,
   passwd: `${DATA}/passwd`,
   group: `${DATA}/group`,
   tools: {
@@ -28,7 +29,11 @@ const LAYOUT: SandboxLayout = {
   },
 };
 const IDENTITY = { uid: 200_001, gid: 200_001 };
-const LIMITS: Limits = { processes: 512, fileSize: 512 * 1024 * 1024 };
+const JOIN = {
+  helper: path.join(PROJECT_ROOT, 'server', 'sandbox', 'join-cgroup'),
+  procsFiles: ['/sys/fs/cgroup/memory/lab/ws-1/cgroup.procs', '/sys/fs/cgroup/pids/lab/ws-1/cgroup.procs'],
+};
+const LIMITS: Limits = { cgroup: JOIN, processes: 512, openFiles: 1024, fileSize: 512 * 1024 * 1024 };
 
 const BIND_OPTIONS = new Set(['--bind', '--ro-bind', '--dev-bind', '--bind-try', '--ro-bind-try', '--dev-bind-try']);
 
@@ -100,13 +105,17 @@ describe('holderArgv', () => {
         assert.ok(bound.some((b) => b.source === LAYOUT.group && b.target === '/etc/group'));
       });
 
-      test('the only writable binds are the workspace home and tmp', () => {
+      test('the only writable binds are the workspace home, tmp and shm', () => {
         const writable = [];
         for (let i = 0; i < options.length; i++) {
           if (options[i] === '--bind' || options[i] === '--bind-try')
             writable.push(`${options[i + 1]} -> ${options[i + 2]}`);
         }
-        assert.deepEqual(writable.sort(), [`${LAYOUT.home} -> ${SANDBOX_HOME}`, `${LAYOUT.tmp} -> /tmp`].sort());
+        assert.deepEqual(
+          writable.sort(),
+          [`${LAYOUT.home} -> ${SANDBOX_HOME}`, `${LAYOUT.tmp} -> /tmp`, `${LAYOUT.shm} -> /dev/shm`].sort(),
+        );
+        assert.ok(!options.some((o, i) => o === '--tmpfs' && options[i + 1] === '/dev/shm'), 'an unbounded /dev/shm');
       });
 
       test('unshares user, network, pid, ipc and uts, and dies with its parent', () => {
@@ -156,9 +165,24 @@ describe('privilegePrefix', () => {
     assert.ok(prefix.includes('--core=0'));
   });
 
-  test('runs prlimit, then setpriv, then the command', () => {
+  test('limits open files', () => {
+    assert.ok(privilegePrefix(null, LIMITS).includes('--nofile=1024'));
+    assert.ok(!privilegePrefix(null, { ...LIMITS, openFiles: null }).some((a) => a.startsWith('--nofile')));
+  });
+
+  test('first joins the cgroup: the fixed helper run by /bin/sh, the procs files, then -- and prlimit', () => {
     const prefix = privilegePrefix(IDENTITY, LIMITS);
-    assert.equal(prefix[0], '/usr/bin/prlimit');
+    assert.deepEqual(prefix.slice(0, 5), ['/bin/sh', JOIN.helper, ...JOIN.procsFiles, '--']);
+    assert.equal(prefix[5], '/usr/bin/prlimit');
+  });
+
+  test('without a cgroup, starts with prlimit', () => {
+    assert.equal(privilegePrefix(IDENTITY, { ...LIMITS, cgroup: null })[0], '/usr/bin/prlimit');
+  });
+
+  test('runs the cgroup join, then prlimit, then setpriv, then the command', () => {
+    const prefix = privilegePrefix(IDENTITY, LIMITS);
+    assert.ok(prefix.indexOf('/bin/sh') < prefix.indexOf('/usr/bin/prlimit'));
     const setpriv = prefix.indexOf('/usr/bin/setpriv');
     assert.equal(prefix[setpriv - 1], '--');
     assert.ok(prefix.indexOf('--nproc=512') < setpriv);
@@ -175,7 +199,7 @@ describe('privilegePrefix', () => {
   });
 
   test('an identity without a process limit switches uid but sets no --nproc', () => {
-    const prefix = privilegePrefix(IDENTITY, { processes: null, fileSize: 1024 });
+    const prefix = privilegePrefix(IDENTITY, { ...LIMITS, processes: null });
     assert.ok(prefix.includes('--reuid=200001'));
     assert.ok(!prefix.some((arg) => arg.startsWith('--nproc')));
   });

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { parseConfig, type Config, type ConfigResult } from '../../server/src/config.ts';
 
 const CWD = '/home/teacher/course';
+const MIB = 1024 * 1024;
 const PROJECT_ROOT = '/opt/socket-lab';
 
 const HOME = { HOME: '/home/teacher' };
@@ -42,6 +43,14 @@ describe('parseConfig defaults', () => {
       scrollbackBytes: 262_144,
       sandboxUidBase: 200_000,
       unsafeNoSandbox: false,
+      limits: {
+        memoryBytes: 512 * MIB,
+        processes: 256,
+        cpus: 1,
+        diskBytes: 200 * MIB,
+        openFiles: 1024,
+      },
+      noLimits: false,
     });
   });
 
@@ -128,6 +137,7 @@ describe('parseConfig environment variables', () => {
     { env: 'SOCKET_LAB_SCROLLBACK', value: '8192', expected: { scrollbackBytes: 8192 } },
     { env: 'SOCKET_LAB_SANDBOX_UID_BASE', value: '300000', expected: { sandboxUidBase: 300_000 } },
     { env: 'SOCKET_LAB_UNSAFE_NO_SANDBOX', value: '1', expected: { unsafeNoSandbox: true } },
+    { env: 'SOCKET_LAB_NO_LIMITS', value: 'yes', expected: { noLimits: true } },
   ];
   for (const { env, value, expected } of cases) {
     test(`${env}=${value} sets ${Object.keys(expected).join(', ')}`, () => {
@@ -149,6 +159,79 @@ describe('parseConfig environment variables', () => {
     assert.match(error, /PORT/);
     assert.match(error, /--port/);
   });
+});
+
+describe('parseConfig workspace limits', () => {
+  const limitsOf = (argv: string[], env: Record<string, string> = {}) => configOf(argv, env).limits;
+
+  test('each limit has an option, in MiB for memory and disk', () => {
+    const limits = limitsOf([
+      '--memory-limit',
+      '96',
+      '--process-limit',
+      '64',
+      '--cpu-limit',
+      '0.5',
+      '--disk-limit',
+      '32',
+      '--open-files',
+      '200',
+    ]);
+    assert.deepEqual(limits, { memoryBytes: 96 * MIB, processes: 64, cpus: 0.5, diskBytes: 32 * MIB, openFiles: 200 });
+  });
+
+  test('each limit has an environment variable', () => {
+    const limits = limitsOf([], {
+      SOCKET_LAB_MEMORY_LIMIT: '1024',
+      SOCKET_LAB_PROCESS_LIMIT: '100',
+      SOCKET_LAB_CPU_LIMIT: '2',
+      SOCKET_LAB_DISK_LIMIT: '500',
+      SOCKET_LAB_OPEN_FILES: '4096',
+    });
+    assert.deepEqual(limits, {
+      memoryBytes: 1024 * MIB,
+      processes: 100,
+      cpus: 2,
+      diskBytes: 500 * MIB,
+      openFiles: 4096,
+    });
+  });
+
+  test('the command line beats the environment', () => {
+    assert.equal(limitsOf(['--cpu-limit', '1.5'], { SOCKET_LAB_CPU_LIMIT: '3' }).cpus, 1.5);
+  });
+
+  test('--no-limits is a flag, and off by default', () => {
+    assert.equal(configOf(['--no-limits']).noLimits, true);
+    assert.equal(configOf([]).noLimits, false);
+    assert.equal(configOf([], { SOCKET_LAB_NO_LIMITS: '0' }).noLimits, false);
+  });
+
+  test('--no-limits is allowed beyond loopback (the lab checks at start whether it is needed)', () => {
+    const config = configOf(['--no-limits', '--host', '0.0.0.0']);
+    assert.equal(config.noLimits, true);
+    assert.equal(config.host, '0.0.0.0');
+  });
+
+  test('the limits are frozen', () => {
+    assert.ok(Object.isFrozen(configOf([]).limits));
+  });
+
+  const invalid: string[][] = [
+    ['--memory-limit', '0'],
+    ['--memory-limit', '1.5'],
+    ['--process-limit', '1'],
+    ['--process-limit', 'many'],
+    ['--cpu-limit', '0'],
+    ['--cpu-limit', '-1'],
+    ['--disk-limit', '0'],
+    ['--open-files', '3'],
+  ];
+  for (const argv of invalid) {
+    test(`${argv.join(' ')} is rejected, naming the option`, () => {
+      assert.match(errorOf(argv), new RegExp(argv[0] as string));
+    });
+  }
 });
 
 describe('parseConfig --allowed-origin', () => {
@@ -252,6 +335,12 @@ describe('parseConfig --help', () => {
     ['scrollback', '262144', 'SOCKET_LAB_SCROLLBACK'],
     ['sandbox-uid-base', '200000', 'SOCKET_LAB_SANDBOX_UID_BASE'],
     ['unsafe-no-sandbox', 'false', 'SOCKET_LAB_UNSAFE_NO_SANDBOX'],
+    ['memory-limit', '512', 'SOCKET_LAB_MEMORY_LIMIT'],
+    ['process-limit', '256', 'SOCKET_LAB_PROCESS_LIMIT'],
+    ['cpu-limit', '1', 'SOCKET_LAB_CPU_LIMIT'],
+    ['disk-limit', '200', 'SOCKET_LAB_DISK_LIMIT'],
+    ['open-files', '1024', 'SOCKET_LAB_OPEN_FILES'],
+    ['no-limits', 'false', 'SOCKET_LAB_NO_LIMITS'],
   ];
 
   function helpOf(argv: string[]): string {

@@ -29,6 +29,8 @@ export interface SandboxLayout {
   /** Host directories bound read-write into the sandbox. */
   home: string;
   tmp: string;
+  /** Bound to /dev/shm: on the workspace's disk, so shared memory counts against its disk limit like /tmp. */
+  shm: string;
   /** Host files generated for this workspace (passwd, group). */
   passwd: string;
   group: string;
@@ -46,12 +48,31 @@ export interface ProcessSpec {
   cwd: string;
 }
 
+/** How a process joins its workspace's cgroup: a fixed helper script and the files it writes its pid to. */
+export interface CgroupJoin {
+  /** server/sandbox/join-cgroup, run by /bin/sh. */
+  helper: string;
+  /** cgroup.procs of the workspace's group in each hierarchy. */
+  procsFiles: readonly string[];
+}
+
+/** What every process of a workspace runs under, from its first instruction. */
 export interface Limits {
-  /** Processes the workspace's uid may have; only meaningful when every workspace has its own uid. */
+  /** The workspace's cgroup (memory, processes, CPU); null when there is none. */
+  cgroup: CgroupJoin | null;
+  /**
+   * RLIMIT_NPROC: processes the workspace's uid may have. Only a fallback for when there is no pids controller, and
+   * only meaningful when every workspace has its own uid.
+   */
   processes: number | null;
+  /** RLIMIT_NOFILE of every process; null: inherited. */
+  openFiles: number | null;
   /** Largest file a learner program may write, in bytes. */
   fileSize: number;
 }
+
+/** Keeps one runaway program from filling a disk that has no limit of its own (--no-limits, not root). */
+export const MAX_FILE_SIZE = 512 * 1024 * 1024;
 
 /** Host /etc files a learner's programs need; nothing else of /etc (no shadow, no ssh keys, no resolver). */
 const ETC_ALLOWLIST = [
@@ -70,13 +91,24 @@ const ETC_ALLOWLIST = [
 
 const DEVICES = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
 
+/**
+ * What every workspace process (the holder, each terminal, each tunnel) starts behind: join the workspace's cgroup,
+ * set resource limits, drop to the workspace's user; then the command.
+ *
+ * A child is in its parent's cgroup from fork() on, and Node cannot choose a child's cgroup at spawn, so the
+ * process moves itself: join-cgroup writes its own pid into the workspace's cgroup.procs files and then execs the
+ * rest, all before anything else runs and while still the backend's user (root), who may write them. Everything it
+ * becomes and starts is then born inside the group: there is no moment to race with.
+ */
 export function privilegePrefix(identity: Identity, limits: Limits): string[] {
+  const join = limits.cgroup ? ['/bin/sh', limits.cgroup.helper, ...limits.cgroup.procsFiles, '--'] : [];
   const prlimit = ['/usr/bin/prlimit', `--fsize=${limits.fileSize}`, '--core=0'];
+  if (limits.openFiles !== null) prlimit.push(`--nofile=${limits.openFiles}`);
   if (identity && limits.processes !== null) prlimit.push(`--nproc=${limits.processes}`);
   const setpriv = ['/usr/bin/setpriv'];
   if (identity) setpriv.push(`--reuid=${identity.uid}`, `--regid=${identity.gid}`, '--clear-groups');
   setpriv.push('--no-new-privs');
-  return [...prlimit, '--', ...setpriv, '--'];
+  return [...join, ...prlimit, '--', ...setpriv, '--'];
 }
 
 /**
@@ -169,7 +201,8 @@ export function holderArgv(layout: SandboxLayout, identity: Identity, limits: Li
     '--symlink',
     '/proc/self/fd/2',
     '/dev/stderr',
-    '--tmpfs',
+    '--bind',
+    layout.shm,
     '/dev/shm',
     '--bind',
     layout.home,

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { access, constants, mkdir, mkdtemp, readFile, rm, writeFile, chown } from 'node:fs/promises';
 import path from 'node:path';
 import { createRecordingLogger } from '../log.ts';
-import type { Identity, SandboxTools } from './argv.ts';
+import { MAX_FILE_SIZE, type Identity, type Limits, type SandboxTools } from './argv.ts';
 import { startSandbox, type WorkspaceRuntime } from './sandbox.ts';
 
 export type SandboxCheck = { ok: true; detail: string } | { ok: false; problem: string; fix: string };
@@ -17,6 +17,9 @@ export interface PreflightOptions {
   tools: SandboxTools;
   identity: Identity;
 }
+
+/** The check is about namespaces and tools; cgroups and disks are lab-limits.ts's to check. */
+const PREFLIGHT_LIMITS: Limits = { cgroup: null, processes: null, openFiles: null, fileSize: MAX_FILE_SIZE };
 
 const TOOLS = [
   { file: '/usr/bin/bwrap', fix: 'apt-get install bubblewrap' },
@@ -37,19 +40,24 @@ export async function checkSandbox(options: PreflightOptions): Promise<SandboxCh
   try {
     const home = path.join(root, 'home');
     const tmp = path.join(root, 'tmp');
-    await mkdir(home);
-    await mkdir(tmp);
+    const shm = path.join(root, 'shm');
+    for (const dir of [home, tmp, shm]) await mkdir(dir);
     const passwd = path.join(root, 'passwd');
     const group = path.join(root, 'group');
     await writeFile(passwd, '');
     await writeFile(group, '');
     if (options.identity) {
-      for (const p of [root, home, tmp, passwd, group]) await chown(p, options.identity.uid, options.identity.gid);
+      for (const p of [root, home, tmp, shm, passwd, group]) await chown(p, options.identity.uid, options.identity.gid);
     }
     const log = createRecordingLogger();
     let runtime: WorkspaceRuntime;
     try {
-      runtime = await startSandbox({ home, tmp, passwd, group, tools: options.tools }, options.identity, log);
+      runtime = await startSandbox(
+        { home, tmp, shm, passwd, group, tools: options.tools },
+        options.identity,
+        PREFLIGHT_LIMITS,
+        log,
+      );
     } catch (error) {
       return { ok: false, problem: (error as Error).message, ...(await diagnose()) };
     }

@@ -34,13 +34,17 @@ export interface WorkspaceRuntime {
   kill(): Promise<void>;
 }
 
-export const LIMITS: Limits = { processes: 512, fileSize: 512 * 1024 * 1024 };
 const HOLDER_START_TIMEOUT_MS = 10_000;
 const HOLDER_EXIT_GRACE_MS = 2000;
 const INFO_FD = 3;
 
-export async function startSandbox(layout: SandboxLayout, identity: Identity, log: Logger): Promise<WorkspaceRuntime> {
-  const [file, ...args] = holderArgv(layout, identity, LIMITS, INFO_FD);
+export async function startSandbox(
+  layout: SandboxLayout,
+  identity: Identity,
+  limits: Limits,
+  log: Logger,
+): Promise<WorkspaceRuntime> {
+  const [file, ...args] = holderArgv(layout, identity, limits, INFO_FD);
   const holder = spawn(file as string, args, { env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
   const stderr = collectText(holder.stderr, 4096, log);
   for (const stream of [holder.stdin, holder.stdout]) {
@@ -65,7 +69,7 @@ export async function startSandbox(layout: SandboxLayout, identity: Identity, lo
   const spec = (argv: readonly string[]): ProcessSpec => {
     // Once the holder is gone its pid may be reused: nothing may enter "its" namespaces any more.
     if (holder.exitCode !== null || holder.signalCode !== null) throw new Error('the sandbox has ended');
-    const [entry, ...rest] = enterArgv(holderPid, identity, LIMITS, argv);
+    const [entry, ...rest] = enterArgv(holderPid, identity, limits, argv);
     return { file: entry as string, args: rest, env: learnerEnv(SANDBOX_HOME), cwd: '/' };
   };
   let killing: Promise<void> | null = null;
@@ -94,11 +98,11 @@ export async function startSandbox(layout: SandboxLayout, identity: Identity, lo
 }
 
 /** --unsafe-no-sandbox: shells run on the host as the backend's user, in the workspace's home directory. */
-export function hostRuntime(home: string, tools: SandboxTools, log: Logger): WorkspaceRuntime {
+export function hostRuntime(home: string, tools: SandboxTools, limits: Limits, log: Logger): WorkspaceRuntime {
   let endNow!: () => void;
   const ended = new Promise<void>((resolve) => (endNow = resolve));
   const spec = (argv: readonly string[]): ProcessSpec => {
-    const [file, ...args] = [...privilegePrefix(null, LIMITS), ...argv];
+    const [file, ...args] = [...privilegePrefix(null, limits), ...argv];
     return { file: file as string, args, env: learnerEnv(home), cwd: home };
   };
   return {

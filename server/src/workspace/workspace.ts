@@ -2,18 +2,22 @@
  * A workspace: one learner x one lab. A private home holding a copy of the lab's example files, a runtime (normally
  * a sandbox) and the lab's terminals, which all share that runtime's loopback, processes and files.
  */
-import { chown, cp, lchown, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chown, cp, lchown, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as pty from 'node-pty';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
 import type { Identity, SandboxTools } from '../sandbox/argv.ts';
+import type { WorkspaceCgroup } from '../sandbox/cgroup.ts';
+import type { LabLimits } from '../sandbox/lab-limits.ts';
 import { endSession, signalForeground } from '../sandbox/processes.ts';
 import { hostRuntime, startSandbox, type WorkspaceRuntime } from '../sandbox/sandbox.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
-import type { Store } from '../store/store.ts';
 import { TerminalSession } from '../terminal/terminal-session.ts';
+import type { Store } from '../store/store.ts';
+import { LimitWatch } from './limit-watch.ts';
 import { readOriginals, restoreWork, WorkSync } from './work-sync.ts';
+import { WorkspaceDisk } from './workspace-disk.ts';
 
 /** How long a hung-up terminal's programs get to exit before they are killed. */
 const HANGUP_GRACE_MS = 1000;
@@ -24,9 +28,18 @@ export interface WorkspaceEnvironment {
   sandboxed: boolean;
   tools: SandboxTools;
   scrollbackBytes: number;
+  /** Each workspace's cgroup, disk and process limits. */
+  limits: LabLimits;
   /** Where learners' work is kept across workspaces. */
   store: Store;
   log: Logger;
+}
+
+/** What a workspace holds on the host, released by releaseHost. */
+interface HostParts {
+  runtime: WorkspaceRuntime | null;
+  disk: WorkspaceDisk;
+  cgroup: WorkspaceCgroup | null;
 }
 
 export interface WorkspaceSpec {
@@ -42,24 +55,23 @@ export class Workspace {
   readonly lab: Lab;
   /** Resolves when the workspace can no longer run anything, whether closed or its sandbox died. */
   readonly ended: Promise<void>;
-  readonly #root: string;
-  readonly #runtime: WorkspaceRuntime;
+  readonly #host: HostParts & { runtime: WorkspaceRuntime };
   readonly #log: Logger;
   readonly #terminals: ReadonlyMap<string, TerminalSession>;
+  readonly #watch: LimitWatch;
   readonly #work: WorkSync;
   #closing: Promise<void> | null = null;
 
   private constructor(
     spec: WorkspaceSpec,
-    root: string,
-    runtime: WorkspaceRuntime,
+    host: HostParts & { runtime: WorkspaceRuntime; root: string },
     env: WorkspaceEnvironment,
     originals: ReadonlyMap<string, Buffer>,
   ) {
     this.id = spec.id;
     this.lab = spec.lab;
-    this.#root = root;
-    this.#runtime = runtime;
+    this.#host = host;
+    const { runtime } = host;
     this.#log = env.log;
     this.ended = runtime.ended;
     this.#terminals = new Map(
@@ -87,13 +99,21 @@ export class Workspace {
         }),
       ]),
     );
+    this.#watch = new LimitWatch({
+      workspaceId: spec.id,
+      cgroup: host.cgroup,
+      disk: host.disk,
+      limits: env.limits.values,
+      terminals: () => this.#terminals.values(),
+      log: env.log,
+    });
     let ended = false;
     void runtime.ended.then(() => (ended = true));
     this.#work = new WorkSync({
       store: env.store,
       learnerId: spec.learnerId,
       labId: spec.lab.id,
-      home: path.join(root, 'home'),
+      home: path.join(host.root, 'home'),
       originals,
       // Once the sandbox is gone, so is every program that could change the home under the backend's feet.
       command: (argv) => (ended ? null : runtime.command(argv)),
@@ -106,19 +126,26 @@ export class Workspace {
 
   static async create(spec: WorkspaceSpec, env: WorkspaceEnvironment): Promise<Workspace> {
     const root = path.join(env.dataDir, spec.id);
-    const home = path.join(root, 'home');
-    const tmp = path.join(root, 'tmp');
-    const etc = path.join(root, 'etc');
+    const uid = spec.identity?.uid ?? process.getuid?.() ?? 1000;
+    const gid = spec.identity?.gid ?? process.getgid?.() ?? 1000;
+    const host: HostParts = {
+      runtime: null,
+      disk: await WorkspaceDisk.create(root, env.limits.diskSpec({ uid, gid })),
+      cgroup: null,
+    };
     try {
-      await mkdir(root, { mode: 0o700 });
+      host.cgroup = await env.limits.createCgroup(spec.id);
+      const home = path.join(root, 'home');
+      const tmp = path.join(root, 'tmp');
+      const shm = path.join(root, 'shm');
+      const etc = path.join(root, 'etc');
       await mkdir(tmp, { mode: 0o1777 });
+      await mkdir(shm, { mode: 0o1777 });
       await mkdir(etc, { mode: 0o755 });
       await cp(spec.lab.dir, home, {
         recursive: true,
         filter: (source) => path.basename(source) !== MANIFEST_FILE,
       });
-      const uid = spec.identity?.uid ?? process.getuid?.() ?? 1000;
-      const gid = spec.identity?.gid ?? process.getgid?.() ?? 1000;
       await writeFile(
         path.join(etc, 'passwd'),
         `learner:x:${uid}:${gid}:Socket Lab learner:/home/learner:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
@@ -128,24 +155,30 @@ export class Workspace {
       if (restored > 0) env.log.info('work restored', { lab: spec.lab.id, files: restored });
       if (spec.identity) await chownTree(root, spec.identity.uid, spec.identity.gid);
 
-      const runtime = env.sandboxed
+      const limits = env.limits.processLimits(host.cgroup, spec.identity);
+      const runtime = (host.runtime = env.sandboxed
         ? await startSandbox(
             {
               home,
               tmp,
+              shm,
               passwd: path.join(etc, 'passwd'),
               group: path.join(etc, 'group'),
               tools: env.tools,
             },
             spec.identity,
+            limits,
             env.log,
           )
-        : hostRuntime(home, env.tools, env.log);
-      const workspace = new Workspace(spec, root, runtime, env, await readOriginals(spec.lab.dir, MANIFEST_FILE));
+        : hostRuntime(home, env.tools, limits, env.log));
+      const originals = await readOriginals(spec.lab.dir, MANIFEST_FILE);
+      const workspace = new Workspace(spec, { ...host, runtime, root }, env, originals);
       await workspace.#work.begin();
       return workspace;
     } catch (error) {
-      await rm(root, { recursive: true, force: true });
+      await releaseHost(host).catch((cleanup: unknown) =>
+        env.log.error('could not clean up a workspace that failed to start', { error: String(cleanup) }),
+      );
       throw error;
     }
   }
@@ -153,7 +186,7 @@ export class Workspace {
   /** A connection to 127.0.0.1:<port> inside the workspace, for the browser panes. */
   connect(port: number): Tunnel {
     if (this.#closing) throw new Error('the workspace has ended');
-    return this.#runtime.connect(port);
+    return this.#host.runtime.connect(port);
   }
 
   /** Whether someone uses the workspace now: its work is then saved every few seconds, and once more after. */
@@ -171,8 +204,8 @@ export class Workspace {
 
   /**
    * Hangs up every terminal (SIGHUP), saves the learner's work (unless `discard`: "Reset files"), kills whatever is
-   * left (SIGKILL, the whole PID namespace when sandboxed) and deletes the workspace's files. Idempotent; every way a
-   * workspace ends goes through here.
+   * left (SIGKILL, the whole PID namespace when sandboxed), deletes the workspace's files and disk and removes its
+   * cgroup. Idempotent; every way a workspace ends goes through here.
    */
   close(reason: 'workspace-ended' | null = 'workspace-ended', { discard = false } = {}): Promise<void> {
     this.#closing ??= (async () => {
@@ -183,14 +216,26 @@ export class Workspace {
             this.#log.error('a terminal did not close', { error: String(result.reason) });
         }
       } finally {
-        // With every program stopped the files are final; they are saved before they go.
+        this.#watch.stop();
+        // With every program hung up the files are final; they are saved while the sandbox can still read them.
         await this.#work.stop(discard);
-        // Whatever the terminals left: the sandbox's PID namespace goes, and its files.
-        await this.#runtime.kill();
-        await rm(this.#root, { recursive: true, force: true });
+        await releaseHost(this.#host);
       }
     })();
     return this.#closing;
+  }
+}
+
+/**
+ * Whatever the terminals left goes (the sandbox's PID namespace), then the files and the disk (a mount can only go
+ * once nothing uses it), then the cgroup (rmdir needs it empty). Each step is idempotent, so this is too.
+ */
+async function releaseHost({ runtime, disk, cgroup }: HostParts): Promise<void> {
+  try {
+    await runtime?.kill();
+    await disk.release();
+  } finally {
+    await cgroup?.remove();
   }
 }
 

@@ -1,0 +1,126 @@
+/**
+ * What differs between cgroup v1 and v2 for a workspace: the files that hold each limit, and the counters that say
+ * a limit stopped a program. Everything else (where groups are made, how processes join) is in cgroup.ts.
+ */
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Controller } from './cgroup-paths.ts';
+
+export type CgroupVersion = 1 | 2;
+
+export interface CgroupLimits {
+  memoryBytes: number;
+  processes: number;
+  /** CPUs' worth of time per period, e.g. 0.5. */
+  cpus: number;
+}
+
+/** Cumulative counts since the workspace's group was made; they only grow. */
+export interface LimitCounters {
+  /** Programs the kernel killed because the workspace was at its memory limit. */
+  oomKills: number;
+  /** fork()s refused because the workspace was at its process limit. */
+  forkRefusals: number;
+}
+
+export interface LimitFile {
+  file: string;
+  value: string;
+  /** Present only on some hosts (swap accounting): written when it exists, skipped otherwise. */
+  optional?: boolean;
+}
+
+/** The scheduler's accounting period; the CPU cap is a quota of it. */
+const CPU_PERIOD_US = 100_000;
+/** Every workspace gets the same weight, the kernel's default: busy workspaces share the CPUs equally. */
+const CPU_SHARES_V1 = 1024;
+const CPU_WEIGHT_V2 = 100;
+
+/** The files (relative to the workspace's group in the controller's hierarchy) that set `controller`'s limit. */
+export function limitFiles(version: CgroupVersion, controller: Controller, limits: CgroupLimits): LimitFile[] {
+  const quota = String(Math.max(1000, Math.round(limits.cpus * CPU_PERIOD_US)));
+  const memory = String(limits.memoryBytes);
+  if (version === 1) {
+    switch (controller) {
+      // limit_in_bytes first: memsw (memory + swap) may never be below it. Equal: no swapping past the limit.
+      case 'memory':
+        return [
+          { file: 'memory.limit_in_bytes', value: memory },
+          { file: 'memory.memsw.limit_in_bytes', value: memory, optional: true },
+        ];
+      case 'pids':
+        return [{ file: 'pids.max', value: String(limits.processes) }];
+      case 'cpu':
+        return [
+          { file: 'cpu.cfs_period_us', value: String(CPU_PERIOD_US) },
+          { file: 'cpu.cfs_quota_us', value: quota },
+          { file: 'cpu.shares', value: String(CPU_SHARES_V1) },
+        ];
+    }
+  }
+  switch (controller) {
+    case 'memory':
+      return [
+        { file: 'memory.max', value: memory },
+        // tmpfs pages could otherwise leave for swap and the workspace keep more files than its memory.
+        { file: 'memory.swap.max', value: '0', optional: true },
+      ];
+    case 'pids':
+      return [{ file: 'pids.max', value: String(limits.processes) }];
+    case 'cpu':
+      return [
+        { file: 'cpu.max', value: `${quota} ${CPU_PERIOD_US}` },
+        { file: 'cpu.weight', value: String(CPU_WEIGHT_V2) },
+      ];
+  }
+}
+
+/**
+ * The CPU weight of a group of ours holding `workspaces` workspaces: as much as that many groups of the host weigh
+ * by default (a login session, a service). With the default, the whole lab would weigh as one of them, and a busy
+ * workspace would thin out its neighbours' share against everything else on the machine: with others' programs
+ * busy, a neighbour took 2.9x its time alone next to 32 busy loops (1.2-1.5x with the weight scaled).
+ */
+export function groupWeight(version: CgroupVersion, workspaces: number): LimitFile {
+  const n = Math.max(1, workspaces);
+  return version === 1
+    ? { file: 'cpu.shares', value: String(Math.min(262_144, CPU_SHARES_V1 * n)) }
+    : { file: 'cpu.weight', value: String(Math.min(10_000, CPU_WEIGHT_V2 * n)) };
+}
+
+/** Writes a limit file unless it is optional and absent. */
+export async function shouldWrite(dir: string, limit: LimitFile): Promise<boolean> {
+  if (!limit.optional) return true;
+  return access(path.join(dir, limit.file)).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A value of a flat keyed file such as memory.events (`oom_kill 3`); 0 when the file or the key is missing. */
+async function keyed(file: string | null, key: string): Promise<number> {
+  if (!file) return 0;
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const match = new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+/**
+ * Reads the kernel's own counters. v1: memory.oom_control's `oom_kill` and pids.events' `max`; v2: memory.events'
+ * `oom_kill` and pids.events' `max`. (v1's memory.failcnt and v2's memory.events `max` count every time usage
+ * touched the limit, mostly reclaimed page cache, so they are not a reason to tell a learner anything.)
+ */
+export async function readCounters(
+  version: CgroupVersion,
+  dirOf: (controller: Controller) => string | null,
+): Promise<LimitCounters> {
+  const file = (controller: Controller, name: string) => {
+    const dir = dirOf(controller);
+    return dir ? path.join(dir, name) : null;
+  };
+  const [oomKills, forkRefusals] = await Promise.all([
+    keyed(file('memory', version === 1 ? 'memory.oom_control' : 'memory.events'), 'oom_kill'),
+    keyed(file('pids', 'pids.events'), 'max'),
+  ]);
+  return { oomKills, forkRefusals };
+}

@@ -1,0 +1,199 @@
+/**
+ * Each workspace's own cgroup: its memory (files in its tmpfs included), its number of processes and its CPU time
+ * are limited by the kernel, and the kernel's counters say when a limit stopped a program.
+ *
+ * A lab instance makes one group of its own (see cgroup-delegation.ts for where) and a group per workspace under
+ * it. Processes join a workspace's group themselves, before they run anything else (see privilegePrefix in
+ * argv.ts and server/sandbox/join-cgroup), so nothing a learner starts ever runs outside it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../log.ts';
+import { claimGroups, inheritCpuset, type Claim, type Missing, type Placement } from './cgroup-delegation.ts';
+import {
+  groupWeight,
+  limitFiles,
+  readCounters,
+  shouldWrite,
+  type CgroupLimits,
+  type CgroupVersion,
+  type LimitCounters,
+} from './cgroup-files.ts';
+import type { Controller, HostCgroups } from './cgroup-paths.ts';
+import { ownerAlive } from './instance-owner.ts';
+
+export type CgroupSetup = { ok: true; host: CgroupHost } | { ok: false; problem: string; fix: string };
+
+/** `socket-lab-<owner tag>-<random>`: one per lab instance; the tag says whether its backend still runs. */
+const INSTANCE = /^socket-lab-(\d+-\d+)-[0-9a-f]+$/;
+/** A group empties only once its last process has been reaped, a little after it was killed. */
+const RMDIR_PATIENCE_MS = 5000;
+const RMDIR_POLL_MS = 50;
+
+export class CgroupHost {
+  readonly version: CgroupVersion;
+  /** Controllers that limit every workspace. */
+  readonly controllers: readonly Controller[];
+  /** Controllers wanted but not available here, and why. */
+  readonly missing: Readonly<Missing>;
+  readonly #placements: readonly Placement[];
+  readonly #weighted: readonly string[];
+  readonly #log: Logger;
+  #workspaces = 0;
+  /** Weight writes, in order: the last one written holds the current count. */
+  #weighing: Promise<void> = Promise.resolve();
+  #closing: Promise<void> | null = null;
+
+  private constructor(claim: Extract<Claim, { ok: true }>, log: Logger) {
+    this.version = claim.version;
+    this.#placements = claim.placements;
+    this.#weighted = claim.weighted;
+    this.controllers = claim.placements.flatMap((p) => p.controllers);
+    this.missing = claim.missing;
+    this.#log = log;
+  }
+
+  /** Finds where this lab may make groups, makes its instance group there, and removes ones crashed labs left. */
+  static async start(found: HostCgroups, isRoot: boolean, ownerTag: string, log: Logger): Promise<CgroupSetup> {
+    const instance = `socket-lab-${ownerTag}-${randomBytes(3).toString('hex')}`;
+    try {
+      const claim = await claimGroups(found, isRoot, instance);
+      if (!claim.ok) return claim;
+      for (const container of claim.containers) await removeStale(container, instance, log);
+      return { ok: true, host: new CgroupHost(claim, log) };
+    } catch (error) {
+      return {
+        ok: false,
+        problem: `cannot make the lab's cgroup: ${(error as Error).message}`,
+        fix: 'run the backend as root, or pass --no-limits',
+      };
+    }
+  }
+
+  /** For the log and `doctor`. */
+  describe(): string {
+    const where = this.#placements.map((p) => path.dirname(p.dir)).join(', ');
+    return `cgroup v${this.version} (${this.controllers.join(', ')}), a group per workspace under ${where}`;
+  }
+
+  /** Makes the workspace's group, in every hierarchy, with its limits written. */
+  async createWorkspace(name: string, limits: CgroupLimits): Promise<WorkspaceCgroup> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`unusable cgroup name "${name}"`);
+    const made: Placement[] = [];
+    try {
+      for (const placement of this.#placements) {
+        const dir = path.join(placement.dir, name);
+        await mkdir(dir);
+        made.push({ dir, controllers: placement.controllers });
+        if (this.version === 1) await inheritCpuset(dir);
+        for (const controller of placement.controllers) {
+          for (const limit of limitFiles(this.version, controller, limits)) {
+            if (await shouldWrite(dir, limit)) await writeFile(path.join(dir, limit.file), limit.value);
+          }
+        }
+      }
+    } catch (error) {
+      await removeGroups(made.map((p) => p.dir)).catch(() => undefined);
+      throw error;
+    }
+    await this.#reweigh(+1);
+    return new WorkspaceCgroup(this.version, made, () => void this.#reweigh(-1));
+  }
+
+  /** Sets our groups' CPU weight for the number of workspaces now in the instance (see groupWeight). */
+  #reweigh(change: number): Promise<void> {
+    this.#workspaces += change;
+    this.#weighing = this.#weighing.then(async () => {
+      const weight = groupWeight(this.version, this.#workspaces);
+      for (const dir of this.#weighted) {
+        await writeFile(path.join(dir, weight.file), weight.value).catch((error: unknown) => {
+          // The workspaces keep their own limits; only their share against the rest of the machine is off.
+          this.#log.warn('could not set the CPU weight of the lab group', { group: dir, error: String(error) });
+        });
+      }
+    });
+    return this.#weighing;
+  }
+
+  /** Removes the instance group (its workspaces' groups must be gone). Idempotent. */
+  close(): Promise<void> {
+    // After the last weight write: it would otherwise find the group gone.
+    this.#closing ??= this.#weighing.then(() => removeGroups(this.#placements.map((p) => p.dir)));
+    return this.#closing;
+  }
+}
+
+export class WorkspaceCgroup {
+  readonly version: CgroupVersion;
+  readonly #placements: readonly Placement[];
+  readonly #onRemoved: () => void;
+  #removing: Promise<void> | null = null;
+
+  constructor(version: CgroupVersion, placements: Placement[], onRemoved: () => void) {
+    this.version = version;
+    this.#placements = placements;
+    this.#onRemoved = onRemoved;
+  }
+
+  /** The cgroup.procs files a process writes its own pid into to join the workspace (one per hierarchy). */
+  get procsFiles(): string[] {
+    return this.#placements.map((p) => path.join(p.dir, 'cgroup.procs'));
+  }
+
+  has(controller: Controller): boolean {
+    return this.#placements.some((p) => p.controllers.includes(controller));
+  }
+
+  /** The kernel's own counts of programs stopped by a limit; a few small file reads. */
+  counters(): Promise<LimitCounters> {
+    return readCounters(this.version, (c) => this.#placements.find((p) => p.controllers.includes(c))?.dir ?? null);
+  }
+
+  /** Removes the group once its last process is gone. Idempotent. */
+  remove(): Promise<void> {
+    this.#removing ??= removeGroups(this.#placements.map((p) => p.dir)).finally(this.#onRemoved);
+    return this.#removing;
+  }
+}
+
+async function removeGroups(dirs: readonly string[]): Promise<void> {
+  const results = await Promise.allSettled(dirs.map((dir) => removeGroup(dir)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** rmdir is how a cgroup is removed; it fails with EBUSY while the group still has processes (or children). */
+async function removeGroup(dir: string): Promise<void> {
+  const deadline = Date.now() + RMDIR_PATIENCE_MS;
+  for (;;) {
+    try {
+      await rmdir(dir);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code !== 'EBUSY' || Date.now() >= deadline) throw error;
+    }
+    await sleep(RMDIR_POLL_MS);
+  }
+}
+
+/** Instance groups of labs whose backend is gone (it crashed), with their workspace groups. */
+async function removeStale(container: string, ours: string, log: Logger): Promise<void> {
+  const entries = await readdir(container, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const owner = INSTANCE.exec(entry.name)?.[1];
+    if (!entry.isDirectory() || !owner || entry.name === ours || (await ownerAlive(owner))) continue;
+    const dir = path.join(container, entry.name);
+    try {
+      const children = await readdir(dir, { withFileTypes: true });
+      await removeGroups(children.filter((c) => c.isDirectory()).map((c) => path.join(dir, c.name)));
+      await removeGroup(dir);
+      log.info('removed a cgroup left by a stopped backend', { group: dir });
+    } catch (error) {
+      log.warn('could not remove a cgroup left by a stopped backend', { group: dir, error: String(error) });
+    }
+  }
+}

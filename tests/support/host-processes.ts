@@ -1,0 +1,29 @@
+/**
+ * Looking at a lab's workspaces from the host, as root sees them: their processes (each workspace runs as its own
+ * uid when the backend is root) and their cgroups.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { CONTROLLERS, locateCgroups, type Controller } from '../../server/src/sandbox/cgroup-paths.ts';
+import { parseMountinfo } from '../../server/src/sandbox/mountinfo.ts';
+
+/** Host processes running as `uid` (the sandbox's user when the backend is root). */
+export async function processesOf(uid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
+    if (new RegExp(`^Uid:\\s+${uid}\\s`, 'm').test(status)) found.push(Number(entry));
+  }
+  return found;
+}
+
+/**
+ * The directories of the cgroups process `pid` is in, by controller: the v1 hierarchies' where there are any (as
+ * the lab does), otherwise the unified one's.
+ */
+export async function cgroupDirsOf(pid: number | 'self'): Promise<Map<Controller, string>> {
+  const mounts = parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8'));
+  const found = locateCgroups(await readFile(`/proc/${pid}/cgroup`, 'utf8'), mounts);
+  if (found.v1.length > 0) return new Map(found.v1.flatMap((h) => h.controllers.map((c) => [c, h.dir] as const)));
+  return new Map(found.unified ? CONTROLLERS.map((c) => [c, found.unified?.dir as string] as const) : []);
+}

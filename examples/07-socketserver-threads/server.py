@@ -50,8 +50,9 @@ if __name__ == "__main__":
     # with 块结束时调用 server_close()：关闭监听套接字
     with server_class((HOST, PORT), UpperHandler) as server:
         kind = "TCPServer，单线程" if single else "ThreadingTCPServer，每个连接一个线程"
-        print(f"服务端已启动（{kind}），正在监听 {HOST}:{PORT}", flush=True)
         try:
+            # 在 try 里打印：看到这行就按 Ctrl-C，KeyboardInterrupt 也一定落在 except 里
+            print(f"服务端已启动（{kind}），正在监听 {HOST}:{PORT}", flush=True)
             server.serve_forever()
         except KeyboardInterrupt:
             print("\n服务端已停止", flush=True)

@@ -316,8 +316,8 @@ def main():
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         server.bind((HOST, PORT))
         server.listen()
-        print(f"WebSocket 服务端已启动: ws://{HOST}:{PORT}/ （普通 HTTP 请求会得到 426）", flush=True)
         try:
+            print(f"WebSocket 服务端已启动: ws://{HOST}:{PORT}/ （普通 HTTP 请求会得到 426）", flush=True)
             while True:
                 sock, addr = server.accept()
                 conn = Connection(sock, addr)

@@ -73,8 +73,8 @@ class Handler(BaseHTTPRequestHandler):
 if __name__ == "__main__":
     # ThreadingHTTPServer：每个连接一个线程，一个一直不结束的响应不会挡住别人（第 7 课）
     with ThreadingHTTPServer((HOST, PORT), Handler) as server:
-        print(f"http.server 已启动: http://{HOST}:{PORT}/", flush=True)
         try:
+            print(f"http.server 已启动: http://{HOST}:{PORT}/", flush=True)
             server.serve_forever()
         except KeyboardInterrupt:
             print("\n服务端已停止")

@@ -25,8 +25,8 @@ class Handler(BaseHTTPRequestHandler):
 if __name__ == "__main__":
     # HTTPServer 默认就设置了 SO_REUSEADDR（allow_reuse_address = True）
     with ThreadingHTTPServer((HOST, PORT), Handler) as server:
-        print(f"Python http 服务端已启动: http://{HOST}:{PORT}/", flush=True)
         try:
+            print(f"Python http 服务端已启动: http://{HOST}:{PORT}/", flush=True)
             server.serve_forever()
         except KeyboardInterrupt:
             print("\n服务端已停止")

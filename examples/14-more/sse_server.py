@@ -76,8 +76,8 @@ if __name__ == "__main__":
     # 每个请求一个线程：推送中的 /events 不会挡住别的请求。
     # ThreadingHTTPServer 的 daemon_threads 默认是 True，所以 Ctrl-C 能马上退出（第 7 课）
     with ThreadingHTTPServer((HOST, PORT), Handler) as server:
-        print(f"SSE 服务端已启动: http://{HOST}:{PORT}/events 和 /poll，每 {INTERVAL} 秒一条消息", flush=True)
         try:
+            print(f"SSE 服务端已启动: http://{HOST}:{PORT}/events 和 /poll，每 {INTERVAL} 秒一条消息", flush=True)
             server.serve_forever()
         except KeyboardInterrupt:
             print("\n服务端已停止")

@@ -7,13 +7,14 @@
  * laid out like its sysfs. Small limits keep them quick.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rmdir, stat, statfs } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
 import { cgroupDirsOf, processesOf } from '../support/host-processes.ts';
+import { copyProject } from '../support/project-copy.ts';
 import { eventually } from '../support/waiters.ts';
 import {
   labSocket,
@@ -247,37 +248,46 @@ describe('workspace limits', { skip: !isRoot && 'limits need root (cgroups and t
   });
 
   test('without every limit, serving beyond loopback is refused unless --no-limits', async (t) => {
-    // As nobody, the backend can make neither cgroups nor disks here.
-    const cli = path.join(import.meta.dirname, '..', '..', 'server', 'src', 'cli.ts');
-    const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, 'start'];
-    const refused = spawnSync('/usr/bin/setpriv', [...asNobody, '--host', '0.0.0.0', '--port', '0'], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if (/sandboxes cannot be created/.test(refused.stderr)) {
-      t.skip('nobody cannot make sandboxes on this machine, so the lab stops before its limits');
-      return;
-    }
-    assert.equal(refused.status, 1, refused.stderr);
-    assert.match(refused.stderr, /WARN {2}workspace limits NOT enforced: memory/);
-    assert.match(refused.stderr, /^not serving on 0\.0\.0\.0: .*$/m);
-    assert.match(refused.stderr, /^Fix: .*--no-limits/m);
-
-    const accepted = spawn('/usr/bin/setpriv', [...asNobody, '--host', '0.0.0.0', '--port', '0', '--no-limits']);
-    let stderr = '';
-    const serving = new Promise<void>((resolve, reject) => {
-      accepted.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString('utf8');
-        if (/Socket Lab is serving/.test(stderr)) resolve();
-      });
-      accepted.once('exit', () => reject(new Error(`exited: ${stderr}`)));
-    });
-    const exited = new Promise((resolve) => accepted.once('exit', resolve));
+    // As nobody, the backend can make neither cgroups nor disks here. Nobody cannot enter the repository either when
+    // it lives in a private folder, so it runs a copy in a public one, with a data directory of its own.
+    const publicDir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-nobody-'));
     try {
-      await serving;
+      await chmod(publicDir, 0o755);
+      const project = await copyProject(path.join(publicDir, 'project'));
+      const dataDir = path.join(publicDir, 'data');
+      await mkdir(dataDir);
+      await chown(dataDir, 65534, 65534);
+      const cli = path.join(project.root, 'server', 'src', 'cli.ts');
+      const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups', project.node, cli, 'start'];
+      const options = ['--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir];
+      const refused = spawnSync('/usr/bin/setpriv', [...asNobody, ...options], { encoding: 'utf8', timeout: 60_000 });
+      if (/sandboxes cannot be created/.test(refused.stderr)) {
+        t.skip('nobody cannot make sandboxes on this machine, so the lab stops before its limits');
+        return;
+      }
+      assert.equal(refused.status, 1, refused.stderr);
+      assert.match(refused.stderr, /WARN {2}workspace limits NOT enforced: memory/);
+      assert.match(refused.stderr, /^not serving on 0\.0\.0\.0: .*$/m);
+      assert.match(refused.stderr, /^Fix: .*--no-limits/m);
+
+      const accepted = spawn('/usr/bin/setpriv', [...asNobody, ...options, '--no-limits']);
+      let stderr = '';
+      const serving = new Promise<void>((resolve, reject) => {
+        accepted.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString('utf8');
+          if (/Socket Lab is serving/.test(stderr)) resolve();
+        });
+        accepted.once('exit', () => reject(new Error(`exited: ${stderr}`)));
+      });
+      const exited = new Promise((resolve) => accepted.once('exit', resolve));
+      try {
+        await serving;
+      } finally {
+        accepted.kill('SIGTERM');
+        await exited;
+      }
     } finally {
-      accepted.kill('SIGTERM');
-      await exited;
+      await rm(publicDir, { recursive: true, force: true });
     }
   });
 

@@ -4,17 +4,14 @@
  * too. bwrap opens its binds as the workspace's uid, which cannot enter such a folder; the lab must still work.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { cp, link, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { startBackendProcess, type BackendProcess } from '../support/backend-process.ts';
-import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
-import { labSocket, newLearnerCookie, PROJECT_ROOT, probesAtPrompt, type TestLab } from '../support/lab-harness.ts';
-
-const run = promisify(execFile);
+import { FIXTURE_LAB } from '../support/fixture-lab.ts';
+import { labSocket, newLearnerCookie, probesAtPrompt, type TestLab } from '../support/lab-harness.ts';
+import { copyProject } from '../support/project-copy.ts';
 
 describe('a project in a private folder', () => {
   let privateDir: string;
@@ -23,21 +20,11 @@ describe('a project in a private folder', () => {
   before(async () => {
     privateDir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab 私有 '));
     assert.equal((await stat(privateDir)).mode & 0o777, 0o700);
-    const project = path.join(privateDir, '课程 copy');
-    await mkdir(path.join(project, '.tools'), { recursive: true });
-    await cp(path.join(PROJECT_ROOT, 'server'), path.join(project, 'server'), { recursive: true });
-    await cp(path.join(PROJECT_ROOT, 'package.json'), path.join(project, 'package.json'));
-    // Hard links: a copy of node_modules in well under a second, and every file really inside the private folder.
-    await run('cp', ['-al', path.join(PROJECT_ROOT, 'node_modules'), path.join(project, 'node_modules')]);
-    const node = path.join(project, '.tools', 'node');
-    await link(process.execPath, node).catch(() => cp(process.execPath, node));
-    const examples = await fixtureExamples();
-    await cp(examples.dir, path.join(project, 'examples'), { recursive: true });
-    await examples.remove();
+    const project = await copyProject(path.join(privateDir, '课程 copy'));
     backend = await startBackendProcess({
-      projectRoot: project,
-      node,
-      cwd: project,
+      projectRoot: project.root,
+      node: project.node,
+      cwd: project.root,
       args: ['--port', '0', '--data-dir', path.join(privateDir, 'data')],
     });
   });

@@ -41,7 +41,14 @@ export class Store {
 
   /** Opens (or, in a new data directory, creates) the store in `dataDir`. */
   static async open(dataDir: string): Promise<Store> {
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    try {
+      await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new StoreError(
+        `cannot make the data directory ${dataDir}: ${(error as Error).message}`,
+        'choose a directory this user may write with --data-dir (or SOCKET_LAB_DATA_DIR)',
+      );
+    }
     const file = path.join(dataDir, DATABASE_FILE);
     const marker = path.join(dataDir, MARKER_FILE);
     const fresh = !existsSync(file);

@@ -2,6 +2,7 @@
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import socketLabBackend from './server/src/astro-integration.ts';
+import precompress from './server/src/precompress-integration.ts';
 
 /**
  * One sidebar group per heading of the study note the course grows from (see the course outline), in the note's
@@ -60,5 +61,6 @@ export default defineConfig({
       sidebar,
     }),
     socketLabBackend(),
+    precompress(),
   ],
 });

@@ -164,8 +164,12 @@ export class WorkspaceRegistry {
    */
   async resetFiles(learnerId: string, lab: Lab): Promise<void> {
     const entry = this.#entries.get(keyOf(learnerId, lab));
-    if (entry) await this.#reap(entry, 'the learner reset its files', { discard: true });
+    // In this order: the page reconnects as soon as its terminals hear the workspace end, and the new workspace
+    // must not find the old work still in the store, nor the old one save it again.
+    const workspace = entry ? await entry.ready.catch(() => null) : null;
+    await workspace?.discardWork();
     this.#options.environment.store.work.clear(learnerId, lab.id);
+    if (entry) await this.#reap(entry, 'the learner reset its files', { discard: true });
   }
 
   #release(entry: Entry): void {

@@ -194,6 +194,11 @@ export class Workspace {
     this.#work.setActive(active);
   }
 
+  /** Stops saving the learner's work, for good ("Reset files"): nothing more of this home reaches the store. */
+  discardWork(): Promise<void> {
+    return this.#work.stop(true);
+  }
+
   terminal(id: string): TerminalSession | undefined {
     return this.#terminals.get(id);
   }

@@ -1,0 +1,16 @@
+/**
+ * UI strings, done one way for every component: the component lists the keys it reads (as src/content/i18n has
+ * them), and that one list gives the i18n collection its schema (content.config.ts), the page its translations and
+ * the browser script its check of what the page handed it.
+ */
+import { z } from 'zod';
+
+/** One string for each of `keys`, and nothing else. */
+export function stringsSchema<const K extends string>(keys: readonly K[]) {
+  return z.strictObject(Object.fromEntries(keys.map((key) => [key, z.string()])) as Record<K, z.ZodString>);
+}
+
+/** The strings of `keys` in the page's language; `t` is Astro.locals.t. */
+export function translateAll<const K extends string>(keys: readonly K[], t: (key: K) => string): Record<K, string> {
+  return Object.fromEntries(keys.map((key) => [key, t(key)])) as Record<K, string>;
+}

@@ -88,10 +88,6 @@ export class LabSocket {
     void this.#connect();
   }
 
-  get state(): ConnectionState {
-    return this.#state;
-  }
-
   /** Shows terminal `id`; re-attached automatically after every reconnect. */
   attach(id: string, events: TerminalEvents, cols: number, rows: number): void {
     const previous = this.#terminals.get(id);

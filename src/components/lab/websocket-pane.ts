@@ -3,12 +3,14 @@
  * shows the opening handshake, every message in both directions with its time, and the closing code.
  */
 import type { PaneEvent } from '../../../server/src/protocol/messages.ts';
+import { AddressForm } from './browser-pane.ts';
 import type { LabSocket } from './lab-socket.ts';
-import { base64Bytes, showBytes } from './raw-bytes.ts';
+import type { LabStrings } from './lab-strings.ts';
 import { PaneDom } from './pane-dom.ts';
+import { base64Bytes, showBytes } from './raw-bytes.ts';
+import { FIELDS, find, STYLE_HOOKS } from './selectors.ts';
 import type { LabViewConfig } from './view-config.ts';
 
-type Strings = LabViewConfig['strings'];
 type PaneView = LabViewConfig['panes'][number];
 type State = 'idle' | 'connecting' | 'open';
 
@@ -24,11 +26,12 @@ export class WebSocketPane {
   readonly #dom: PaneDom;
   readonly #view: PaneView;
   readonly #socket: LabSocket;
-  readonly #strings: Strings;
+  readonly #strings: LabStrings;
+  readonly #address: AddressForm;
   #state: State = 'idle';
   #connected = false;
 
-  constructor(root: HTMLElement, view: PaneView, socket: LabSocket, strings: Strings) {
+  constructor(root: HTMLElement, view: PaneView, socket: LabSocket, strings: LabStrings) {
     this.#dom = new PaneDom(root, `websocket pane ${view.id}`);
     this.#view = view;
     this.#socket = socket;
@@ -37,14 +40,11 @@ export class WebSocketPane {
       event: (event) => this.#onEvent(event),
       error: (code, message) => this.#log('close', Date.now(), `[${code}] ${message}`),
     });
-    this.#dom.on('[data-url]', 'submit', (event) => {
+    this.#address = new AddressForm(this.#dom, () => this.#connect());
+    this.#dom.on(find('action', 'disconnect'), 'click', () => socket.wsDisconnect(view.id));
+    this.#dom.on(find('send'), 'submit', (event) => {
       event.preventDefault();
-      this.#connect();
-    });
-    this.#dom.on('[data-action="disconnect"]', 'click', () => socket.wsDisconnect(view.id));
-    this.#dom.on('[data-send]', 'submit', (event) => {
-      event.preventDefault();
-      const input = this.#dom.element<HTMLInputElement>('[name="message"]');
+      const input = this.#message();
       if (this.#state !== 'open' || input.value === '') return;
       socket.wsSend(view.id, input.value);
       input.value = '';
@@ -64,27 +64,25 @@ export class WebSocketPane {
   }
 
   #connect(): void {
-    const form = this.#dom.element<HTMLFormElement>('[data-url]');
-    if (!this.#connected || !form.reportValidity()) return;
-    const port = Number((form.elements.namedItem('port') as HTMLInputElement).value);
-    const path = (form.elements.namedItem('path') as HTMLInputElement).value;
-    this.#dom.element('[data-log]').replaceChildren();
-    this.#dom.element('[data-request]').textContent = '';
-    this.#dom.element('[data-response]').textContent = '';
-    this.#setState('connecting', `ws://127.0.0.1:${port}${path} …`);
-    this.#socket.wsConnect(this.#view.id, port, path);
+    const address = this.#connected ? this.#address.read() : null;
+    if (!address) return;
+    this.#dom.element(find('log')).replaceChildren();
+    this.#dom.element(find('request')).textContent = '';
+    this.#dom.element(find('response')).textContent = '';
+    this.#setState('connecting', `ws://127.0.0.1:${address.port}${address.path} …`);
+    this.#socket.wsConnect(this.#view.id, address.port, address.path);
   }
 
   #onEvent(event: PaneEvent): void {
     switch (event.kind) {
       case 'ws-handshake':
-        this.#dom.element('[data-request]').textContent = showBytes(new TextEncoder().encode(event.request));
-        this.#dom.element('[data-response]').textContent = event.response
+        this.#dom.element(find('request')).textContent = showBytes(new TextEncoder().encode(event.request));
+        this.#dom.element(find('response')).textContent = event.response
           ? showBytes(new TextEncoder().encode(`${event.response}\r\n\r\n`))
           : '';
         if (event.accepted) this.#setState('open', this.#strings['lab.wsOpen']);
         else this.#setState('idle', `${this.#strings['lab.wsFailed']}: ${event.problem}`);
-        this.#dom.element<HTMLDetailsElement>('[data-handshake]').open = !event.accepted;
+        this.#dom.element<HTMLDetailsElement>(find('handshake')).open = !event.accepted;
         break;
       case 'ws-message': {
         const arrow = event.direction === 'out' ? '→' : '←';
@@ -107,30 +105,34 @@ export class WebSocketPane {
 
   #log(direction: string, at: number, text: string): void {
     const item = document.createElement('li');
-    item.dataset['dir'] = direction;
+    item.setAttribute(STYLE_HOOKS.direction, direction);
     const time = document.createElement('time');
     time.textContent = clock(at);
     item.append(time, text);
-    const log = this.#dom.element('[data-log]');
+    const log = this.#dom.element(find('log'));
     log.append(item);
     log.scrollTop = log.scrollHeight;
   }
 
   #setState(state: State, note: string): void {
     this.#state = state;
-    const badge = this.#dom.element('[data-status]');
-    badge.dataset['state'] = state === 'open' ? 'running' : 'idle';
+    const badge = this.#dom.element(find('status'));
+    badge.setAttribute(STYLE_HOOKS.state, state === 'open' ? 'running' : 'idle');
     badge.textContent = state === 'open' ? this.#strings['lab.wsOpen'] : '';
-    this.#dom.element('[data-note]').textContent = note;
+    this.#dom.element(find('note')).textContent = note;
     this.#update();
   }
 
   #update(): void {
     const open = this.#state === 'open';
-    this.#dom.element<HTMLButtonElement>('[data-action="connect"]').disabled =
+    this.#dom.element<HTMLButtonElement>(find('action', 'connect')).disabled =
       !this.#connected || this.#state !== 'idle';
-    this.#dom.element<HTMLButtonElement>('[data-action="disconnect"]').disabled = this.#state === 'idle';
-    this.#dom.element<HTMLButtonElement>('[data-action="send"]').disabled = !open;
-    this.#dom.element<HTMLInputElement>('[name="message"]').disabled = !open;
+    this.#dom.element<HTMLButtonElement>(find('action', 'disconnect')).disabled = this.#state === 'idle';
+    this.#dom.element<HTMLButtonElement>(find('action', 'send')).disabled = !open;
+    this.#message().disabled = !open;
+  }
+
+  #message(): HTMLInputElement {
+    return this.#dom.field(find('send'), FIELDS.message);
   }
 }

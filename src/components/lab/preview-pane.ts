@@ -5,6 +5,7 @@
  */
 import { headerValues } from '../../../server/src/protocol/headers.ts';
 import type { PaneEvent } from '../../../server/src/protocol/messages.ts';
+import { fillIn } from '../ui-strings.ts';
 import { AddressForm } from './browser-pane.ts';
 import type { LabSocket } from './lab-socket.ts';
 import type { LabStrings } from './lab-strings.ts';
@@ -46,7 +47,7 @@ export class PreviewPane {
       event: (event) => this.#onEvent(event),
       error: (code, message) => this.#finish(`[${code}] ${message}`),
     });
-    this.#address = new AddressForm(this.#dom, () => this.#load());
+    this.#address = new AddressForm(this.#dom, strings, () => this.#load());
     this.#dom.on(find('action', 'cancel'), 'click', () => socket.httpCancel(view.id));
     for (const tab of this.#dom.root.querySelectorAll<HTMLButtonElement>(find('tab'))) {
       this.#dom.on(tab, 'click', () => this.#selectTab(hookValue(tab, 'tab') ?? 'page'));
@@ -67,8 +68,8 @@ export class PreviewPane {
   }
 
   #load(): void {
-    const address = this.#connected ? this.#address.read() : null;
-    if (!address) return;
+    if (!this.#connected) return;
+    const address = this.#address.read();
     this.#request = '';
     this.#raw = [];
     this.#body = [];
@@ -124,7 +125,7 @@ export class PreviewPane {
 
   #showWaiting(): void {
     const seconds = ((performance.now() - this.#started) / 1000).toFixed(1);
-    const waiting = this.#strings['lab.waiting'].replace('{seconds}', seconds);
+    const waiting = fillIn(this.#strings['lab.waiting'], { seconds });
     const framing = this.#framing ? ` · ${this.#statusLine} · ${this.#strings[`lab.framing.${this.#framing}`]}` : '';
     this.#dom.element(find('note')).textContent = `${waiting}${framing}`;
   }

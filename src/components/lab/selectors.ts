@@ -31,8 +31,9 @@ const HOOKS = {
   request: 'data-request',
   response: 'data-response',
   log: 'data-log',
-  /** The WebSocket pane's message form. */
+  /** The WebSocket pane's message form, and the line saying why a message cannot go (or can be no longer). */
   send: 'data-send',
+  sendProblem: 'data-send-problem',
 } as const;
 
 /**

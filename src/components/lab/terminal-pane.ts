@@ -8,6 +8,7 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import { encodingSchema, FLOW_CONTROL, type TerminalStatus } from '../../../server/src/protocol/messages.ts';
+import { fillIn } from '../ui-strings.ts';
 import type { LabSocket, TerminalEvents } from './lab-socket.ts';
 import type { LabStrings } from './lab-strings.ts';
 import { PaneDom } from './pane-dom.ts';
@@ -141,7 +142,7 @@ export class TerminalPane {
     this.#dom.element<HTMLButtonElement>(find('action', 'restart')).disabled = false;
     this.#dom.element<HTMLSelectElement>(find('encoding')).disabled = false;
     if (status === 'exited') {
-      const text = this.#strings['lab.shellExited'].replace('{code}', String(exitCode ?? '?'));
+      const text = fillIn(this.#strings['lab.shellExited'], { code: exitCode ?? '?' });
       this.#term.write(`\r\n\x1b[2m${text}\x1b[0m\r\n`);
     }
   }

@@ -2,19 +2,26 @@
  * The browser WebSocket pane: has the backend open ws://127.0.0.1:<port><path> inside the learner's sandbox, and
  * shows the opening handshake, every message in both directions with its time, and the closing code.
  */
-import type { PaneEvent } from '../../../server/src/protocol/messages.ts';
-import { AddressForm } from './browser-pane.ts';
+import { WS_SEND_MAX_CHARS, type PaneEvent } from '../../../server/src/protocol/messages.ts';
+import { fillIn } from '../ui-strings.ts';
+import { AddressForm, checkAsTyped } from './browser-pane.ts';
 import type { LabSocket } from './lab-socket.ts';
 import type { LabStrings } from './lab-strings.ts';
 import { PaneDom } from './pane-dom.ts';
 import { base64Bytes, showBytes } from './raw-bytes.ts';
 import { FIELDS, find, STYLE_HOOKS } from './selectors.ts';
 import type { LabViewConfig } from './view-config.ts';
+import { wsSendOverflow } from './wire-limits.ts';
 
 type PaneView = LabViewConfig['panes'][number];
 type State = 'idle' | 'connecting' | 'open';
 
 const utf8 = new TextDecoder();
+
+/** A count of bytes or characters as the page's language groups digits. */
+function count(n: number): string {
+  return n.toLocaleString(document.documentElement.lang || undefined);
+}
 
 function clock(at: number): string {
   const time = new Date(at);
@@ -28,6 +35,7 @@ export class WebSocketPane {
   readonly #socket: LabSocket;
   readonly #strings: LabStrings;
   readonly #address: AddressForm;
+  readonly #checkMessage: () => void;
   #state: State = 'idle';
   #connected = false;
 
@@ -40,14 +48,16 @@ export class WebSocketPane {
       event: (event) => this.#onEvent(event),
       error: (code, message) => this.#log('close', Date.now(), `[${code}] ${message}`),
     });
-    this.#address = new AddressForm(this.#dom, () => this.#connect());
+    this.#address = new AddressForm(this.#dom, strings, () => this.#connect());
     this.#dom.on(find('action', 'disconnect'), 'click', () => socket.wsDisconnect(view.id));
+    this.#checkMessage = checkAsTyped(this.#dom, this.#message(), () => this.#showMessageLimits());
     this.#dom.on(find('send'), 'submit', (event) => {
       event.preventDefault();
       const input = this.#message();
       if (this.#state !== 'open' || input.value === '') return;
       socket.wsSend(view.id, input.value);
       input.value = '';
+      this.#checkMessage();
     });
   }
 
@@ -64,8 +74,8 @@ export class WebSocketPane {
   }
 
   #connect(): void {
-    const address = this.#connected ? this.#address.read() : null;
-    if (!address) return;
+    if (!this.#connected) return;
+    const address = this.#address.read();
     this.#dom.element(find('log')).replaceChildren();
     this.#dom.element(find('request')).textContent = '';
     this.#dom.element(find('response')).textContent = '';
@@ -130,6 +140,28 @@ export class WebSocketPane {
     this.#dom.element<HTMLButtonElement>(find('action', 'disconnect')).disabled = this.#state === 'idle';
     this.#dom.element<HTMLButtonElement>(find('action', 'send')).disabled = !open;
     this.#message().disabled = !open;
+  }
+
+  /**
+   * Says on the pane which limit the message in the box meets, and returns the one that stops it being sent: more
+   * bytes than one message to the backend may have (sent, it would close the whole lab connection). A full box (it
+   * takes no more characters) is only noted.
+   */
+  #showMessageLimits(): string {
+    const text = this.#message().value;
+    const limit = this.#socket.maxPayload;
+    const overflow = limit === null ? null : wsSendOverflow(this.#view.id, text, limit);
+    const problem = overflow
+      ? fillIn(this.#strings['lab.messageTooBig'], { bytes: count(overflow.bytes), max: count(overflow.max) })
+      : '';
+    const full =
+      text.length >= WS_SEND_MAX_CHARS
+        ? fillIn(this.#strings['lab.messageFull'], { max: count(WS_SEND_MAX_CHARS) })
+        : '';
+    const line = this.#dom.element(find('sendProblem'));
+    line.textContent = problem || full;
+    line.hidden = line.textContent === '';
+    return problem;
   }
 
   #message(): HTMLInputElement {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   labIdSchema,
+  labPaneSchema,
   portSchema,
   requestPathSchema,
   terminalIdSchema,
@@ -28,7 +29,7 @@ export const viewConfigSchema = z.strictObject({
   panes: z.array(
     z.strictObject({
       id: terminalIdSchema,
-      kind: z.enum(['preview', 'websocket']),
+      kind: labPaneSchema.shape.kind,
       title: z.string(),
       port: portSchema,
       path: requestPathSchema,

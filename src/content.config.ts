@@ -5,8 +5,8 @@ import { z } from 'astro/zod';
 import { defineCollection, reference } from 'astro:content';
 import { posix } from 'node:path';
 import { labManifestSchema } from '../server/src/lessons/lab-manifest.ts';
-import { JOIN_STRING_KEYS } from './components/join/join-strings.ts';
-import { STRING_KEYS, type StringKey } from './components/lab/view-config.ts';
+import { joinStringsSchema } from './components/join/join-strings.ts';
+import { labStringsSchema } from './components/lab/lab-strings.ts';
 
 /** Lesson frontmatter: where the lesson sits in the course and which lab it embeds. */
 const lessonSchema = z.object({
@@ -15,12 +15,6 @@ const lessonSchema = z.object({
   noteHeading: z.string().min(1),
   lab: reference('labs').optional(),
 });
-
-const labStrings = Object.fromEntries(STRING_KEYS.map((key) => [key, z.string()])) as Record<StringKey, z.ZodString>;
-const joinStrings = Object.fromEntries(JOIN_STRING_KEYS.map((key) => [key, z.string()])) as Record<
-  (typeof JOIN_STRING_KEYS)[number],
-  z.ZodString
->;
 
 export const collections = {
   docs: defineCollection({
@@ -36,6 +30,6 @@ export const collections = {
   i18n: defineCollection({
     loader: i18nLoader(),
     // The lab's and the join page's UI strings, typed and checked from the same lists their pages read them by.
-    schema: i18nSchema({ extend: z.object({ ...labStrings, ...joinStrings }).partial() }),
+    schema: i18nSchema({ extend: z.object({ ...labStringsSchema.shape, ...joinStringsSchema.shape }).partial() }),
   }),
 };

@@ -6,14 +6,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { JOIN_STRING_KEYS } from '../../src/components/join/join-strings.ts';
-import { STRING_KEYS } from '../../src/components/lab/view-config.ts';
+import { LAB_STRING_KEYS } from '../../src/components/lab/lab-strings.ts';
 
 const I18N_DIR = path.join(import.meta.dirname, '..', '..', 'src', 'content', 'i18n');
 
 for (const file of ['zh-CN.json', 'en.json']) {
   test(`${file} has every lab and join page string`, async () => {
     const strings = JSON.parse(await readFile(path.join(I18N_DIR, file), 'utf8')) as Record<string, unknown>;
-    const missing = [...STRING_KEYS, ...JOIN_STRING_KEYS].filter((key) => typeof strings[key] !== 'string');
+    const missing = [...LAB_STRING_KEYS, ...JOIN_STRING_KEYS].filter((key) => typeof strings[key] !== 'string');
     assert.deepEqual(missing, []);
   });
 }

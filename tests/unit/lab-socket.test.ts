@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { splitText } from '../../src/components/lab/lab-socket.ts';
+import { splitText } from '../../src/components/lab/wire-limits.ts';
 import { randomInt, seededRandom } from '../support/prng.ts';
 
 const isHigh = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
@@ -54,7 +54,7 @@ describe('splitText', () => {
 
   test('terminates when the limit is smaller than a surrogate pair', () => {
     // Run apart: a loop that never ends would otherwise hang the whole test run.
-    const moduleUrl = new URL('../../src/components/lab/lab-socket.ts', import.meta.url).href;
+    const moduleUrl = new URL('../../src/components/lab/wire-limits.ts', import.meta.url).href;
     const script = `
       const { splitText } = await import(${JSON.stringify(moduleUrl)});
       try { splitText('😀😀', 1); } catch {}

@@ -53,6 +53,13 @@ export type TerminalSignal = z.infer<typeof signalSchema>;
 /** Panes are named like terminals. */
 const paneIdSchema = terminalIdSchema;
 
+/**
+ * The longest text one `ws-send` may carry, in UTF-16 code units (what String.length and an input's maxlength
+ * count). In UTF-8 it can be up to three times as many bytes, more than one message may have (the hello's
+ * `maxPayload`): the browser checks that too before sending.
+ */
+export const WS_SEND_MAX_CHARS = 60_000;
+
 const cols = z.int().min(2).max(500);
 const rows = z.int().min(1).max(200);
 const commandIndex = z.int().min(0).max(7);
@@ -68,7 +75,7 @@ const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('http-get'), pane: paneIdSchema, port: portSchema, path: requestPathSchema }),
   z.strictObject({ type: z.literal('http-cancel'), pane: paneIdSchema }),
   z.strictObject({ type: z.literal('ws-connect'), pane: paneIdSchema, port: portSchema, path: requestPathSchema }),
-  z.strictObject({ type: z.literal('ws-send'), pane: paneIdSchema, text: z.string().max(60_000) }),
+  z.strictObject({ type: z.literal('ws-send'), pane: paneIdSchema, text: z.string().max(WS_SEND_MAX_CHARS) }),
   z.strictObject({ type: z.literal('ws-disconnect'), pane: paneIdSchema }),
   /** "Reset files": the lesson's original files back, the learner's changes forgotten, the workspace started anew. */
   z.strictObject({ type: z.literal('reset-files') }),

@@ -4,10 +4,9 @@
  * `next` into the form's hidden field, the error as text (never HTML) into the alert region. Without this script the
  * form still works; it then leads to the course's home page.
  */
-import { z } from 'zod';
 import { inLang, JOIN_PAGES, joinErrorSchema, safeNextPath } from '../../../server/src/protocol/join.ts';
+import { joinErrorKey, joinErrorStringsSchema } from './join-strings.ts';
 
-const messagesSchema = z.record(joinErrorSchema, z.string());
 /** The name typed before a failed join, so the learner corrects the passcode without typing it again. */
 const NAME_KEY = 'socket-lab:join-name';
 
@@ -39,10 +38,10 @@ function start(): void {
 
   const error = joinErrorSchema.safeParse(query.get('error'));
   const region = form.querySelector<HTMLElement>('[data-error]');
-  const messages = messagesSchema.safeParse(JSON.parse(form.dataset['errors'] ?? '{}'));
+  const messages = joinErrorStringsSchema.safeParse(JSON.parse(form.dataset['errors'] ?? '{}'));
   const nameField = input('name');
   if (error.success && region && messages.success) {
-    region.textContent = messages.data[error.data];
+    region.textContent = messages.data[joinErrorKey(error.data)];
     const typed = session()?.getItem(NAME_KEY);
     if (typed && nameField && !nameField.value) nameField.value = typed;
     // Back to the field to correct.

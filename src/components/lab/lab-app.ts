@@ -6,11 +6,24 @@ import xtermCss from '@xterm/xterm/css/xterm.css?url';
 import { joinUrl } from '../../../server/src/protocol/join.ts';
 import { LAB_PATHS } from '../../../server/src/protocol/messages.ts';
 import { LabSocket, NotJoinedError, type ConnectionState } from './lab-socket.ts';
+import type { LabStringKey, LabStrings } from './lab-strings.ts';
 import { PreviewPane } from './preview-pane.ts';
+import { find, hookValue, STYLE_HOOKS } from './selectors.ts';
 import { TerminalPane } from './terminal-pane.ts';
 import { viewConfigSchema, type LabViewConfig } from './view-config.ts';
 import { WebSocketPane } from './websocket-pane.ts';
 import { onThemeChange } from './xterm-theme.ts';
+
+/** The script for each kind of browser pane, as Lab.astro has a component for each. */
+const BROWSER_PANES = { preview: PreviewPane, websocket: WebSocketPane } as const;
+
+/** What the banner says in each state of the connection; nothing once it is open. */
+const BANNER: Record<Exclude<ConnectionState, 'open' | 'not-joined'>, LabStringKey> = {
+  connecting: 'lab.connecting',
+  reconnecting: 'lab.reconnecting',
+  outdated: 'lab.outdated',
+  closed: 'lab.connecting',
+};
 
 /**
  * xterm.js's stylesheet, linked when the first lab starts: imported as a module, the bundler would inline it into
@@ -24,13 +37,26 @@ function linkXtermStylesheet(): void {
   document.head.append(link);
 }
 
+function showBanner(banner: HTMLElement, state: ConnectionState, strings: LabStrings): void {
+  banner.setAttribute(STYLE_HOOKS.state, state);
+  if (state === 'not-joined') {
+    // The lab has a passcode and this browser has not joined (or the class forgot it): say so, with the way in.
+    const link = document.createElement('a');
+    link.href = joinUrl(location.pathname + location.search);
+    link.textContent = strings['lab.joinLink'];
+    banner.replaceChildren(`${strings['lab.notJoined']} `, link);
+  } else {
+    banner.textContent = state === 'open' ? '' : strings[BANNER[state]];
+  }
+}
+
 /** Starts the lab in `host` (a <socket-lab> element); returns what stops it. */
 export function mountLab(host: HTMLElement): () => void {
   linkXtermStylesheet();
-  const banner = host.querySelector<HTMLElement>('[data-banner]');
+  const banner = host.querySelector<HTMLElement>(find('banner'));
   let config: LabViewConfig;
   try {
-    config = viewConfigSchema.parse(JSON.parse(host.dataset['config'] ?? ''));
+    config = viewConfigSchema.parse(JSON.parse(hookValue(host, 'config') ?? ''));
   } catch (error) {
     if (banner) banner.textContent = `This lab is misconfigured: ${(error as Error).message}`;
     throw error;
@@ -40,24 +66,7 @@ export function mountLab(host: HTMLElement): () => void {
   const panes: TerminalPane[] = [];
   const browsers: (PreviewPane | WebSocketPane)[] = [];
   const showState = (state: ConnectionState) => {
-    if (banner && state === 'not-joined') {
-      // The lab has a passcode and this browser has not joined (or the class forgot it): say so, with the way in.
-      banner.dataset['state'] = state;
-      const link = document.createElement('a');
-      link.href = joinUrl(location.pathname + location.search);
-      link.textContent = strings['lab.joinLink'];
-      banner.replaceChildren(`${strings['lab.notJoined']} `, link);
-    } else if (banner) {
-      banner.dataset['state'] = state;
-      banner.textContent =
-        state === 'open'
-          ? ''
-          : state === 'reconnecting'
-            ? strings['lab.reconnecting']
-            : state === 'outdated'
-              ? strings['lab.outdated']
-              : strings['lab.connecting'];
-    }
+    if (banner) showBanner(banner, state, strings);
     for (const pane of panes) pane.setConnected(state === 'open');
     for (const browser of browsers) browser.setConnected(state === 'open');
   };
@@ -78,29 +87,24 @@ export function mountLab(host: HTMLElement): () => void {
   });
 
   for (const view of config.terminals) {
-    const root = host.querySelector<HTMLElement>(`[data-terminal="${view.id}"]`);
+    const root = host.querySelector<HTMLElement>(find('terminal', view.id));
     if (root) panes.push(new TerminalPane(root, view, socket, strings));
   }
   for (const view of config.panes) {
-    const root = host.querySelector<HTMLElement>(`[data-pane="${view.id}"]`);
-    if (!root) continue;
-    browsers.push(
-      view.kind === 'preview'
-        ? new PreviewPane(root, view, socket, strings)
-        : new WebSocketPane(root, view, socket, strings),
-    );
+    const root = host.querySelector<HTMLElement>(find('pane', view.id));
+    if (root) browsers.push(new BROWSER_PANES[view.kind](root, view, socket, strings));
   }
 
   const stopThemeWatch = onThemeChange(() => {
     for (const pane of panes) pane.setTheme();
   });
-  const fullscreen = host.querySelector<HTMLButtonElement>('[data-fullscreen]');
+  const fullscreen = host.querySelector<HTMLButtonElement>(find('fullscreen'));
   const toggleFullscreen = () => {
     if (document.fullscreenElement === host) void document.exitFullscreen();
     else void host.requestFullscreen();
   };
   fullscreen?.addEventListener('click', toggleFullscreen);
-  const reset = host.querySelector<HTMLButtonElement>('[data-reset-files]');
+  const reset = host.querySelector<HTMLButtonElement>(find('resetFiles'));
   const resetFiles = () => {
     if (window.confirm(strings['lab.resetConfirm'])) socket.resetFiles();
   };

@@ -16,6 +16,7 @@ import {
   type TerminalSignal,
   type TerminalStatus,
 } from '../../../server/src/protocol/messages.ts';
+import { fitsPayload, splitText } from './wire-limits.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated' | 'not-joined';
 
@@ -79,6 +80,7 @@ export class LabSocket {
   readonly #panes = new Map<string, PaneEvents>();
   #ws: WebSocket | null = null;
   #state: ConnectionState = 'connecting';
+  #maxPayload: number | null = null;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #closed = false;
@@ -88,8 +90,12 @@ export class LabSocket {
     void this.#connect();
   }
 
-  get state(): ConnectionState {
-    return this.#state;
+  /**
+   * The most bytes one message to the backend may have, as its hello said (null until it has spoken): a bigger one
+   * would make it close the connection (1009), taking every terminal of the lab with it.
+   */
+  get maxPayload(): number | null {
+    return this.#maxPayload;
   }
 
   /** Shows terminal `id`; re-attached automatically after every reconnect. */
@@ -175,7 +181,18 @@ export class LabSocket {
 
   #send(message: ClientMessage): void {
     const ws = this.#ws;
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    const text = JSON.stringify(message);
+    // The panes check what a learner types before it gets here; this is the last line that keeps one oversized
+    // message from closing the whole lab.
+    if (this.#maxPayload !== null && !fitsPayload(text, this.#maxPayload)) {
+      this.#options.onError?.(
+        'bad-message',
+        `${message.type} not sent: over the lab's limit of ${this.#maxPayload} bytes`,
+      );
+      return;
+    }
+    ws.send(text);
   }
 
   #setState(state: ConnectionState, detail?: string): void {
@@ -245,6 +262,7 @@ export class LabSocket {
           this.#setState('outdated', 'the lab was updated: reload the page');
           this.#ws?.close(1000, 'outdated');
         }
+        this.#maxPayload = message.maxPayload;
         break;
       case 'attached': {
         const wanted = this.#terminals.get(message.terminal);
@@ -280,20 +298,4 @@ export class LabSocket {
         break;
     }
   }
-}
-
-/** Splits text into pieces of at most `size` UTF-16 units without cutting a surrogate pair. */
-export function splitText(text: string, size: number): string[] {
-  if (!Number.isInteger(size) || size < 2) throw new RangeError(`cannot split text into pieces of ${size}`);
-  if (text.length <= size) return [text];
-  const pieces: string[] = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = Math.min(text.length, start + size);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    pieces.push(text.slice(start, end));
-    start = end;
-  }
-  return pieces;
 }

@@ -1,6 +1,6 @@
 /**
- * The markup of one pane (rendered by Lab.astro) as its script uses it: elements found by selector, and listeners
- * that all come off again when the pane is disposed.
+ * The markup of one pane (rendered by its component, e.g. TerminalPane.astro) as its script uses it: elements found
+ * by the selectors of selectors.ts, and listeners that all come off again when the pane is disposed.
  */
 export class PaneDom {
   readonly root: HTMLElement;
@@ -15,6 +15,13 @@ export class PaneDom {
   element<T extends HTMLElement = HTMLElement>(selector: string): T {
     const found = this.root.querySelector<T>(selector);
     if (!found) throw new Error(`${this.#name}: no ${selector} in its markup`);
+    return found;
+  }
+
+  /** The input named `name` of the form `form` (a selector). */
+  field(form: string, name: string): HTMLInputElement {
+    const found = this.element<HTMLFormElement>(form).elements.namedItem(name);
+    if (!(found instanceof HTMLInputElement)) throw new Error(`${this.#name}: no field ${name} in ${form}`);
     return found;
   }
 

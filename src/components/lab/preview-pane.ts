@@ -5,12 +5,15 @@
  */
 import { headerValues } from '../../../server/src/protocol/headers.ts';
 import type { PaneEvent } from '../../../server/src/protocol/messages.ts';
+import { fillIn } from '../ui-strings.ts';
+import { AddressForm } from './browser-pane.ts';
 import type { LabSocket } from './lab-socket.ts';
-import { base64Bytes, concatBytes, showBytes } from './raw-bytes.ts';
+import type { LabStrings } from './lab-strings.ts';
 import { PaneDom } from './pane-dom.ts';
+import { base64Bytes, concatBytes, showBytes } from './raw-bytes.ts';
+import { find, hookValue, STYLE_HOOKS, type Action } from './selectors.ts';
 import type { LabViewConfig } from './view-config.ts';
 
-type Strings = LabViewConfig['strings'];
 type PaneView = LabViewConfig['panes'][number];
 type Framing = Extract<PaneEvent, { kind: 'http-head' }>['framing'];
 
@@ -21,7 +24,8 @@ export class PreviewPane {
   readonly #dom: PaneDom;
   readonly #view: PaneView;
   readonly #socket: LabSocket;
-  readonly #strings: Strings;
+  readonly #strings: LabStrings;
+  readonly #address: AddressForm;
   #request = '';
   #raw: Uint8Array[] = [];
   #body: Uint8Array[] = [];
@@ -34,7 +38,7 @@ export class PreviewPane {
   #pageUrl: string | null = null;
   #connected = false;
 
-  constructor(root: HTMLElement, view: PaneView, socket: LabSocket, strings: Strings) {
+  constructor(root: HTMLElement, view: PaneView, socket: LabSocket, strings: LabStrings) {
     this.#dom = new PaneDom(root, `preview pane ${view.id}`);
     this.#view = view;
     this.#socket = socket;
@@ -43,13 +47,10 @@ export class PreviewPane {
       event: (event) => this.#onEvent(event),
       error: (code, message) => this.#finish(`[${code}] ${message}`),
     });
-    this.#dom.on('[data-url]', 'submit', (event) => {
-      event.preventDefault();
-      this.#load();
-    });
-    this.#dom.on('[data-action="cancel"]', 'click', () => socket.httpCancel(view.id));
-    for (const tab of this.#dom.root.querySelectorAll<HTMLButtonElement>('[data-tab]')) {
-      this.#dom.on(tab, 'click', () => this.#selectTab(tab.dataset['tab'] ?? 'page'));
+    this.#address = new AddressForm(this.#dom, strings, () => this.#load());
+    this.#dom.on(find('action', 'cancel'), 'click', () => socket.httpCancel(view.id));
+    for (const tab of this.#dom.root.querySelectorAll<HTMLButtonElement>(find('tab'))) {
+      this.#dom.on(tab, 'click', () => this.#selectTab(hookValue(tab, 'tab') ?? 'page'));
     }
   }
 
@@ -67,10 +68,8 @@ export class PreviewPane {
   }
 
   #load(): void {
-    const form = this.#dom.element<HTMLFormElement>('[data-url]');
-    if (!this.#connected || !form.reportValidity()) return;
-    const port = Number((form.elements.namedItem('port') as HTMLInputElement).value);
-    const path = (form.elements.namedItem('path') as HTMLInputElement).value;
+    if (!this.#connected) return;
+    const address = this.#address.read();
     this.#request = '';
     this.#raw = [];
     this.#body = [];
@@ -85,7 +84,7 @@ export class PreviewPane {
     this.#showWaiting();
     this.#renderRaw();
     this.#renderPage();
-    this.#socket.httpGet(this.#view.id, port, path);
+    this.#socket.httpGet(this.#view.id, address.port, address.path);
   }
 
   #onEvent(event: PaneEvent): void {
@@ -126,14 +125,14 @@ export class PreviewPane {
 
   #showWaiting(): void {
     const seconds = ((performance.now() - this.#started) / 1000).toFixed(1);
-    const waiting = this.#strings['lab.waiting'].replace('{seconds}', seconds);
+    const waiting = fillIn(this.#strings['lab.waiting'], { seconds });
     const framing = this.#framing ? ` · ${this.#statusLine} · ${this.#strings[`lab.framing.${this.#framing}`]}` : '';
-    this.#dom.element('[data-note]').textContent = `${waiting}${framing}`;
+    this.#dom.element(find('note')).textContent = `${waiting}${framing}`;
   }
 
   #finish(note: string): void {
     this.#stopClock();
-    this.#dom.element('[data-note]').textContent = note;
+    this.#dom.element(find('note')).textContent = note;
     this.#button('load').disabled = !this.#connected;
     this.#button('cancel').disabled = true;
   }
@@ -147,7 +146,7 @@ export class PreviewPane {
 
   #renderRaw(): void {
     const sent = this.#request ? `${showBytes(new TextEncoder().encode(this.#request))}\n` : '';
-    this.#dom.element('[data-view="raw"]').textContent = `${sent}${showBytes(concatBytes(this.#raw))}`;
+    this.#dom.element(find('view', 'raw')).textContent = `${sent}${showBytes(concatBytes(this.#raw))}`;
   }
 
   /**
@@ -159,25 +158,25 @@ export class PreviewPane {
     if (this.#pageUrl) URL.revokeObjectURL(this.#pageUrl);
     const blob = new Blob([concatBytes(this.#body)], { type: this.#contentType || 'text/html' });
     this.#pageUrl = URL.createObjectURL(blob);
-    this.#dom.element<HTMLIFrameElement>('[data-view="page"]').src = this.#pageUrl;
+    this.#dom.element<HTMLIFrameElement>(find('view', 'page')).src = this.#pageUrl;
   }
 
   #selectTab(tab: string): void {
-    for (const button of this.#dom.root.querySelectorAll<HTMLElement>('[data-tab]')) {
-      button.setAttribute('aria-selected', String(button.dataset['tab'] === tab));
+    for (const button of this.#dom.root.querySelectorAll<HTMLElement>(find('tab'))) {
+      button.setAttribute('aria-selected', String(hookValue(button, 'tab') === tab));
     }
-    for (const view of this.#dom.root.querySelectorAll<HTMLElement>('[data-view]')) {
-      view.hidden = view.dataset['view'] !== tab;
+    for (const view of this.#dom.root.querySelectorAll<HTMLElement>(find('view'))) {
+      view.hidden = hookValue(view, 'view') !== tab;
     }
   }
 
   #setStatus(state: string, text: string): void {
-    const badge = this.#dom.element('[data-status]');
-    badge.dataset['state'] = state;
+    const badge = this.#dom.element(find('status'));
+    badge.setAttribute(STYLE_HOOKS.state, state);
     badge.textContent = text;
   }
 
-  #button(action: string): HTMLButtonElement {
-    return this.#dom.element<HTMLButtonElement>(`[data-action="${action}"]`);
+  #button(action: Action): HTMLButtonElement {
+    return this.#dom.element<HTMLButtonElement>(find('action', action));
   }
 }

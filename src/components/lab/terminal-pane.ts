@@ -8,19 +8,21 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import { encodingSchema, FLOW_CONTROL, type TerminalStatus } from '../../../server/src/protocol/messages.ts';
+import { fillIn } from '../ui-strings.ts';
 import type { LabSocket, TerminalEvents } from './lab-socket.ts';
+import type { LabStrings } from './lab-strings.ts';
 import { PaneDom } from './pane-dom.ts';
+import { find, STYLE_HOOKS } from './selectors.ts';
 import type { LabViewConfig } from './view-config.ts';
 import { currentTheme } from './xterm-theme.ts';
 
-type Strings = LabViewConfig['strings'];
 type TerminalView = LabViewConfig['terminals'][number];
 
 export class TerminalPane {
   readonly id: string;
   readonly #dom: PaneDom;
   readonly #socket: LabSocket;
-  readonly #strings: Strings;
+  readonly #strings: LabStrings;
   readonly #commandCount: number;
   readonly #term: Terminal;
   readonly #fit = new FitAddon();
@@ -28,7 +30,7 @@ export class TerminalPane {
   readonly #events: TerminalEvents;
   #unacked = 0;
 
-  constructor(root: HTMLElement, view: TerminalView, socket: LabSocket, strings: Strings) {
+  constructor(root: HTMLElement, view: TerminalView, socket: LabSocket, strings: LabStrings) {
     const id = view.id;
     this.id = id;
     this.#dom = new PaneDom(root, `terminal pane ${view.id}`);
@@ -50,7 +52,7 @@ export class TerminalPane {
     // Chinese and emoji are two cells wide in Unicode 11's tables, as the programs in the sandbox count them.
     this.#term.unicode.activeVersion = '11';
     this.#term.loadAddon(new WebLinksAddon());
-    this.#term.open(this.#dom.element('[data-screen]'));
+    this.#term.open(this.#dom.element(find('screen')));
     this.#fit.fit();
 
     const input = this.#term.onData((data) => socket.input(id, data));
@@ -59,14 +61,14 @@ export class TerminalPane {
     this.#dom.onDispose(() => resize.dispose());
     // Fit whenever the pane changes size (window, stacked layout, full screen); xterm.js reports the new grid.
     this.#resizeObserver = new ResizeObserver(() => this.#fit.fit());
-    this.#resizeObserver.observe(this.#dom.element('[data-screen]'));
+    this.#resizeObserver.observe(this.#dom.element(find('screen')));
 
     this.#events = {
       attached: ({ encoding, status, exitCode }) => {
         this.#term.reset();
         this.#unacked = 0;
-        this.#dom.element<HTMLSelectElement>('[data-encoding]').value = encoding;
-        this.#dom.element('[data-overlay]').hidden = true;
+        this.#dom.element<HTMLSelectElement>(find('encoding')).value = encoding;
+        this.#dom.element(find('overlay')).hidden = true;
         this.#showStatus(status, exitCode);
       },
       output: (bytes) => {
@@ -74,28 +76,28 @@ export class TerminalPane {
       },
       statusChanged: (status, exitCode) => this.#showStatus(status, exitCode),
       detached: (reason) => {
-        if (reason === 'replaced') this.#dom.element('[data-overlay]').hidden = false;
+        if (reason === 'replaced') this.#dom.element(find('overlay')).hidden = false;
         this.#setEnabled(false);
       },
       error: (code, message) => {
         this.#term.write(`\r\n\x1b[33m[${code}] ${message}\x1b[0m\r\n`);
       },
     };
-    this.#dom.on('[data-action="run"]', 'click', () => {
+    this.#dom.on(find('action', 'run'), 'click', () => {
       socket.run(id, this.#selectedCommand());
       this.#term.focus();
     });
-    this.#dom.on('[data-action="stop"]', 'click', () => {
+    this.#dom.on(find('action', 'stop'), 'click', () => {
       socket.signal(id, 'SIGINT');
       this.#term.focus();
     });
     // Restart is "run it again from scratch": a fresh shell, then the selected command (say, after editing it).
-    this.#dom.on('[data-action="restart"]', 'click', () => {
+    this.#dom.on(find('action', 'restart'), 'click', () => {
       socket.restart(id, this.#commandCount > 0 ? this.#selectedCommand() : undefined);
       this.#term.focus();
     });
-    this.#dom.on('[data-action="take-over"]', 'click', () => this.attach());
-    this.#dom.on('[data-encoding]', 'change', (event) => {
+    this.#dom.on(find('action', 'take-over'), 'click', () => this.attach());
+    this.#dom.on(find('encoding'), 'change', (event) => {
       const encoding = encodingSchema.safeParse((event.target as HTMLSelectElement).value);
       if (encoding.success) socket.setEncoding(id, encoding.data);
     });
@@ -129,32 +131,32 @@ export class TerminalPane {
   }
 
   #showStatus(status: TerminalStatus, exitCode: number | null): void {
-    const badge = this.#dom.element('[data-status]');
-    badge.dataset['state'] = status;
+    const badge = this.#dom.element(find('status'));
+    badge.setAttribute(STYLE_HOOKS.state, status);
     const label = this.#strings[`lab.${status}`];
     // A failed command's status stays on the badge; success needs no mention.
     badge.textContent = exitCode && status !== 'running' ? `${label} · ${exitCode}` : label;
-    this.#dom.element<HTMLButtonElement>('[data-action="run"]').disabled =
+    this.#dom.element<HTMLButtonElement>(find('action', 'run')).disabled =
       status !== 'idle' || this.#commandCount === 0;
-    this.#dom.element<HTMLButtonElement>('[data-action="stop"]').disabled = status !== 'running';
-    this.#dom.element<HTMLButtonElement>('[data-action="restart"]').disabled = false;
-    this.#dom.element<HTMLSelectElement>('[data-encoding]').disabled = false;
+    this.#dom.element<HTMLButtonElement>(find('action', 'stop')).disabled = status !== 'running';
+    this.#dom.element<HTMLButtonElement>(find('action', 'restart')).disabled = false;
+    this.#dom.element<HTMLSelectElement>(find('encoding')).disabled = false;
     if (status === 'exited') {
-      const text = this.#strings['lab.shellExited'].replace('{code}', String(exitCode ?? '?'));
+      const text = fillIn(this.#strings['lab.shellExited'], { code: exitCode ?? '?' });
       this.#term.write(`\r\n\x1b[2m${text}\x1b[0m\r\n`);
     }
   }
 
   #setEnabled(enabled: boolean): void {
     for (const control of this.#dom.root.querySelectorAll<HTMLButtonElement | HTMLSelectElement>(
-      '[data-action="run"], [data-action="stop"], [data-action="restart"], [data-encoding]',
+      [find('action', 'run'), find('action', 'stop'), find('action', 'restart'), find('encoding')].join(', '),
     )) {
       control.disabled = !enabled;
     }
   }
 
   #selectedCommand(): number {
-    const menu = this.#dom.root.querySelector<HTMLSelectElement>('[data-command]');
+    const menu = this.#dom.root.querySelector<HTMLSelectElement>(find('command'));
     return menu ? Number(menu.value) : 0;
   }
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   labIdSchema,
+  labPaneSchema,
   portSchema,
   requestPathSchema,
   terminalIdSchema,
@@ -13,60 +14,8 @@ import {
   type LocalizedText,
 } from '../../../server/src/lessons/lab-manifest.ts';
 import { ENCODINGS } from '../../../server/src/protocol/messages.ts';
-
-export const STRING_KEYS = [
-  'lab.run',
-  'lab.stop',
-  'lab.restart',
-  'lab.encoding',
-  'lab.command',
-  'lab.fullscreen',
-  'lab.resetFiles',
-  'lab.resetConfirm',
-  'lab.connecting',
-  'lab.reconnecting',
-  'lab.outdated',
-  'lab.notJoined',
-  'lab.joinLink',
-  'lab.loading',
-  'lab.starting',
-  'lab.idle',
-  'lab.running',
-  'lab.exited',
-  'lab.shellExited',
-  'lab.replaced',
-  'lab.takeOver',
-  'lab.port',
-  'lab.path',
-  'lab.load',
-  'lab.stopWaiting',
-  'lab.pageTab',
-  'lab.rawTab',
-  'lab.pageIdle',
-  'lab.waiting',
-  'lab.outcome.complete',
-  'lab.outcome.closed',
-  'lab.outcome.truncated',
-  'lab.outcome.refused',
-  'lab.outcome.cancelled',
-  'lab.outcome.too-large',
-  'lab.outcome.timeout',
-  'lab.outcome.malformed',
-  'lab.framing.none',
-  'lab.framing.content-length',
-  'lab.framing.chunked',
-  'lab.framing.until-close',
-  'lab.connect',
-  'lab.disconnect',
-  'lab.send',
-  'lab.message',
-  'lab.handshake',
-  'lab.wsIdle',
-  'lab.wsOpen',
-  'lab.wsFailed',
-  'lab.wsClosed',
-] as const;
-export type StringKey = (typeof STRING_KEYS)[number];
+import { translateAll } from '../ui-strings.ts';
+import { LAB_STRING_KEYS, labStringsSchema, type LabStringKey } from './lab-strings.ts';
 
 export const viewConfigSchema = z.strictObject({
   lab: labIdSchema,
@@ -80,15 +29,13 @@ export const viewConfigSchema = z.strictObject({
   panes: z.array(
     z.strictObject({
       id: terminalIdSchema,
-      kind: z.enum(['preview', 'websocket']),
+      kind: labPaneSchema.shape.kind,
       title: z.string(),
       port: portSchema,
       path: requestPathSchema,
     }),
   ),
-  strings: z.strictObject(
-    Object.fromEntries(STRING_KEYS.map((k) => [k, z.string()])) as Record<StringKey, z.ZodString>,
-  ),
+  strings: labStringsSchema,
 });
 export type LabViewConfig = z.infer<typeof viewConfigSchema>;
 
@@ -118,7 +65,7 @@ export function buildViewConfig(
   manifest: LabManifest,
   selection: LabSelection,
   lang: CourseLang,
-  translate: (key: StringKey) => string,
+  translate: (key: LabStringKey) => string,
 ): LabViewConfig {
   const pick = (text: LocalizedText) => text[lang];
   const picked = <T extends { id: string }>(all: readonly T[], only: readonly string[] | undefined, what: string) => {
@@ -140,6 +87,6 @@ export function buildViewConfig(
       title: pick(t.title),
       commands: t.commands.map((c) => ({ run: c.run, label: c.label ? `${pick(c.label)}: ${c.run}` : c.run })),
     })),
-    strings: Object.fromEntries(STRING_KEYS.map((key) => [key, translate(key)])) as Record<StringKey, string>,
+    strings: translateAll(LAB_STRING_KEYS, translate),
   };
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startBackendProcess, type BackendProcess } from '../support/backend-process.ts';
 import { FIXTURE_LAB } from '../support/fixture-lab.ts';
-import { labSocket, newLearnerCookie, probesAtPrompt, type TestLab } from '../support/lab-harness.ts';
+import { labSocket, newLearnerCookie, probesAtPrompt } from '../support/lab-harness.ts';
 import { copyProject } from '../support/project-copy.ts';
 
 describe('a project in a private folder', () => {
@@ -35,7 +35,7 @@ describe('a project in a private folder', () => {
   });
 
   test('its sandboxes start, and run Python, and Node with the npm packages lessons import', async () => {
-    const lab = { url: backend.url, origin: backend.url } as TestLab;
+    const lab = { url: backend.url, origin: backend.url };
     const socket = labSocket(lab, FIXTURE_LAB, await newLearnerCookie(lab));
     const [t1] = await probesAtPrompt(socket, ['t1']);
     const python = await t1.exec('python3 -c "print(6*7)"');

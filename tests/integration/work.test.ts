@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { DATABASE_FILE, Store } from '../../server/src/store/store.ts';
 import { runBackend, startBackendProcess } from '../support/backend-process.ts';
 import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
-import { labSocket, newLearnerCookie, probesAtPrompt, startTestLab, type TestLab } from '../support/lab-harness.ts';
+import { labSocket, newLearnerCookie, probesAtPrompt, startTestLab } from '../support/lab-harness.ts';
 import { eventually } from '../support/waiters.ts';
 
 const learnerOf = (cookie: string) => cookie.split('=')[1] as string;
@@ -105,7 +105,7 @@ describe('learners’ work is kept', () => {
   test('after kill -9 of the backend and a new start, the same cookie finds its files', async () => {
     const args = ['--port', '0', '--examples-dir', examples.dir, '--data-dir', dataDir];
     let backend = await startBackendProcess({ args });
-    let lab: TestLab = { url: backend.url, origin: backend.url } as TestLab;
+    let lab = { url: backend.url, origin: backend.url };
     const cookie = await newLearnerCookie(lab);
     let socket = labSocket(lab, FIXTURE_LAB, cookie);
     let [t1] = await probesAtPrompt(socket, ['t1']);
@@ -122,7 +122,7 @@ describe('learners’ work is kept', () => {
 
     backend = await startBackendProcess({ args });
     try {
-      lab = { url: backend.url, origin: backend.url } as TestLab;
+      lab = { url: backend.url, origin: backend.url };
       socket = labSocket(lab, FIXTURE_LAB, cookie);
       [t1] = await probesAtPrompt(socket, ['t1']);
       assert.match((await t1.exec('cat crash.txt')).output, /survives a crash/);

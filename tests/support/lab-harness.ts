@@ -9,6 +9,7 @@ import { parseConfig } from '../../server/src/config.ts';
 import { createLogger, createRecordingLogger, type Logger, type LogLine } from '../../server/src/log.ts';
 import { startSiteServer, type SiteServer } from '../../server/src/site-server.ts';
 import { LabSocket, type ConnectionState, type TerminalEvents } from '../../src/components/lab/lab-socket.ts';
+import { after } from 'node:test';
 import { Waiters } from './waiters.ts';
 import type { ErrorCode, PaneEvent, TerminalEncoding, TerminalStatus } from '../../server/src/protocol/messages.ts';
 
@@ -63,6 +64,7 @@ export async function startTestLab(options: string[] = []): Promise<TestLab> {
     origin: site.url,
     log: recording.lines,
     close: async () => {
+      closeLabSockets();
       await site.close();
       await removeData();
     },
@@ -80,25 +82,39 @@ export async function makeExamples(labs: Record<string, { manifest: unknown; fil
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export async function newLearnerCookie(lab: TestLab): Promise<string> {
+export async function newLearnerCookie(lab: Pick<TestLab, 'url' | 'origin'>): Promise<string> {
   const response = await fetch(`${lab.url}/_lab/session`, { method: 'POST', headers: { origin: lab.origin } });
   const cookie = response.headers.get('set-cookie');
   if (response.status !== 204 || !cookie) throw new Error(`no learner cookie (${response.status})`);
   return cookie.split(';')[0] as string;
 }
 
+/**
+ * Every socket a test opened, closed when its lab closes and, at the latest, when the test file ends: a socket left
+ * open after a failed assertion would reconnect forever and keep the file's process from exiting.
+ */
+const openSockets = new Set<LabSocket>();
+after(() => closeLabSockets());
+
+export function closeLabSockets(): void {
+  for (const socket of openSockets) socket.close();
+  openSockets.clear();
+}
+
 export function labSocket(
-  lab: TestLab,
+  lab: Pick<TestLab, 'url' | 'origin'>,
   labId: string,
   cookie: string,
   extra: { onState?: (state: ConnectionState, detail?: string) => void } = {},
 ): LabSocket {
-  return new LabSocket({
+  const socket = new LabSocket({
     url: `${lab.url.replace(/^http/, 'ws')}/_lab/ws?lab=${labId}`,
     open: (url) => new WebSocket(url, { headers: { cookie, origin: lab.origin } } as unknown as string[]),
     backoff: () => 100,
     ...extra,
   });
+  openSockets.add(socket);
+  return socket;
 }
 
 /** Terminal text without escape sequences and carriage returns, for matching program output line by line. */

@@ -5,7 +5,7 @@
 import NodeWebSocket from 'ws';
 import { AckBatcher } from '../src/components/lab/ack-batcher.ts';
 import { LabSocket, type TerminalEvents } from '../src/components/lab/lab-socket.ts';
-import type { TerminalStatus } from '../server/src/protocol/messages.ts';
+import type { TerminalStatus } from '#protocol/messages.ts';
 import { Waiters } from '../tests/support/waiters.ts';
 
 const LAB = '01-first-client-server';

@@ -11,7 +11,7 @@ import * as pty from 'node-pty';
 import NodeWebSocket from 'ws';
 import { AckBatcher } from '../src/components/lab/ack-batcher.ts';
 import { LabSocket, type TerminalEvents } from '../src/components/lab/lab-socket.ts';
-import type { TerminalStatus } from '../server/src/protocol/messages.ts';
+import type { TerminalStatus } from '#protocol/messages.ts';
 import { Waiters } from '../tests/support/waiters.ts';
 
 const ROOT = path.join(import.meta.dirname, '..');

@@ -4,7 +4,7 @@ import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { defineCollection, reference } from 'astro:content';
 import { posix } from 'node:path';
-import { labManifestSchema } from '../server/src/lessons/lab-manifest.ts';
+import { labManifestSchema } from '#protocol/lab-manifest.ts';
 import { joinStringsSchema } from './components/join/join-strings.ts';
 import { labStringsSchema } from './components/lab/lab-strings.ts';
 

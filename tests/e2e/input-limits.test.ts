@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { WS_SEND_MAX_CHARS } from '../../server/src/protocol/messages.ts';
+import { WS_SEND_MAX_CHARS } from '#protocol/messages.ts';
 import { collectPageErrors, launchBrowser, openLab, runCommand, TIMEOUT, waitForScreen } from '../support/browser.ts';
 import { startTestLab, type TestLab } from '../support/lab-harness.ts';
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { FLOW_CONTROL } from '../../server/src/protocol/messages.ts';
+import { FLOW_CONTROL } from '#protocol/messages.ts';
 import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
 import {
   labSocket,

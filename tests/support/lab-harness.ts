@@ -11,7 +11,7 @@ import { startSiteServer, type SiteServer } from '../../server/src/site-server.t
 import { LabSocket, type ConnectionState, type TerminalEvents } from '../../src/components/lab/lab-socket.ts';
 import { after } from 'node:test';
 import { Waiters } from './waiters.ts';
-import type { ErrorCode, PaneEvent, TerminalEncoding, TerminalStatus } from '../../server/src/protocol/messages.ts';
+import type { ErrorCode, PaneEvent, TerminalEncoding, TerminalStatus } from '#protocol/messages.ts';
 
 export const PROJECT_ROOT = path.join(import.meta.dirname, '..', '..');
 

@@ -2,7 +2,7 @@
  * A WebSocket without the lab client around it, for sending what a browser page never would.
  */
 import WebSocket from 'ws';
-import type { ServerMessage } from '../../server/src/protocol/messages.ts';
+import type { ServerMessage } from '#protocol/messages.ts';
 import type { TestLab } from './lab-harness.ts';
 
 export interface RawSocket {

@@ -4,7 +4,7 @@ import { createCodec, decodeReplay } from '../../server/src/terminal/encodings.t
 
 /** The codec's output as text. */
 const asText = (utf8: Buffer): string => utf8.toString('utf8');
-import type { TerminalEncoding } from '../../server/src/protocol/messages.ts';
+import type { TerminalEncoding } from '#protocol/messages.ts';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 const bytes = (hex: string): Buffer => Buffer.from(hex.replace(/\s/g, ''), 'hex');

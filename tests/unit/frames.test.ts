@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeFrame, encodeInputFrame, MAX_CHANNEL } from '../../server/src/protocol/frames.ts';
+import { decodeFrame, encodeInputFrame, MAX_CHANNEL } from '#protocol/frames.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

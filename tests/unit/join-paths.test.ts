@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { inLang, isJoinPage, joinPageFor, joinUrl, pathLang, safeNextPath } from '../../server/src/protocol/join.ts';
+import { inLang, isJoinPage, joinPageFor, joinUrl, pathLang, safeNextPath } from '#protocol/join.ts';
 
 describe('safeNextPath', () => {
   test('keeps paths on this site, with their query', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { labIdSchema, labManifestSchema, terminalIdSchema } from '../../server/src/lessons/lab-manifest.ts';
+import { labIdSchema, labManifestSchema, terminalIdSchema } from '#protocol/lab-manifest.ts';
 
 const title = (en: string) => ({ 'zh-CN': `终端 ${en}`, en });
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
-import { CLOSE_CODES, PROTOCOL_VERSION } from '../../server/src/protocol/messages.ts';
+import { CLOSE_CODES, PROTOCOL_VERSION } from '#protocol/messages.ts';
 import { LabSocket, NotJoinedError, type ConnectionState } from '../../src/components/lab/lab-socket.ts';
 
 describe('LabSocket', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseClientMessage, parseServerMessage, type ClientMessage } from '../../server/src/protocol/messages.ts';
+import { parseClientMessage, parseServerMessage, type ClientMessage } from '#protocol/messages.ts';
 
 function clientError(text: string): string {
   const result = parseClientMessage(text);

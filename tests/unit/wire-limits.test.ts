@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import { parseClientMessage, PROTOCOL_VERSION, WS_SEND_MAX_CHARS } from '../../server/src/protocol/messages.ts';
+import { parseClientMessage, PROTOCOL_VERSION, WS_SEND_MAX_CHARS } from '#protocol/messages.ts';
 import { LabSocket } from '../../src/components/lab/lab-socket.ts';
 import { fitsPayload, messageBytes, wsSendOverflow } from '../../src/components/lab/wire-limits.ts';
 

@@ -22,7 +22,7 @@ import {
   pathLang,
   safeNextPath,
   type JoinError,
-} from '../protocol/join.ts';
+} from '#protocol/join.ts';
 import type { Store } from '../store/store.ts';
 import { displayNameSchema, joinFormSchema, passcodeMatches, readForm } from './join-form.ts';
 import { ensureLearnerCookie, learnerIdOf, newLearnerId, setLearnerCookie } from './learner.ts';

@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { DISPLAY_NAME_MAX } from '../protocol/join.ts';
+import { DISPLAY_NAME_MAX } from '#protocol/join.ts';
 
 /** A join form is three short fields; anything much bigger is not one. */
 export const MAX_JOIN_BODY_BYTES = 4096;

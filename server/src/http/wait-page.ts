@@ -2,7 +2,7 @@
  * The page a client address gets after too many wrong passcodes (HTTP 429): plain HTML that says how long to wait,
  * in the language of the page the learner was joining from, with the way back to the join page.
  */
-import type { JoinLang } from '../protocol/join.ts';
+import type { JoinLang } from '#protocol/join.ts';
 
 const TEXT = {
   'zh-CN': {

@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { LAB_ID_PATTERN, labManifestSchema, type LabManifest } from './lab-manifest.ts';
+import { LAB_ID_PATTERN, labManifestSchema, type LabManifest } from '#protocol/lab-manifest.ts';
 
 export interface Lab {
   id: string;

@@ -4,7 +4,7 @@
  * server closes the connection. That last case is what the study note's server does (and then never closes), and
  * why a browser keeps waiting for it: the preview pane shows exactly which rule applies.
  */
-import { headerValues } from '../protocol/headers.ts';
+import { headerValues } from '#protocol/headers.ts';
 
 export type Framing = 'none' | 'content-length' | 'chunked' | 'until-close';
 

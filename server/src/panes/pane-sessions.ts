@@ -2,9 +2,9 @@
  * The browser panes of one lab connection: at most one page request and one WebSocket per pane, each through a
  * tunnel into the learner's own workspace. They live as long as the connection (a reloaded page starts afresh).
  */
-import type { LabPane } from '../lessons/lab-manifest.ts';
+import type { LabPane } from '#protocol/lab-manifest.ts';
 import type { Logger } from '../log.ts';
-import type { PaneEvent, PaneMessage, ServerMessage } from '../protocol/messages.ts';
+import type { PaneEvent, PaneMessage, ServerMessage } from '#protocol/messages.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import type { BrowserIdentity } from './browser-request.ts';
 import { previewRequest, startPreview, type PreviewEvent } from './http-preview.ts';

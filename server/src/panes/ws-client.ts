@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import { requestHead, type BrowserIdentity } from './browser-request.ts';
-import { headerValues } from '../protocol/headers.ts';
+import { headerValues } from '#protocol/headers.ts';
 import { ResponseReader } from './http-response.ts';
 
 /** RFC 6455 section 1.3: appended to the key before hashing. */

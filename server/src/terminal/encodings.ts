@@ -10,7 +10,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
-import type { TerminalEncoding } from '../protocol/messages.ts';
+import type { TerminalEncoding } from '#protocol/messages.ts';
 
 /** iconv-lite's names; GB18030 decodes GBK and GB2312 too, since each is a subset of the next. */
 const ICONV_NAMES: Record<TerminalEncoding, string> = {

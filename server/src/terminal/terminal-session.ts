@@ -6,14 +6,14 @@
  */
 import type { IPty } from 'node-pty';
 import type { Logger } from '../log.ts';
-import type { LabCommand } from '../lessons/lab-manifest.ts';
+import type { LabCommand } from '#protocol/lab-manifest.ts';
 import {
   FLOW_CONTROL,
   type ServerMessage,
   type TerminalEncoding,
   type TerminalSignal,
   type TerminalStatus,
-} from '../protocol/messages.ts';
+} from '#protocol/messages.ts';
 import { createCodec, decodeReplay, type TerminalCodec } from './encodings.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import { ShellMarkScanner, type ShellMark } from './shell-marks.ts';

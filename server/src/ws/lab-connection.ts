@@ -6,7 +6,7 @@
 import WebSocket from 'ws';
 import type { Logger } from '../log.ts';
 import type { Lab } from '../lessons/lab-catalog.ts';
-import { decodeFrame } from '../protocol/frames.ts';
+import { decodeFrame } from '#protocol/frames.ts';
 import type { BrowserIdentity } from '../panes/browser-request.ts';
 import { PaneError, PaneSessions } from '../panes/pane-sessions.ts';
 import {
@@ -16,7 +16,7 @@ import {
   type ErrorCode,
   type ServerMessage,
   type TerminalMessage,
-} from '../protocol/messages.ts';
+} from '#protocol/messages.ts';
 import { SessionError, type TerminalSession, type TerminalSink } from '../terminal/terminal-session.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { Lease, WorkspaceRegistry } from '../workspace/workspace-registry.ts';

@@ -4,7 +4,7 @@
  * `next` into the form's hidden field, the error as text (never HTML) into the alert region. Without this script the
  * form still works; it then leads to the course's home page.
  */
-import { inLang, JOIN_PAGES, joinErrorSchema, safeNextPath } from '../../../server/src/protocol/join.ts';
+import { inLang, JOIN_PAGES, joinErrorSchema, safeNextPath } from '#protocol/join.ts';
 import { joinErrorKey, joinErrorStringsSchema } from './join-strings.ts';
 
 /** The name typed before a failed join, so the learner corrects the passcode without typing it again. */

@@ -2,7 +2,7 @@
  * The join page's UI strings, by key, as src/content/i18n has them in each language: one list the i18n schema checks
  * the translations against and the page reads them by (the same pattern as the lab's, lab/lab-strings.ts).
  */
-import { JOIN_ERRORS, type JoinError } from '../../../server/src/protocol/join.ts';
+import { JOIN_ERRORS, type JoinError } from '#protocol/join.ts';
 import { stringsSchema } from '../ui-strings.ts';
 
 export type JoinErrorKey = `join.error.${JoinError}`;

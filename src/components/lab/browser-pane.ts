@@ -2,7 +2,7 @@
  * The script side of BrowserPane.astro, shared by both browser panes: the address form, and fields checked as the
  * learner types.
  */
-import { portSchema, requestPathSchema } from '../../../server/src/lessons/lab-manifest.ts';
+import { portSchema, requestPathSchema } from '#protocol/lab-manifest.ts';
 import { fillIn } from '../ui-strings.ts';
 import type { LabStrings } from './lab-strings.ts';
 import type { PaneDom } from './pane-dom.ts';

@@ -3,8 +3,8 @@
  * Loaded on demand by lab-element.ts, together with xterm.js.
  */
 import xtermCss from '@xterm/xterm/css/xterm.css?url';
-import { joinUrl } from '../../../server/src/protocol/join.ts';
-import { LAB_PATHS } from '../../../server/src/protocol/messages.ts';
+import { joinUrl } from '#protocol/join.ts';
+import { LAB_PATHS } from '#protocol/messages.ts';
 import { LabSocket, NotJoinedError, type ConnectionState } from './lab-socket.ts';
 import type { LabStringKey, LabStrings } from './lab-strings.ts';
 import { PreviewPane } from './preview-pane.ts';

@@ -4,7 +4,7 @@
  * it showed, so a page comes back to the same running programs. No DOM and no xterm.js here: tests and the benchmark
  * drive the backend through this very module from Node.
  */
-import { decodeFrame, encodeInputFrame } from '../../../server/src/protocol/frames.ts';
+import { decodeFrame, encodeInputFrame } from '#protocol/frames.ts';
 import {
   CLOSE_CODES,
   parseServerMessage,
@@ -15,7 +15,7 @@ import {
   type TerminalEncoding,
   type TerminalSignal,
   type TerminalStatus,
-} from '../../../server/src/protocol/messages.ts';
+} from '#protocol/messages.ts';
 import { fitsPayload, splitText } from './wire-limits.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated' | 'not-joined';

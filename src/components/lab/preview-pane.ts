@@ -3,8 +3,8 @@
  * shows what came back as a browser would render it and byte for byte, with a running clock while the response
  * is not finished, and why.
  */
-import { headerValues } from '../../../server/src/protocol/headers.ts';
-import type { PaneEvent } from '../../../server/src/protocol/messages.ts';
+import { headerValues } from '#protocol/headers.ts';
+import type { PaneEvent } from '#protocol/messages.ts';
 import { fillIn } from '../ui-strings.ts';
 import { AddressForm } from './browser-pane.ts';
 import type { LabSocket } from './lab-socket.ts';

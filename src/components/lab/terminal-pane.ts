@@ -7,7 +7,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
-import { encodingSchema, FLOW_CONTROL, type TerminalStatus } from '../../../server/src/protocol/messages.ts';
+import { encodingSchema, FLOW_CONTROL, type TerminalStatus } from '#protocol/messages.ts';
 import { fillIn } from '../ui-strings.ts';
 import type { LabSocket, TerminalEvents } from './lab-socket.ts';
 import type { LabStrings } from './lab-strings.ts';

@@ -12,8 +12,8 @@ import {
   terminalIdSchema,
   type LabManifest,
   type LocalizedText,
-} from '../../../server/src/lessons/lab-manifest.ts';
-import { ENCODINGS } from '../../../server/src/protocol/messages.ts';
+} from '#protocol/lab-manifest.ts';
+import { ENCODINGS } from '#protocol/messages.ts';
 import { translateAll } from '../ui-strings.ts';
 import { LAB_STRING_KEYS, labStringsSchema, type LabStringKey } from './lab-strings.ts';
 

@@ -2,7 +2,7 @@
  * The browser WebSocket pane: has the backend open ws://127.0.0.1:<port><path> inside the learner's sandbox, and
  * shows the opening handshake, every message in both directions with its time, and the closing code.
  */
-import { WS_SEND_MAX_CHARS, type PaneEvent } from '../../../server/src/protocol/messages.ts';
+import { WS_SEND_MAX_CHARS, type PaneEvent } from '#protocol/messages.ts';
 import { fillIn } from '../ui-strings.ts';
 import { AddressForm, checkAsTyped } from './browser-pane.ts';
 import type { LabSocket } from './lab-socket.ts';

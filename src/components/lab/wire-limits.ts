@@ -2,7 +2,7 @@
  * Fitting what the browser sends into what the backend takes (docs/protocol.md, "Limits"): terminal input split into
  * frames, and JSON messages measured the way the backend's maxPayload counts them. No DOM: unit tests run it in Node.
  */
-import type { ClientMessage } from '../../../server/src/protocol/messages.ts';
+import type { ClientMessage } from '#protocol/messages.ts';
 
 const utf8 = new TextEncoder();
 

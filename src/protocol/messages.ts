@@ -4,7 +4,7 @@
  * JSON; they go in binary frames (see frames.ts).
  */
 import { z } from 'zod';
-import { portSchema, requestPathSchema, terminalIdSchema } from '../lessons/lab-manifest.ts';
+import { portSchema, requestPathSchema, terminalIdSchema } from './lab-manifest.ts';
 
 export const PROTOCOL_VERSION = 1;
 

@@ -1,0 +1,83 @@
+/**
+ * Every limit of the lab, in one place: what crosses the wire between page and backend, what a pane may fetch, what
+ * a class and a learner may hold, and what is kept of a learner's work. The backend enforces them, the page checks
+ * before it sends, docs/protocol.md quotes them (tests/unit/limits-docs.test.ts keeps it honest), and the per-workspace
+ * kernel limits take their defaults from here. Numbers only: importing this costs the page nothing else.
+ */
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+/** The lab WebSocket. */
+export const WIRE = {
+  /** Largest message a page may send; a larger one closes the socket with 1009. Big enough for a pasted page. */
+  maxPayload: 64 * KIB,
+  /** Characters of one `ws-send`: up to three times as many bytes in UTF-8, which the page checks against maxPayload. */
+  wsSendChars: 60_000,
+  /** Lab sockets one learner may have open at once (tabs x labs). */
+  connectionsPerLearner: 16,
+  /** Messages a page may send before its workspace is ready; more close the socket with 4003. */
+  pendingMessages: 64,
+  /** Typed or pasted input a program has not read yet, held per terminal; beyond it input is refused (`busy`). */
+  pendingInput: 256 * KIB,
+  /** The page splits longer pastes into frames of this many characters. */
+  inputChunkChars: 8 * KIB,
+} as const;
+
+/** Flow control, in bytes of terminal output (VS Code's numbers, see the xterm.js flow-control guide). */
+export const FLOW_CONTROL = {
+  /** The backend stops reading a terminal once this many bytes are sent but not acknowledged. */
+  highWatermark: 100_000,
+  /** ...and reads again once the unacknowledged bytes fall below this. */
+  lowWatermark: 5_000,
+  /** The page acknowledges in batches of at least this many drawn bytes. */
+  ackBatch: 5_000,
+} as const;
+
+/** The browser panes' connections into a workspace. */
+export const PANES = {
+  /** Connections one page's panes may have open at once. */
+  tunnels: 4,
+  /** Bytes of one response the page preview reads, head and body. */
+  previewBytes: 1 * MIB,
+  /** How long the preview waits for a response that does not end. */
+  previewTimeoutMs: 5 * 60 * 1000,
+  /** Bytes of a response head (status line and fields). */
+  responseHead: 64 * KIB,
+  /** Bytes of one message the WebSocket pane receives. */
+  wsMessage: 1 * MIB,
+  /** Characters of a request path. */
+  pathChars: 2000,
+} as const;
+
+/** The door of a class. */
+export const DOOR = {
+  /** A join form's body. */
+  joinBodyBytes: 4 * KIB,
+  /** Characters of a display name. */
+  displayNameChars: 40,
+  /** Characters of a passcode, and the fewest. */
+  passcodeChars: 128,
+  passcodeMinChars: 4,
+  /** Wrong passcodes from one address within `wrongPasscodeWindowMs` before it must wait. */
+  wrongPasscodes: 10,
+  wrongPasscodeWindowMs: 60_000,
+} as const;
+
+/** What is kept of a learner's work. */
+export const WORK = {
+  /** File contents kept per learner and lesson; a file that does not fit is skipped, with a notice. */
+  bytesPerLesson: 5 * MIB,
+  /** While a page is attached, changes are looked for this often: at most this much is lost to a crash. */
+  saveEveryMs: 2000,
+} as const;
+
+/** Defaults of the per-workspace kernel limits (each has an option; see `--help`). */
+export const WORKSPACE_DEFAULTS = {
+  memoryMiB: 512,
+  processes: 256,
+  cpus: 1,
+  diskMiB: 200,
+  openFiles: 1024,
+  /** Largest file a learner program may write (RLIMIT_FSIZE); the disk limit usually bites first. */
+  fileSizeBytes: 512 * MIB,
+} as const;

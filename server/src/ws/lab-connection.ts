@@ -197,15 +197,14 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
           if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: true }, sent);
         },
         backlog: () => ws.bufferedAmount,
-        control: (notice) => {
-          if (notice.type === 'detached' && attachments.get(terminal)?.sink === sink) {
+        control: send,
+        detached: (reason) => {
+          if (attachments.get(terminal)?.sink === sink) {
             attachments.delete(terminal);
             byChannel.delete(session.channel);
           }
-          send(notice);
-          if (notice.type === 'detached' && notice.reason === 'workspace-ended') {
-            ws.close(CLOSE_CODES.workspaceEnded, 'workspace ended');
-          }
+          send({ type: 'detached', terminal, reason });
+          if (reason === 'workspace-ended') ws.close(CLOSE_CODES.workspaceEnded, 'workspace ended');
         },
       };
       const attachment = { session, sink };

@@ -17,7 +17,7 @@ import { JOIN_PAGES } from '#protocol/join.ts';
 import { LAB_PATHS } from '#protocol/messages.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
-import { serveLabConnection } from './ws/lab-connection.ts';
+import { LabConnection } from './ws/lab-connection.ts';
 import type { WorkspaceRegistry } from './workspace/workspace-registry.ts';
 
 /** Big enough for a pasted page of text in one frame; the browser splits larger pastes. */
@@ -145,7 +145,7 @@ export function createLabBackend({ config, origins, catalog, registry, store, lo
           if (left > 0) connectionsPerLearner.set(learnerId, left);
           else connectionsPerLearner.delete(learnerId);
         });
-        serveLabConnection(ws, {
+        new LabConnection(ws, {
           learnerId,
           lab,
           registry,

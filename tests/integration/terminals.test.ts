@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { FLOW_CONTROL } from '#protocol/messages.ts';
+import { CLOSE_CODES, FLOW_CONTROL } from '#protocol/messages.ts';
 import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
+import { openRaw } from '../support/raw-socket.ts';
 import {
   labSocket,
   newLearnerCookie,
@@ -187,5 +188,21 @@ describe('terminals', () => {
     await tab2.waitForStatus('idle');
     await tab1.until(() => tab1.detachedReason === 'replaced', 'the first tab to be told');
     assert.match((await tab2.exec('echo mine $((2 + 3))')).output, /mine 5/);
+  });
+
+  test('when the workspace ends, the page hears detached once for each terminal, then the close 4001', async () => {
+    const raw = await openRaw(lab, FIXTURE_LAB, await newLearnerCookie(lab));
+    const ids = ['t1', 't2', 't3'];
+    for (const terminal of ids) {
+      raw.ws.send(JSON.stringify({ type: 'attach', terminal, cols: 80, rows: 24 }));
+      await raw.next((m) => m.type === 'attached' && m.terminal === terminal, `${terminal} attached`);
+    }
+    raw.ws.send('{"type":"reset-files"}');
+    assert.equal((await raw.closed).code, CLOSE_CODES.workspaceEnded);
+    const detached = raw.messages.flatMap((m) => (m.type === 'detached' ? [`${m.terminal} ${m.reason}`] : []));
+    assert.deepEqual(
+      detached.sort(),
+      ids.map((id) => `${id} workspace-ended`),
+    );
   });
 });

@@ -36,8 +36,13 @@ export function socketUrl(lab: TestLab, labId: string): string {
   return `${lab.url.replace(/^http/, 'ws')}/_lab/ws?lab=${labId}`;
 }
 
-export async function openRaw(lab: TestLab, labId: string, cookie: string): Promise<RawSocket> {
-  const ws = new WebSocket(socketUrl(lab, labId), { headers: { cookie, origin: lab.origin } });
+export function openRaw(lab: TestLab, labId: string, cookie: string): Promise<RawSocket> {
+  return openRawUrl(socketUrl(lab, labId), { cookie, origin: lab.origin });
+}
+
+/** A raw socket to any lab endpoint, such as a unit test's own server. */
+export async function openRawUrl(url: string, headers: Record<string, string> = {}): Promise<RawSocket> {
+  const ws = new WebSocket(url, { headers });
   const messages: ServerMessage[] = [];
   const binary: Buffer[] = [];
   const waiters = new Set<() => void>();

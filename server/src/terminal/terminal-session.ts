@@ -1,30 +1,26 @@
 /**
  * One terminal of a workspace: a shell in a pseudo-terminal, what it printed recently, and the one browser view
- * attached to it. Output flows pty -> decoder -> attached browser, with watermark flow control: the pty is not read
- * while the browser has too much unacknowledged output (or while no browser is attached), so a flooding program
- * blocks in write() instead of growing the backend's memory, and Ctrl-C, which travels the other way, still stops it.
+ * attached to it. Output flows pty -> replay and decoder -> output pump (framing, flow control) -> the view; the
+ * status tracker reads the shell's marks from the same output.
  */
 import type { IPty } from 'node-pty';
 import type { Logger } from '../log.ts';
 import type { LabCommand } from '#protocol/lab-manifest.ts';
-import {
-  FLOW_CONTROL,
-  type ServerMessage,
-  type TerminalEncoding,
-  type TerminalSignal,
-  type TerminalStatus,
-} from '#protocol/messages.ts';
+import type { ServerMessage, TerminalEncoding, TerminalSignal, TerminalStatus } from '#protocol/messages.ts';
 import { createCodec, decodeReplay, type TerminalCodec } from './encodings.ts';
+import { OutputPump, type OutputSink } from './output-pump.ts';
+import { queuedInput } from './pty-input-queue.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
-import { ShellMarkScanner, type ShellMark } from './shell-marks.ts';
+import { StatusTracker } from './status-tracker.ts';
 
-/** Where an attached browser view receives this terminal's output and notices. */
-export interface TerminalSink {
-  /** A binary frame, ready to send; `sent` is called once it has left for the network. */
-  output(frame: Buffer, sent: () => void): void;
-  /** Bytes handed to the connection and not yet on their way (a browser that stopped reading piles them up). */
-  backlog(): number;
+/** Why a view no longer shows a terminal: another view took it over, or the terminal's workspace ended. */
+export type DetachReason = Extract<ServerMessage, { type: 'detached' }>['reason'];
+
+/** Where an attached browser view receives this terminal's output, status and notices. */
+export interface TerminalSink extends OutputSink {
   control(message: ServerMessage): void;
+  /** The terminal let go of this view; nothing more comes. */
+  detached(reason: DetachReason): void;
 }
 
 export interface TerminalSize {
@@ -61,19 +57,6 @@ const CLEAR_LINE = '\x15';
 /** Typed or pasted input a program has not read yet, held at most. */
 const MAX_PENDING_INPUT = 256 * 1024;
 
-/**
- * Input node-pty could not hand to the pty yet: a program that does not read its input leaves it in node-pty's
- * private write queue, which is the only place that shows it. If node-pty stops exposing it, this says 0 and the
- * limit test (tests/integration/terminals.test.ts) fails.
- */
-function pendingInput(pty: IPty): number {
-  const queue = (pty as unknown as { _writeStream?: { _writeQueue?: unknown } })._writeStream?._writeQueue;
-  if (!Array.isArray(queue)) return 0;
-  return queue.reduce((sum: number, task: { buffer?: Buffer; offset?: number }) => {
-    return sum + (task.buffer?.length ?? 0) - (task.offset ?? 0);
-  }, 0);
-}
-
 export class TerminalSession {
   readonly id: string;
   readonly channel: number;
@@ -81,21 +64,13 @@ export class TerminalSession {
   #pty: IPty | null = null;
   #started = false;
   #ptyExited: Promise<void> = Promise.resolve();
-  #status: TerminalStatus = 'starting';
-  #exitCode: number | null = null;
-  #commandRunning = false;
+  /** Typed at the next prompt: the command a Restart was asked to run. */
   #pendingCommand: string | null = null;
   #codec: TerminalCodec = createCodec('utf-8');
   readonly #replay: ReplayBuffer;
-  #marks = new ShellMarkScanner();
+  readonly #pump: OutputPump<TerminalSink>;
+  readonly #status: StatusTracker;
   #size: TerminalSize = { cols: 80, rows: 24 };
-  #sink: TerminalSink | null = null;
-  /** Output read this turn of the event loop, sent as one frame when the turn ends. */
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
-  #flushScheduled = false;
-  #unacked = 0;
-  #paused = false;
   #restarting: Promise<void> | null = null;
   #closed: Promise<void> | null = null;
 
@@ -104,14 +79,17 @@ export class TerminalSession {
     this.channel = options.channel;
     this.#options = options;
     this.#replay = new ReplayBuffer(options.scrollbackBytes);
+    this.#pump = new OutputPump(options.channel);
+    this.#status = new StatusTracker((status, exitCode) => this.#statusChanged(status, exitCode));
   }
 
   get status(): TerminalStatus {
-    return this.#status;
+    return this.#status.status;
   }
 
+  /** Whether a browser view shows this terminal. */
   get attached(): boolean {
-    return this.#sink !== null;
+    return this.#pump.sink !== null;
   }
 
   /** Host pid of the pty's first process: the leader of the terminal's session. */
@@ -122,27 +100,27 @@ export class TerminalSession {
   /** Shows this terminal in `sink`, taking it over from any other view, and starts the shell on first use. */
   attach(sink: TerminalSink, size: TerminalSize): void {
     if (this.#closed) {
-      sink.control({ type: 'detached', terminal: this.id, reason: 'workspace-ended' });
+      sink.detached('workspace-ended');
       return;
     }
-    const previous = this.#sink;
-    this.#sink = sink;
-    if (previous && previous !== sink) previous.control({ type: 'detached', terminal: this.id, reason: 'replaced' });
+    const previous = this.#pump.sink;
+    this.#pump.setSink(sink);
+    if (previous && previous !== sink) previous.detached('replaced');
     this.resize(size);
     if (!this.#started) this.#start();
     this.#redraw();
   }
 
   detach(sink: TerminalSink): void {
-    if (this.#sink !== sink) return;
-    this.#sink = null;
-    this.#updateFlow();
+    if (this.#pump.sink !== sink) return;
+    this.#pump.setSink(null);
+    this.#pump.update();
   }
 
   input(utf8: Uint8Array): void {
     const pty = this.#pty;
     if (utf8.length === 0 || !pty) return;
-    if (pendingInput(pty) > MAX_PENDING_INPUT) {
+    if (queuedInput(pty) > MAX_PENDING_INPUT) {
       throw new SessionError(
         'busy',
         'the program is not reading its input: what you typed was dropped (Stop or Restart it if it is stuck)',
@@ -159,7 +137,7 @@ export class TerminalSession {
   signal(signal: TerminalSignal): void {
     const pty = this.#pty;
     if (!pty) return;
-    if (pendingInput(pty) === 0) {
+    if (queuedInput(pty) === 0) {
       pty.write(SIGNAL_KEYS[signal]);
       return;
     }
@@ -172,7 +150,7 @@ export class TerminalSession {
   /** Types the lab's command `index` at the shell prompt, as the learner could have. */
   run(index: number): void {
     const command = this.#command(index);
-    if (this.#status !== 'idle' || !this.#pty) {
+    if (this.#status.status !== 'idle' || !this.#pty) {
       throw new SessionError('busy', 'the terminal is busy: stop the running program first, or restart the terminal');
     }
     this.#pty.write(`${CLEAR_LINE}${command}\r`);
@@ -207,8 +185,7 @@ export class TerminalSession {
 
   /** The browser has written `bytes` more of this terminal's output to its screen. */
   ack(bytes: number): void {
-    this.#unacked = Math.max(0, this.#unacked - bytes);
-    this.#updateFlow();
+    this.#pump.ack(bytes);
   }
 
   /**
@@ -218,15 +195,19 @@ export class TerminalSession {
   notice(text: string): void {
     const utf8 = Buffer.from(`\r\n\x1b[1;33m[socket-lab] ${text}\x1b[0m\r\n`, 'utf8');
     this.#replay.append(this.#codec.encodeInput(utf8));
-    if (this.#sink) this.#queue(utf8);
-    this.#updateFlow();
+    this.#pump.write(utf8);
+    this.#pump.update();
   }
 
-  /** Hangs up the shell, kills what is left of it, and forgets any view. Idempotent. */
-  close(reason: 'workspace-ended' | null = null): Promise<void> {
+  /**
+   * Hangs up the shell, kills what is left of it, and tells the view the workspace ended: a terminal closes only
+   * with its workspace. Idempotent.
+   */
+  close(): Promise<void> {
     this.#closed ??= (async () => {
-      if (reason) this.#sink?.control({ type: 'detached', terminal: this.id, reason });
-      this.#sink = null;
+      const sink = this.#pump.sink;
+      this.#pump.setSink(null);
+      sink?.detached('workspace-ended');
       // A restart under way ends on its own (its caller hears how); only its completion matters here.
       await Promise.allSettled([this.#restarting]);
       await this.#stopShell();
@@ -242,20 +223,17 @@ export class TerminalSession {
 
   #start(): void {
     this.#started = true;
-    this.#status = 'starting';
-    this.#exitCode = null;
-    this.#commandRunning = false;
-    this.#marks = new ShellMarkScanner();
-    this.#paused = false;
+    this.#status.reset();
     let pty: IPty;
     try {
       pty = this.#options.spawn(this.#size);
     } catch (error) {
       this.#options.log.error('could not start a terminal shell', { terminal: this.id, error: String(error) });
-      this.#setStatus('exited', null);
+      this.#status.exited(null);
       return;
     }
     this.#pty = pty;
+    this.#pump.setSource(pty);
     // Spawned with `encoding: null`, node-pty hands over Buffers although its typings say string.
     const dataListener = pty.onData((data) => this.#onData(data as unknown as Buffer));
     this.#ptyExited = new Promise((resolve) => {
@@ -264,8 +242,8 @@ export class TerminalSession {
         exitListener.dispose();
         if (this.#pty === pty) {
           // The shell ended by itself (`exit`); its background jobs end with the terminal, as they would on hangup.
-          this.#pty = null;
-          this.#setStatus('exited', exitCode);
+          this.#forgetPty();
+          this.#status.exited(exitCode);
           this.#options.endSession(pty.pid).catch((error: unknown) => {
             this.#options.log.error("could not end a finished shell's processes", {
               terminal: this.id,
@@ -276,119 +254,57 @@ export class TerminalSession {
         resolve();
       });
     });
-    this.#updateFlow();
+    this.#pump.update();
   }
 
   async #stopShell(): Promise<void> {
     const pty = this.#pty;
     if (!pty) return;
-    const leader = pty.pid;
-    this.#pty = null;
-    await this.#options.endSession(leader);
+    this.#forgetPty();
+    await this.#options.endSession(pty.pid);
     await this.#ptyExited;
+  }
+
+  #forgetPty(): void {
+    this.#pty = null;
+    this.#pump.setSource(null);
   }
 
   #onData(chunk: Buffer): void {
     this.#replay.append(chunk);
-    const utf8 = this.#codec.toUtf8(chunk);
-    if (utf8.length > 0 && this.#sink) this.#queue(utf8);
-    // After queueing: a status change is sent behind the output that came before it (see #setStatus).
-    for (const mark of this.#marks.scan(chunk)) this.#onMark(mark);
-    this.#updateFlow();
+    this.#pump.write(this.#codec.toUtf8(chunk));
+    // After writing: a status change is sent behind the output that came before it (see #statusChanged).
+    this.#status.scan(chunk);
+    this.#pump.update();
   }
 
-  /**
-   * A flood arrives in many small pty reads within one turn of the event loop; sending them as one frame saves the
-   * browser most of its per-message work. A lone keystroke's echo still goes out at the end of the same turn.
-   */
-  #queue(utf8: Buffer): void {
-    this.#pending.push(utf8);
-    this.#pendingBytes += utf8.length;
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => this.#flush());
-  }
-
-  #flush(): void {
-    this.#flushScheduled = false;
-    const sink = this.#sink;
-    const parts = this.#pending;
-    const length = this.#pendingBytes;
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    if (!sink || length === 0) return;
-    const frame = Buffer.allocUnsafe(length + 1);
-    frame[0] = this.channel;
-    let at = 1;
-    for (const part of parts) at += part.copy(frame, at);
-    this.#unacked += length;
-    sink.output(frame, () => this.#updateFlow());
-  }
-
-  #onMark(mark: ShellMark): void {
-    switch (mark.kind) {
-      case 'command-start':
-        this.#commandRunning = true;
-        this.#setStatus('running', null);
-        break;
-      case 'command-end':
-        if (this.#commandRunning) this.#exitCode = mark.exitCode;
-        this.#commandRunning = false;
-        break;
-      case 'prompt': {
-        this.#setStatus('idle', this.#exitCode);
-        const pending = this.#pendingCommand;
-        this.#pendingCommand = null;
-        if (pending !== null) this.#pty?.write(`${pending}\r`);
-        break;
-      }
+  #statusChanged(status: TerminalStatus, exitCode: number | null): void {
+    const sink = this.#pump.sink;
+    if (sink) {
+      this.#pump.flush();
+      sink.control({ type: 'status', terminal: this.id, status, exitCode });
     }
-  }
-
-  #setStatus(status: TerminalStatus, exitCode: number | null): void {
-    this.#status = status;
-    this.#exitCode = exitCode;
-    if (!this.#sink) return;
-    this.#flush();
-    this.#sink.control({ type: 'status', terminal: this.id, status, exitCode });
+    if (status !== 'idle') return;
+    const pending = this.#pendingCommand;
+    this.#pendingCommand = null;
+    if (pending !== null) this.#pty?.write(`${pending}\r`);
   }
 
   /** Sends the view a clean screen and the recent output, decoded with the current encoding. */
   #redraw(): void {
-    const sink = this.#sink;
+    const sink = this.#pump.sink;
     if (!sink) return;
     // Output queued for the old screen would land after the replay, which already holds it.
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    this.#unacked = 0;
+    this.#pump.reset();
     sink.control({
       type: 'attached',
       terminal: this.id,
       channel: this.channel,
       encoding: this.#codec.encoding,
-      status: this.#status,
-      exitCode: this.#exitCode,
+      status: this.#status.status,
+      exitCode: this.#status.exitCode,
     });
-    const replay = decodeReplay(this.#replay.contents(), this.#codec.encoding);
-    if (replay.length > 0) this.#queue(replay);
-    this.#updateFlow();
-  }
-
-  #updateFlow(): void {
-    const pty = this.#pty;
-    if (!pty) return;
-    // Unacknowledged output says what the page has not drawn; the backlog what the connection has not even sent
-    // (a page that stops reading, or acknowledges what it never got).
-    const outstanding = this.#unacked + this.#pendingBytes;
-    const backlog = this.#sink?.backlog() ?? 0;
-    const high = outstanding > FLOW_CONTROL.highWatermark || backlog > FLOW_CONTROL.highWatermark;
-    const low = outstanding < FLOW_CONTROL.lowWatermark && backlog < FLOW_CONTROL.lowWatermark;
-    if (!this.#paused && (!this.#sink || high)) {
-      this.#paused = true;
-      pty.pause();
-    } else if (this.#paused && this.#sink && low) {
-      this.#paused = false;
-      pty.resume();
-    }
+    this.#pump.write(decodeReplay(this.#replay.contents(), this.#codec.encoding));
+    this.#pump.update();
   }
 }

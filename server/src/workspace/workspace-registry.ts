@@ -187,7 +187,7 @@ export class WorkspaceRegistry {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     const closing = entry.ready
       .then(async (workspace) => {
-        await workspace.close('workspace-ended', { discard });
+        await workspace.close({ discard });
         this.#options.log.info('workspace reaped', { workspace: workspace.id, why });
       })
       .catch((error: unknown) => {

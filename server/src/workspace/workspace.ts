@@ -212,10 +212,10 @@ export class Workspace {
    * left (SIGKILL, the whole PID namespace when sandboxed), deletes the workspace's files and disk and removes its
    * cgroup. Idempotent; every way a workspace ends goes through here.
    */
-  close(reason: 'workspace-ended' | null = 'workspace-ended', { discard = false } = {}): Promise<void> {
+  close({ discard = false } = {}): Promise<void> {
     this.#closing ??= (async () => {
       try {
-        const closed = await Promise.allSettled([...this.#terminals.values()].map((t) => t.close(reason)));
+        const closed = await Promise.allSettled([...this.#terminals.values()].map((t) => t.close()));
         for (const result of closed) {
           if (result.status === 'rejected')
             this.#log.error('a terminal did not close', { error: String(result.reason) });

@@ -1,14 +1,14 @@
 /**
- * One browser page's WebSocket to its workspace. It leases the learner's workspace for the lab, attaches the
- * terminals the page asks for, and turns messages into terminal actions. Every message is validated; a bad one gets an
- * error back and changes nothing.
+ * One browser page's WebSocket to its workspace. It leases the learner's workspace for the lab, attaches what the page
+ * asks to see and turns the page's messages into actions on it. Every message is validated; a bad one gets an error
+ * back and changes nothing.
  */
 import WebSocket from 'ws';
 import type { Logger } from '../log.ts';
 import type { Lab } from '../lessons/lab-catalog.ts';
-import { decodeFrame } from '#protocol/frames.ts';
 import type { BrowserIdentity } from '../panes/browser-request.ts';
 import { PaneError, PaneSessions } from '../panes/pane-sessions.ts';
+import { decodeFrame } from '#protocol/frames.ts';
 import {
   CLOSE_CODES,
   parseClientMessage,
@@ -17,16 +17,32 @@ import {
   type ServerMessage,
   type TerminalMessage,
 } from '#protocol/messages.ts';
-import { SessionError, type TerminalSession, type TerminalSink } from '../terminal/terminal-session.ts';
-import type { Workspace } from '../workspace/workspace.ts';
-import type { Lease, WorkspaceRegistry } from '../workspace/workspace-registry.ts';
+import type { Tunnel } from '../sandbox/tunnel.ts';
+import { SessionError, type DetachReason, type TerminalSession } from '../terminal/terminal-session.ts';
+import type { Attachment, AttachmentOutlet } from './attachment.ts';
+import { TerminalAttachment } from './terminal-attachment.ts';
 
 const MAX_PENDING_MESSAGES = 64;
+const BINARY = { binary: true } as const;
+
+/** What a connection uses of a workspace. */
+export interface LabWorkspace {
+  /** Resolves when the workspace can no longer run anything. */
+  readonly ended: Promise<void>;
+  terminal(id: string): TerminalSession | undefined;
+  connect(port: number): Tunnel;
+}
+
+/** What a connection uses of the workspace registry. */
+export interface LabWorkspaces {
+  acquire(learnerId: string, lab: Lab): Promise<{ readonly workspace: LabWorkspace; release(): void }>;
+  resetFiles(learnerId: string, lab: Lab): Promise<void>;
+}
 
 export interface ConnectionContext {
   learnerId: string;
   lab: Lab;
-  registry: WorkspaceRegistry;
+  registry: LabWorkspaces;
   heartbeatMs: number;
   maxPayload: number;
   /** The learner's browser, whose headers the panes' requests carry. */
@@ -34,218 +50,223 @@ export interface ConnectionContext {
   log: Logger;
 }
 
-interface Attachment {
-  session: TerminalSession;
-  sink: TerminalSink;
-}
+type About = { terminal?: string; pane?: string };
+type Lease = Awaited<ReturnType<LabWorkspaces['acquire']>>;
+type Close = { code: number; reason: string };
 
-export function serveLabConnection(ws: WebSocket, context: ConnectionContext): void {
-  const { log } = context;
-  const attachments = new Map<string, Attachment>();
-  const byChannel = new Map<number, Attachment>();
-  let lease: Lease | null = null;
-  let panes: PaneSessions | null = null;
-  let pending: { data: Buffer; isBinary: boolean }[] | null = [];
-  let alive = true;
-  let cleanedUp = false;
+const WORKSPACE_ENDED: Close = { code: CLOSE_CODES.workspaceEnded, reason: 'workspace ended' };
 
-  const send = (message: ServerMessage) => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
-  };
-  const fail = (code: ErrorCode, message: string, about: { terminal?: string; pane?: string } = {}) => {
-    send({ type: 'error', code, message, ...about });
-  };
-
-  const detach = (terminal: string) => {
-    const attachment = attachments.get(terminal);
-    if (!attachment) return;
-    attachments.delete(terminal);
-    byChannel.delete(attachment.session.channel);
-    attachment.session.detach(attachment.sink);
-  };
-
-  /** The one way this connection ends, whatever ended it. */
-  const cleanup = () => {
-    if (cleanedUp) return;
-    cleanedUp = true;
-    clearInterval(heartbeat);
-    for (const terminal of [...attachments.keys()]) detach(terminal);
-    pending = null;
-    panes?.close();
-    panes = null;
-    lease?.release();
-    lease = null;
+export class LabConnection {
+  readonly #ws: WebSocket;
+  readonly #context: ConnectionContext;
+  readonly #heartbeat: NodeJS.Timeout;
+  /** What the page shows, by id and by channel; only #attach and #detach change them. */
+  readonly #attachments = new Map<string, Attachment>();
+  readonly #channels = new Map<number, Attachment>();
+  #lease: Lease | null = null;
+  #panes: PaneSessions | null = null;
+  /** Messages that arrived before the workspace was ready; null once it is (or the connection ended). */
+  #pending: { data: Buffer; isBinary: boolean }[] | null = [];
+  #alive = true;
+  #ended = false;
+  readonly #outlet: AttachmentOutlet = {
+    frame: (frame, sent) => {
+      if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(frame, BINARY, sent);
+    },
+    backlog: () => this.#ws.bufferedAmount,
+    message: (message) => this.#send(message),
+    detached: (attachment, reason) => {
+      if (reason === 'workspace-ended') this.#end(WORKSPACE_ENDED, reason);
+      else this.#detach(attachment, reason);
+    },
   };
 
-  const heartbeat = setInterval(() => {
-    if (!alive) {
-      log.info('dropping a silent connection', { lab: context.lab.id });
-      ws.terminate();
+  constructor(ws: WebSocket, context: ConnectionContext) {
+    this.#ws = ws;
+    this.#context = context;
+    this.#heartbeat = setInterval(() => this.#beat(), context.heartbeatMs);
+    ws.on('pong', () => (this.#alive = true));
+    ws.on('error', (error) => context.log.warn('websocket error', { lab: context.lab.id, error: error.message }));
+    ws.on('close', () => this.#end(null));
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.#receive(data, isBinary));
+    this.#send({ type: 'hello', protocol: PROTOCOL_VERSION, maxPayload: context.maxPayload });
+    context.registry.acquire(context.learnerId, context.lab).then(
+      (lease) => this.#ready(lease),
+      (error: unknown) => {
+        context.log.error('workspace unavailable', { lab: context.lab.id, error: String(error) });
+        this.#fail('workspace-failed', `the workspace could not be started: ${(error as Error).message}`);
+        this.#end({ code: CLOSE_CODES.workspaceFailed, reason: 'workspace failed' });
+      },
+    );
+  }
+
+  #beat(): void {
+    if (!this.#alive) {
+      this.#context.log.info('dropping a silent connection', { lab: this.#context.lab.id });
+      this.#ws.terminate();
       return;
     }
-    alive = false;
-    ws.ping();
-  }, context.heartbeatMs);
+    this.#alive = false;
+    this.#ws.ping();
+  }
 
-  ws.on('pong', () => (alive = true));
-  ws.on('error', (error) => log.warn('websocket error', { lab: context.lab.id, error: error.message }));
-  ws.on('close', cleanup);
-
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    if (pending) {
-      if (pending.length >= MAX_PENDING_MESSAGES) {
-        ws.close(CLOSE_CODES.tooManyPending, 'too many messages before the workspace was ready');
-        return;
-      }
-      pending.push({ data, isBinary });
+  #ready(lease: Lease): void {
+    if (this.#ended) {
+      lease.release();
       return;
     }
-    if (lease) handle(lease.workspace, data, isBinary);
-  });
+    this.#lease = lease;
+    const { workspace } = lease;
+    // The workspace can end under this connection (reaped, or its sandbox killed by the learner): the page
+    // reconnects and gets a fresh one, whether or not it showed a terminal.
+    workspace.ended.then(
+      () => this.#end(WORKSPACE_ENDED, 'workspace-ended'),
+      (error: unknown) => this.#context.log.error('workspace end', { error: String(error) }),
+    );
+    this.#panes = new PaneSessions({
+      panes: this.#context.lab.manifest.panes,
+      connect: (port) => workspace.connect(port),
+      browser: this.#context.browser,
+      send: (message) => this.#send(message),
+      log: this.#context.log,
+    });
+    const queued = this.#pending ?? [];
+    this.#pending = null;
+    for (const message of queued) {
+      if (this.#ended) return;
+      this.#handle(workspace, message.data, message.isBinary);
+    }
+  }
 
-  send({ type: 'hello', protocol: PROTOCOL_VERSION, maxPayload: context.maxPayload });
-
-  context.registry.acquire(context.learnerId, context.lab).then(
-    (acquired) => {
-      if (cleanedUp) {
-        acquired.release();
+  #receive(data: Buffer, isBinary: boolean): void {
+    if (this.#ended) return;
+    if (this.#pending) {
+      if (this.#pending.length >= MAX_PENDING_MESSAGES) {
+        this.#end({ code: CLOSE_CODES.tooManyPending, reason: 'too many messages before the workspace was ready' });
         return;
       }
-      lease = acquired;
-      // The workspace can end under this connection (reaped, or its sandbox killed by the learner): the page
-      // reconnects and gets a fresh one, whether or not it showed a terminal.
-      acquired.workspace.ended.then(
-        () => ws.close(CLOSE_CODES.workspaceEnded, 'workspace ended'),
-        (error: unknown) => log.error('workspace end', { error: String(error) }),
-      );
-      panes = new PaneSessions({
-        panes: context.lab.manifest.panes,
-        connect: (port) => acquired.workspace.connect(port),
-        browser: context.browser,
-        send,
-        log,
-      });
-      const queued = pending ?? [];
-      pending = null;
-      for (const message of queued) handle(acquired.workspace, message.data, message.isBinary);
-    },
-    (error: unknown) => {
-      log.error('workspace unavailable', { lab: context.lab.id, error: String(error) });
-      fail('workspace-failed', `the workspace could not be started: ${(error as Error).message}`);
-      ws.close(CLOSE_CODES.workspaceFailed, 'workspace failed');
-    },
-  );
+      this.#pending.push({ data, isBinary });
+      return;
+    }
+    if (this.#lease) this.#handle(this.#lease.workspace, data, isBinary);
+  }
 
-  function handle(workspace: Workspace, data: Buffer, isBinary: boolean): void {
-    let about: { terminal?: string; pane?: string } = {};
+  #handle(workspace: LabWorkspace, data: Buffer, isBinary: boolean): void {
+    let about: About = {};
+    let what = 'that message';
     try {
       if (isBinary) {
         const frame = decodeFrame(data);
-        const attachment = frame && byChannel.get(frame.channel);
+        const attachment = frame && this.#channels.get(frame.channel);
         if (!frame || !attachment) {
-          fail('not-attached', 'terminal input for a channel this connection has not attached');
+          this.#fail('not-attached', 'terminal input for a channel this connection has not attached');
           return;
         }
-        about = { terminal: attachment.session.id };
-        attachment.session.input(frame.payload);
+        about = { terminal: attachment.id };
+        what = 'input';
+        attachment.input(frame.payload);
         return;
       }
       const parsed = parseClientMessage(data.toString('utf8'));
       if (!parsed.ok) {
-        fail('bad-message', parsed.error.slice(0, 500));
+        this.#fail('bad-message', parsed.error.slice(0, 500));
         return;
       }
       const message = parsed.message;
+      what = `"${message.type}"`;
       if (message.type === 'reset-files') {
-        resetFiles();
-        return;
+        this.#resetFiles();
+      } else if ('pane' in message) {
+        about = { pane: message.pane };
+        this.#panes?.handle(message);
+      } else {
+        about = { terminal: message.terminal };
+        this.#terminalMessage(workspace, message, what);
       }
-      about = 'pane' in message ? { pane: message.pane } : { terminal: message.terminal };
-      if ('pane' in message) panes?.handle(message);
-      else dispatch(workspace, message);
     } catch (error) {
-      if (error instanceof SessionError || error instanceof PaneError) {
-        fail(error.code, error.message, about);
-        return;
-      }
-      // A fault of ours, not of the message: report it to the page and the log, and keep serving.
-      log.error('message handling failed', { error: String(error) });
-      fail('internal', 'the backend could not do that; see its log', about);
+      this.#report(error, about, what);
     }
   }
 
-  function resetFiles(): void {
-    log.info('resetting files', { lab: context.lab.id });
-    // The workspace ends (this socket closes with workspaceEnded and the page reconnects to a fresh one).
-    context.registry.resetFiles(context.learnerId, context.lab).catch((error: unknown) => {
-      log.error('could not reset files', { lab: context.lab.id, error: String(error) });
-      fail('internal', 'the files could not be reset; see the backend log');
-    });
-  }
-
-  function dispatch(workspace: Workspace, message: TerminalMessage): void {
-    const { terminal } = message;
+  #terminalMessage(workspace: LabWorkspace, message: TerminalMessage, what: string): void {
+    const about = { terminal: message.terminal };
     if (message.type === 'attach') {
-      const session = workspace.terminal(terminal);
+      const session = workspace.terminal(message.terminal);
       if (!session) {
-        fail('unknown-terminal', `lab ${context.lab.id} has no terminal "${terminal}"`, { terminal });
+        this.#fail('unknown-terminal', `lab ${this.#context.lab.id} has no terminal "${message.terminal}"`, about);
         return;
       }
-      detach(terminal);
-      const sink: TerminalSink = {
-        output: (frame, sent) => {
-          if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: true }, sent);
-        },
-        backlog: () => ws.bufferedAmount,
-        control: (notice) => {
-          if (notice.type === 'detached' && attachments.get(terminal)?.sink === sink) {
-            attachments.delete(terminal);
-            byChannel.delete(session.channel);
-          }
-          send(notice);
-          if (notice.type === 'detached' && notice.reason === 'workspace-ended') {
-            ws.close(CLOSE_CODES.workspaceEnded, 'workspace ended');
-          }
-        },
-      };
-      const attachment = { session, sink };
-      attachments.set(terminal, attachment);
-      byChannel.set(session.channel, attachment);
-      session.attach(sink, { cols: message.cols, rows: message.rows });
+      const attachment = new TerminalAttachment(session, this.#outlet);
+      this.#attach(attachment);
+      attachment.show({ cols: message.cols, rows: message.rows });
       return;
     }
-    const attachment = attachments.get(terminal);
+    const attachment = this.#attachments.get(message.terminal);
     if (!attachment) {
-      fail('not-attached', `attach terminal "${terminal}" first`, { terminal });
+      this.#fail('not-attached', `attach terminal "${message.terminal}" first`, about);
       return;
     }
-    const { session } = attachment;
-    switch (message.type) {
-      case 'resize':
-        session.resize({ cols: message.cols, rows: message.rows });
-        break;
-      case 'run':
-        session.run(message.command);
-        break;
-      case 'signal':
-        session.signal(message.signal);
-        break;
-      case 'restart':
-        session.restart(message.command).catch((error: unknown) => {
-          if (error instanceof SessionError) {
-            fail(error.code, error.message, { terminal });
-            return;
-          }
-          log.error('terminal restart failed', { terminal, error: String(error) });
-          fail('internal', 'the terminal could not be restarted; see the backend log', { terminal });
-        });
-        break;
-      case 'encoding':
-        session.setEncoding(message.encoding);
-        break;
-      case 'ack':
-        session.ack(message.bytes);
-        break;
+    attachment.handle(message)?.catch((error: unknown) => this.#report(error, about, what));
+  }
+
+  #resetFiles(): void {
+    const { registry, learnerId, lab, log } = this.#context;
+    log.info('resetting files', { lab: lab.id });
+    // The workspace ends (this socket closes with workspaceEnded and the page reconnects to a fresh one).
+    registry.resetFiles(learnerId, lab).catch((error: unknown) => this.#report(error, {}, 'resetting the files'));
+  }
+
+  /** One attachment per id and per channel: a new one replaces whatever held either. */
+  #attach(attachment: Attachment): void {
+    const sameId = this.#attachments.get(attachment.id);
+    if (sameId) this.#detach(sameId, null);
+    const sameChannel = this.#channels.get(attachment.channel);
+    if (sameChannel) this.#detach(sameChannel, null);
+    this.#attachments.set(attachment.id, attachment);
+    this.#channels.set(attachment.channel, attachment);
+  }
+
+  /** Lets `attachment` go, and tells the page why when there is a reason to give. */
+  #detach(attachment: Attachment, reason: DetachReason | null): void {
+    if (this.#attachments.get(attachment.id) !== attachment) return;
+    this.#attachments.delete(attachment.id);
+    this.#channels.delete(attachment.channel);
+    attachment.release();
+    if (reason) this.#send({ type: 'detached', terminal: attachment.id, reason });
+  }
+
+  /**
+   * The one way this connection ends, whatever ended it. With a `reason`, each attachment's page view hears it
+   * once, before the close: the workspace ends through several of them and its own `ended` at nearly the same time.
+   */
+  #end(close: Close | null, reason: DetachReason | null = null): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearInterval(this.#heartbeat);
+    for (const attachment of [...this.#attachments.values()]) this.#detach(attachment, reason);
+    this.#pending = null;
+    this.#panes?.close();
+    this.#panes = null;
+    this.#lease?.release();
+    this.#lease = null;
+    if (close) this.#ws.close(close.code, close.reason);
+  }
+
+  /** The one way a failed action reaches the page: a refusal with its own code, or a fault of ours, also logged. */
+  #report(error: unknown, about: About, what: string): void {
+    if (error instanceof SessionError || error instanceof PaneError) {
+      this.#fail(error.code, error.message, about);
+      return;
     }
+    this.#context.log.error(`${what} failed`, { lab: this.#context.lab.id, ...about, error: String(error) });
+    this.#fail('internal', `${what} failed in the backend; see its log`, about);
+  }
+
+  #fail(code: ErrorCode, message: string, about: About = {}): void {
+    this.#send({ type: 'error', code, message, ...about });
+  }
+
+  #send(message: ServerMessage): void {
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify(message));
   }
 }

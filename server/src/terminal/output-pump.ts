@@ -1,0 +1,118 @@
+/**
+ * Carries a terminal's output to the one view showing it, with watermark flow control: the pty is not read while the
+ * view has too much output it has not acknowledged (or while no view is there), so a flooding program blocks in
+ * write() instead of growing the backend's memory, and Ctrl-C, which travels the other way, still stops it.
+ */
+import { FLOW_CONTROL } from '#protocol/messages.ts';
+
+/** Where output goes: a connection, which frames it for one page. */
+export interface OutputSink {
+  /** A binary frame, ready to send; `sent` is called once it has left for the network. */
+  output(frame: Buffer, sent: () => void): void;
+  /** Bytes handed to the connection and not yet on their way (a browser that stopped reading piles them up). */
+  backlog(): number;
+}
+
+/** What the pump holds back: node-pty's IPty is one. */
+export interface OutputSource {
+  pause(): void;
+  resume(): void;
+}
+
+export class OutputPump<S extends OutputSink = OutputSink> {
+  readonly #channel: number;
+  #sink: S | null = null;
+  #source: OutputSource | null = null;
+  /** Output written this turn of the event loop, sent as one frame when the turn ends. */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #flushScheduled = false;
+  #unacked = 0;
+  #paused = false;
+  // Bound once: the output path allocates no closure per frame.
+  readonly #scheduledFlush = () => this.flush();
+  readonly #sent = () => this.update();
+
+  /** `channel` is the first byte of every frame. */
+  constructor(channel: number) {
+    this.#channel = channel;
+  }
+
+  get sink(): S | null {
+    return this.#sink;
+  }
+
+  /** Output goes to `sink` from now on; with none, what is still queued is dropped and the source is not read. */
+  setSink(sink: S | null): void {
+    this.#sink = sink;
+  }
+
+  /** A fresh source (a new shell) is being read; the old one, if any, is forgotten. */
+  setSource(source: OutputSource | null): void {
+    this.#source = source;
+    this.#paused = false;
+  }
+
+  /**
+   * Queues UTF-8 output for the sink, if there is one. A flood arrives in many small pty reads within one turn of the
+   * event loop; sending them as one frame saves the browser most of its per-message work. A lone keystroke's echo
+   * still goes out at the end of the same turn.
+   */
+  write(utf8: Buffer): void {
+    if (utf8.length === 0 || !this.#sink) return;
+    this.#pending.push(utf8);
+    this.#pendingBytes += utf8.length;
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(this.#scheduledFlush);
+  }
+
+  /** Sends what is queued now, so that a control message sent next arrives behind it. */
+  flush(): void {
+    this.#flushScheduled = false;
+    const sink = this.#sink;
+    const parts = this.#pending;
+    const length = this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (!sink || length === 0) return;
+    const frame = Buffer.allocUnsafe(length + 1);
+    frame[0] = this.#channel;
+    let at = 1;
+    for (const part of parts) at += part.copy(frame, at);
+    this.#unacked += length;
+    sink.output(frame, this.#sent);
+  }
+
+  /** The view starts over from a clean screen: output queued for the old one is dropped, nothing is unacknowledged. */
+  reset(): void {
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#unacked = 0;
+  }
+
+  /** The view has drawn `bytes` more of the output. */
+  ack(bytes: number): void {
+    this.#unacked = Math.max(0, this.#unacked - bytes);
+    this.update();
+  }
+
+  /** Pauses or resumes reading the source, by the watermarks. */
+  update(): void {
+    const source = this.#source;
+    if (!source) return;
+    // Unacknowledged output says what the page has not drawn; the backlog what the connection has not even sent
+    // (a page that stops reading, or acknowledges what it never got).
+    const outstanding = this.#unacked + this.#pendingBytes;
+    const backlog = this.#sink?.backlog() ?? 0;
+    const high = outstanding > FLOW_CONTROL.highWatermark || backlog > FLOW_CONTROL.highWatermark;
+    const low = outstanding < FLOW_CONTROL.lowWatermark && backlog < FLOW_CONTROL.lowWatermark;
+    if (!this.#paused && (!this.#sink || high)) {
+      this.#paused = true;
+      source.pause();
+    } else if (this.#paused && this.#sink && low) {
+      this.#paused = false;
+      source.resume();
+    }
+  }
+}

@@ -28,6 +28,14 @@ describe('LabSocket', () => {
 
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  const silentTerminal = {
+    attached: () => undefined,
+    output: () => undefined,
+    statusChanged: () => undefined,
+    detached: () => undefined,
+    error: () => undefined,
+  };
+
   const connect = (onState: (state: ConnectionState) => void) =>
     new LabSocket({ url, open: (u) => new WebSocket(u), onState, backoff: () => 50 });
 
@@ -39,6 +47,26 @@ describe('LabSocket', () => {
     socket.close();
     assert.ok(states.includes('outdated'), states.join());
     assert.equal(states.filter((s) => s === 'open').length, 1, 'no reconnect after the reload notice');
+  });
+
+  test('a terminal the backend told its workspace ended hears it once, not again from the close', async () => {
+    let connections = 0;
+    greeting = (send, close) => {
+      connections += 1;
+      send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, maxPayload: 65536 }));
+      if (connections > 1) return;
+      const attached = { terminal: 't1', channel: 0, encoding: 'utf-8', status: 'idle', exitCode: null };
+      send(JSON.stringify({ type: 'attached', ...attached }));
+      send(JSON.stringify({ type: 'detached', terminal: 't1', reason: 'workspace-ended' }));
+      close(CLOSE_CODES.workspaceEnded);
+    };
+    const detached: string[] = [];
+    const socket = connect(() => undefined);
+    socket.attach('t1', { ...silentTerminal, detached: (reason) => detached.push(reason) }, 80, 24);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    socket.close();
+    assert.deepEqual(detached, ['workspace-ended']);
+    assert.equal(connections, 2, 'and it reconnects');
   });
 
   test('a workspace that ended tells every terminal, then the socket reconnects', async () => {

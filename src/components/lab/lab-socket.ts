@@ -69,6 +69,8 @@ interface Wanted {
   cols: number;
   rows: number;
   channel: number | null;
+  /** The backend said this terminal's workspace ended (so the close that follows need not say it again). */
+  toldEnded: boolean;
 }
 
 const defaultBackoff = (attempt: number): number => Math.min(5000, 250 * 2 ** (attempt - 1));
@@ -102,7 +104,7 @@ export class LabSocket {
   attach(id: string, events: TerminalEvents, cols: number, rows: number): void {
     const previous = this.#terminals.get(id);
     if (previous?.channel != null) this.#byChannel.delete(previous.channel);
-    this.#terminals.set(id, { events, cols, rows, channel: null });
+    this.#terminals.set(id, { events, cols, rows, channel: null, toldEnded: false });
     this.#send({ type: 'attach', terminal: id, cols, rows });
   }
 
@@ -227,8 +229,11 @@ export class LabSocket {
       if (this.#ws !== ws) return;
       this.#ws = null;
       this.#byChannel.clear();
-      if (event.code === CLOSE_CODES.workspaceEnded) {
-        for (const wanted of this.#terminals.values()) wanted.events.detached('workspace-ended');
+      // The backend tells each attached terminal itself; every other one hears it here, so each hears it once.
+      for (const wanted of this.#terminals.values()) {
+        if (event.code === CLOSE_CODES.workspaceEnded && !wanted.toldEnded) wanted.events.detached('workspace-ended');
+        wanted.channel = null;
+        wanted.toldEnded = false;
       }
       if (this.#closed || this.#state === 'outdated') return;
       this.#retry(event.reason || `connection closed (${event.code})`);
@@ -268,6 +273,7 @@ export class LabSocket {
         const wanted = this.#terminals.get(message.terminal);
         if (!wanted) break;
         wanted.channel = message.channel;
+        wanted.toldEnded = false;
         this.#byChannel.set(message.channel, message.terminal);
         wanted.events.attached({ encoding: message.encoding, status: message.status, exitCode: message.exitCode });
         break;
@@ -282,6 +288,7 @@ export class LabSocket {
         wanted.channel = null;
         // A replaced terminal is not re-attached on reconnect: the other tab has it until this one takes it back.
         if (message.reason === 'replaced') this.#terminals.delete(message.terminal);
+        wanted.toldEnded = message.reason === 'workspace-ended';
         wanted.events.detached(message.reason);
         break;
       }

@@ -19,11 +19,10 @@ import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
 import { LabConnection } from './ws/lab-connection.ts';
 import type { WorkspaceRegistry } from './workspace/workspace-registry.ts';
+import { WIRE } from '#protocol/limits.ts';
 
 /** Big enough for a pasted page of text in one frame; the browser splits larger pastes. */
-const MAX_PAYLOAD = 64 * 1024;
 /** WebSockets one learner may have open at once (tabs x labs). */
-const MAX_CONNECTIONS_PER_LEARNER = 16;
 
 export interface LabBackend {
   /**
@@ -49,7 +48,7 @@ export interface BackendDependencies {
 export function createLabBackend({ config, origins, catalog, registry, store, log }: BackendDependencies): LabBackend {
   // permessage-deflate stays off: terminal output is mostly small frames that compress badly, and inflating a
   // compressed stream costs latency and memory per connection (ttyd lost 3x throughput to it).
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WIRE.maxPayload, perMessageDeflate: false });
   wss.on('error', (error) => log.error('websocket server error', { error: error.message }));
   const connectionsPerLearner = new Map<string, number>();
   const door = createDoor({ config, store, log });
@@ -129,7 +128,7 @@ export function createLabBackend({ config, origins, catalog, registry, store, lo
         return true;
       }
       const open = connectionsPerLearner.get(learnerId) ?? 0;
-      if (open >= MAX_CONNECTIONS_PER_LEARNER) {
+      if (open >= WIRE.connectionsPerLearner) {
         refuse(req, socket, 429, 'Too many lab connections from this learner');
         return true;
       }
@@ -150,7 +149,7 @@ export function createLabBackend({ config, origins, catalog, registry, store, lo
           lab,
           registry,
           heartbeatMs: config.heartbeatMs,
-          maxPayload: MAX_PAYLOAD,
+          maxPayload: WIRE.maxPayload,
           browser: browserIdentity(req),
           log,
         });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DOOR, WORKSPACE_DEFAULTS } from '#protocol/limits.ts';
 
 const MIB = 1024 * 1024;
 const intFrom = (min: number, max: number) => z.coerce.number<unknown>().int().min(min).max(max);
@@ -39,18 +40,18 @@ const optionsSchema = z
     'max-learners': intFrom(1, 100_000).default(1000),
     passcode: z
       .string()
-      .min(4, 'a passcode needs at least 4 characters')
-      .max(128)
+      .min(DOOR.passcodeMinChars, `a passcode needs at least ${DOOR.passcodeMinChars} characters`)
+      .max(DOOR.passcodeChars)
       .regex(/^[\x21-\x7e]+$/, 'a passcode is printable ASCII without spaces')
       .optional(),
     scrollback: intFrom(4096, 16 * 1024 * 1024).default(256 * 1024),
     'sandbox-uid-base': intFrom(1000, 2 ** 31 - 100_001).default(200_000),
     'unsafe-no-sandbox': booleanFlag.default(false),
-    'memory-limit': intFrom(32, 1024 * 1024).default(512),
-    'process-limit': intFrom(16, 4_000_000).default(256),
-    'cpu-limit': z.coerce.number<unknown>().min(0.01).max(1024).default(1),
-    'disk-limit': intFrom(1, 1024 * 1024).default(200),
-    'open-files': intFrom(32, 1024 * 1024).default(1024),
+    'memory-limit': intFrom(32, 1024 * 1024).default(WORKSPACE_DEFAULTS.memoryMiB),
+    'process-limit': intFrom(16, 4_000_000).default(WORKSPACE_DEFAULTS.processes),
+    'cpu-limit': z.coerce.number<unknown>().min(0.01).max(1024).default(WORKSPACE_DEFAULTS.cpus),
+    'disk-limit': intFrom(1, 1024 * 1024).default(WORKSPACE_DEFAULTS.diskMiB),
+    'open-files': intFrom(32, 1024 * 1024).default(WORKSPACE_DEFAULTS.openFiles),
     'no-limits': booleanFlag.default(false),
   })
   .superRefine((c, ctx) => {

@@ -15,7 +15,6 @@ export const joinErrorSchema = z.enum(JOIN_ERRORS);
 export type JoinError = z.infer<typeof joinErrorSchema>;
 
 /** A display name may be this long, in characters (code points); the instructor's list has room for no more. */
-export const DISPLAY_NAME_MAX = 40;
 
 /** Where a join leads when it was not told where, or was told somewhere it may not go. */
 export const DEFAULT_NEXT = '/';

@@ -4,6 +4,7 @@
  * through this schema, so a page can never offer a terminal the backend does not know.
  */
 import { z } from 'zod';
+import { PANES } from './limits.ts';
 
 export const LAB_ID_PATTERN = /^[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const TERMINAL_ID_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
@@ -38,7 +39,7 @@ export const portSchema = z.int().min(1).max(65535);
 /** An origin-form request target (RFC 9112 section 3.2.1): printable ASCII, no spaces. */
 export const requestPathSchema = z
   .string()
-  .max(2000)
+  .max(PANES.pathChars)
   .regex(/^\/[\x21-\x7e]*$/, 'a path starts with "/" and is printable ASCII without spaces (percent-encode the rest)');
 
 /**

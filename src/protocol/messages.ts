@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { portSchema, requestPathSchema, terminalIdSchema } from './lab-manifest.ts';
+import { WIRE } from './limits.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -31,16 +32,6 @@ export const CLOSE_CODES = {
   tooManyPending: 4003,
 } as const;
 
-/** Flow control, in bytes of terminal output (VS Code's numbers, see the xterm.js flow-control guide). */
-export const FLOW_CONTROL = {
-  /** The backend stops reading a terminal once this many bytes are sent but not acknowledged. */
-  highWatermark: 100_000,
-  /** ...and reads again once the unacknowledged bytes fall below this. */
-  lowWatermark: 5_000,
-  /** The browser acknowledges in batches of at least this many processed bytes. */
-  ackBatch: 5_000,
-} as const;
-
 export const ENCODINGS = ['utf-8', 'gb18030', 'big5', 'shift_jis', 'latin1'] as const;
 export const encodingSchema = z.enum(ENCODINGS);
 export type TerminalEncoding = z.infer<typeof encodingSchema>;
@@ -52,13 +43,6 @@ export type TerminalSignal = z.infer<typeof signalSchema>;
 
 /** Panes are named like terminals. */
 const paneIdSchema = terminalIdSchema;
-
-/**
- * The longest text one `ws-send` may carry, in UTF-16 code units (what String.length and an input's maxlength
- * count). In UTF-8 it can be up to three times as many bytes, more than one message may have (the hello's
- * `maxPayload`): the browser checks that too before sending.
- */
-export const WS_SEND_MAX_CHARS = 60_000;
 
 const cols = z.int().min(2).max(500);
 const rows = z.int().min(1).max(200);
@@ -75,7 +59,7 @@ const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('http-get'), pane: paneIdSchema, port: portSchema, path: requestPathSchema }),
   z.strictObject({ type: z.literal('http-cancel'), pane: paneIdSchema }),
   z.strictObject({ type: z.literal('ws-connect'), pane: paneIdSchema, port: portSchema, path: requestPathSchema }),
-  z.strictObject({ type: z.literal('ws-send'), pane: paneIdSchema, text: z.string().max(WS_SEND_MAX_CHARS) }),
+  z.strictObject({ type: z.literal('ws-send'), pane: paneIdSchema, text: z.string().max(WIRE.wsSendChars) }),
   z.strictObject({ type: z.literal('ws-disconnect'), pane: paneIdSchema }),
   /** "Reset files": the lesson's original files back, the learner's changes forgotten, the workspace started anew. */
   z.strictObject({ type: z.literal('reset-files') }),

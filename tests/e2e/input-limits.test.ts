@@ -7,14 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { WS_SEND_MAX_CHARS } from '#protocol/messages.ts';
+import { WIRE } from '#protocol/limits.ts';
 import { collectPageErrors, launchBrowser, openLab, runCommand, TIMEOUT, waitForScreen } from '../support/browser.ts';
 import { startTestLab, type TestLab } from '../support/lab-harness.ts';
 
 /** What websocket-pane.ts and browser-pane.ts say, as src/content/i18n has it. */
 const SAYS = {
   tooBig: /^消息太大，发不出去：按 UTF-8 编码有 90,000 字节，一条消息最多 65,\d{3} 字节（一个汉字占 3 字节）。$/,
-  full: `一条消息最多 ${WS_SEND_MAX_CHARS.toLocaleString('zh-CN')} 个字符，已经到上限了。`,
+  full: `一条消息最多 ${WIRE.wsSendChars.toLocaleString('zh-CN')} 个字符，已经到上限了。`,
   badPort: 'A port is a whole number from 1 to 65535.',
   badPath: /^A path starts with \/ and has at most 2000 printable ASCII characters/,
 };
@@ -74,8 +74,8 @@ describe('input limits', () => {
       await waitForScreen(page, 't3', 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
 
       // The box takes no more characters than a message may have, and says so when full.
-      await box.fill('a'.repeat(WS_SEND_MAX_CHARS + 10));
-      assert.equal((await box.inputValue()).length, WS_SEND_MAX_CHARS);
+      await box.fill('a'.repeat(WIRE.wsSendChars + 10));
+      assert.equal((await box.inputValue()).length, WIRE.wsSendChars);
       assert.equal(await problem.textContent(), SAYS.full);
       assert.equal(await validationMessage(box), '', 'a full box of ASCII still fits in one message');
       assert.deepEqual(errors, []);

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CLOSE_CODES, FLOW_CONTROL } from '#protocol/messages.ts';
+import { FLOW_CONTROL } from '#protocol/limits.ts';
+import { CLOSE_CODES } from '#protocol/messages.ts';
 import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
 import { openRaw } from '../support/raw-socket.ts';
 import {

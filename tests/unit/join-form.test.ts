@@ -5,11 +5,11 @@ import { describe, test } from 'node:test';
 import {
   displayNameSchema,
   joinFormSchema,
-  MAX_JOIN_BODY_BYTES,
   parseUrlEncoded,
   passcodeMatches,
   readForm,
 } from '../../server/src/http/join-form.ts';
+import { DOOR } from '#protocol/limits.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -40,12 +40,12 @@ describe('readForm', () => {
   });
 
   test('refuses a body over the limit with 413, declared or not', async () => {
-    const big = 'a'.repeat(MAX_JOIN_BODY_BYTES + 1);
+    const big = 'a'.repeat(DOOR.joinBodyBytes + 1);
     const declared = await readForm(request({ 'content-type': FORM, 'content-length': String(big.length) }, big));
     assert.equal(!declared.ok && declared.status, 413);
     const streamed = await readForm(request({ 'content-type': FORM }, 'name=', big.slice(0, 3000), big.slice(3000)));
     assert.equal(!streamed.ok && streamed.status, 413);
-    const exact = await readForm(request({ 'content-type': FORM }, `n=${'a'.repeat(MAX_JOIN_BODY_BYTES - 2)}`));
+    const exact = await readForm(request({ 'content-type': FORM }, `n=${'a'.repeat(DOOR.joinBodyBytes - 2)}`));
     assert.equal(exact.ok, true, 'exactly the limit is fine');
   });
 

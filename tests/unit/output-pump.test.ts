@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FLOW_CONTROL } from '#protocol/messages.ts';
+import { FLOW_CONTROL } from '#protocol/limits.ts';
 import { OutputPump, type OutputSource } from '../../server/src/terminal/output-pump.ts';
 import { nextTurn, RecordingSink } from '../support/fake-terminal.ts';
 

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import { parseClientMessage, PROTOCOL_VERSION, WS_SEND_MAX_CHARS } from '#protocol/messages.ts';
+import { WIRE } from '#protocol/limits.ts';
+import { parseClientMessage, PROTOCOL_VERSION } from '#protocol/messages.ts';
 import { LabSocket } from '../../src/components/lab/lab-socket.ts';
 import { fitsPayload, messageBytes, wsSendOverflow } from '../../src/components/lab/wire-limits.ts';
 
@@ -16,7 +17,7 @@ const LIMIT = 64 * 1024;
 describe('wsSendOverflow', () => {
   test('30 000 Chinese characters pass the protocol’s character limit but not the byte limit', () => {
     const text = '你'.repeat(30_000);
-    assert.ok(text.length <= WS_SEND_MAX_CHARS);
+    assert.ok(text.length <= WIRE.wsSendChars);
     assert.equal(parseClientMessage(JSON.stringify({ type: 'ws-send', pane: 'ws', text })).ok, true);
     const overflow = wsSendOverflow('ws', text, LIMIT);
     assert.ok(overflow);
@@ -42,7 +43,7 @@ describe('wsSendOverflow', () => {
   });
 
   test('a full box of ASCII fits', () => {
-    assert.equal(wsSendOverflow('ws', 'a'.repeat(WS_SEND_MAX_CHARS), LIMIT), null);
+    assert.equal(wsSendOverflow('ws', 'a'.repeat(WIRE.wsSendChars), LIMIT), null);
   });
 });
 

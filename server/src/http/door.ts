@@ -28,10 +28,9 @@ import { displayNameSchema, joinFormSchema, passcodeMatches, readForm } from './
 import { ensureLearnerCookie, learnerIdOf, newLearnerId, setLearnerCookie } from './learner.ts';
 import { FailureLimiter } from './rate-limiter.ts';
 import { tooManyAttemptsPage } from './wait-page.ts';
+import { DOOR } from '#protocol/limits.ts';
 
 /** Wrong passcodes one client address may send per window before it must wait. */
-export const WRONG_PASSCODES_PER_WINDOW = 10;
-const WINDOW_MS = 60_000;
 /** A class lasts a term: a learner joins once per browser. */
 const JOINED_MAX_AGE_SECONDS = 180 * 24 * 3600;
 
@@ -56,7 +55,7 @@ export interface DoorDependencies {
 
 export function createDoor({ config, store, log }: DoorDependencies): Door {
   const passcode = config.passcode;
-  const limiter = new FailureLimiter({ limit: WRONG_PASSCODES_PER_WINDOW, windowMs: WINDOW_MS });
+  const limiter = new FailureLimiter({ limit: DOOR.wrongPasscodes, windowMs: DOOR.wrongPasscodeWindowMs });
 
   const learnerOf = (req: IncomingMessage) => {
     const id = learnerIdOf(req);

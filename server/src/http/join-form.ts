@@ -6,14 +6,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { DISPLAY_NAME_MAX } from '#protocol/join.ts';
+import { DOOR } from '#protocol/limits.ts';
 
 /** A join form is three short fields; anything much bigger is not one. */
-export const MAX_JOIN_BODY_BYTES = 4096;
 
 export const joinFormSchema = z.strictObject({
   // Generous bounds: the exact rules are the door's, which answers in the learner's language.
-  passcode: z.string().max(256),
+  passcode: z.string().max(DOOR.passcodeChars * 2),
   name: z.string().max(1024),
   next: z.string().max(2048).optional(),
 });
@@ -25,12 +24,15 @@ export type JoinForm = z.infer<typeof joinFormSchema>;
  */
 const UNSHOWABLE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
-/** A display name as stored: trimmed, 1 to DISPLAY_NAME_MAX characters, nothing unshowable. Never HTML. */
+/** A display name as stored: trimmed, 1 to DOOR.displayNameChars characters, nothing unshowable. Never HTML. */
 export const displayNameSchema = z
   .string()
   .trim()
   .min(1, 'a display name is needed')
-  .refine((name) => [...name].length <= DISPLAY_NAME_MAX, `a display name has at most ${DISPLAY_NAME_MAX} characters`)
+  .refine(
+    (name) => [...name].length <= DOOR.displayNameChars,
+    `a display name has at most ${DOOR.displayNameChars} characters`,
+  )
   .refine((name) => !UNSHOWABLE.test(name), 'a display name has no control characters');
 
 export type FormBody = { ok: true; fields: Record<string, string> } | { ok: false; status: number; message: string };
@@ -38,7 +40,7 @@ export type FormBody = { ok: true; fields: Record<string, string> } | { ok: fals
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
 /** Reads and decodes a urlencoded form body of at most `maxBytes`; every refusal says why. */
-export async function readForm(req: IncomingMessage, maxBytes = MAX_JOIN_BODY_BYTES): Promise<FormBody> {
+export async function readForm(req: IncomingMessage, maxBytes = DOOR.joinBodyBytes): Promise<FormBody> {
   if (!FORM_TYPE.test(req.headers['content-type'] ?? '')) {
     return { ok: false, status: 415, message: 'Send the form as application/x-www-form-urlencoded' };
   }

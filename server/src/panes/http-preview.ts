@@ -7,6 +7,7 @@
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import { requestHead, type BrowserIdentity } from './browser-request.ts';
 import { ResponseReader, type ResponseHead } from './http-response.ts';
+import { PANES } from '#protocol/limits.ts';
 
 export type PreviewOutcome =
   'complete' | 'closed' | 'truncated' | 'refused' | 'cancelled' | 'too-large' | 'timeout' | 'malformed';
@@ -25,7 +26,7 @@ export interface PreviewLimits {
   timeoutMs: number;
 }
 
-const PREVIEW_LIMITS: PreviewLimits = { maxBytes: 1024 * 1024, timeoutMs: 5 * 60 * 1000 };
+const PREVIEW_LIMITS: PreviewLimits = { maxBytes: PANES.previewBytes, timeoutMs: PANES.previewTimeoutMs };
 
 export function previewRequest(port: number, path: string, browser: BrowserIdentity): string {
   return requestHead(`GET ${path} HTTP/1.1`, [

@@ -5,6 +5,7 @@
  * why a browser keeps waiting for it: the preview pane shows exactly which rule applies.
  */
 import { headerValues } from '#protocol/headers.ts';
+import { PANES } from '#protocol/limits.ts';
 
 export type Framing = 'none' | 'content-length' | 'chunked' | 'until-close';
 
@@ -21,7 +22,6 @@ export type ResponseEvent =
   | { kind: 'complete' }
   | { kind: 'malformed'; reason: string };
 
-const MAX_HEAD = 64 * 1024;
 const CRLF = Buffer.from('\r\n');
 /** The empty line ending a head; RFC 9112 section 2.2 lets a recipient take a bare LF for CRLF. */
 const HEAD_END = /\r?\n\r?\n/;
@@ -85,10 +85,11 @@ export class ResponseReader {
     switch (state.at) {
       case 'head': {
         const from = Math.max(0, this.#searched - 3);
-        const end = HEAD_END.exec(this.#buffer.subarray(from, MAX_HEAD + 4).toString('latin1'));
+        const end = HEAD_END.exec(this.#buffer.subarray(from, PANES.responseHead + 4).toString('latin1'));
         if (!end) {
           this.#searched = this.#buffer.length;
-          if (this.#buffer.length > MAX_HEAD) events.push({ kind: 'malformed', reason: 'response head over 64 KiB' });
+          if (this.#buffer.length > PANES.responseHead)
+            events.push({ kind: 'malformed', reason: 'response head over 64 KiB' });
           return;
         }
         this.#searched = 0;

@@ -9,9 +9,9 @@ import type { Tunnel } from '../sandbox/tunnel.ts';
 import type { BrowserIdentity } from './browser-request.ts';
 import { previewRequest, startPreview, type PreviewEvent } from './http-preview.ts';
 import { startWebSocket, type WsClient, type WsEvent } from './ws-client.ts';
+import { PANES } from '#protocol/limits.ts';
 
 /** Connections a page's panes may have open or still closing at once: each is a process in the sandbox. */
-const MAX_TUNNELS = 4;
 
 type PaneErrorCode = 'unknown-pane' | 'not-connected' | 'busy';
 
@@ -103,7 +103,7 @@ export class PaneSessions {
   }
 
   #connect(port: number): Tunnel {
-    if (this.#tunnels.size >= MAX_TUNNELS) {
+    if (this.#tunnels.size >= PANES.tunnels) {
       throw new PaneError('busy', 'too many requests at once: wait for the last ones to finish');
     }
     const tunnel = this.#context.connect(port);

@@ -9,10 +9,10 @@ import type { Tunnel } from '../sandbox/tunnel.ts';
 import { requestHead, type BrowserIdentity } from './browser-request.ts';
 import { headerValues } from '#protocol/headers.ts';
 import { ResponseReader } from './http-response.ts';
+import { PANES } from '#protocol/limits.ts';
 
 /** RFC 6455 section 1.3: appended to the key before hashing. */
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-const MAX_MESSAGE = 1024 * 1024;
 const CLOSE_TIMEOUT_MS = 2000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
@@ -82,11 +82,11 @@ export function readFrame(buffer: Buffer): { frame: Frame; rest: Buffer } | null
   } else if (length === 127) {
     if (buffer.length < 10) return null;
     const big = buffer.readBigUInt64BE(2);
-    if (big > BigInt(MAX_MESSAGE)) return { error: 'frame too big' };
+    if (big > BigInt(PANES.wsMessage)) return { error: 'frame too big' };
     length = Number(big);
     at = 10;
   }
-  if (length > MAX_MESSAGE) return { error: 'frame too big' };
+  if (length > PANES.wsMessage) return { error: 'frame too big' };
   const masked = (second & 0x80) !== 0;
   const maskAt = at;
   if (masked) at += 4;
@@ -193,7 +193,7 @@ export function startWebSocket(
       if (fragments) return fail(1002, 'a new message inside a fragmented one');
       fragments = { opcode: kind, parts: [frame.payload], size: frame.payload.length };
     }
-    if (fragments.size > MAX_MESSAGE) return fail(1009, 'message too big for the pane');
+    if (fragments.size > PANES.wsMessage) return fail(1009, 'message too big for the pane');
     if (!frame.fin) return;
     const message = Buffer.concat(fragments.parts);
     const opcode = fragments.opcode;

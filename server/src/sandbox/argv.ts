@@ -8,6 +8,7 @@
  * network, processes or files is reachable. bwrap cannot join an existing namespace, hence nsenter for terminals.
  */
 import { existsSync, lstatSync } from 'node:fs';
+import { WORKSPACE_DEFAULTS } from '#protocol/limits.ts';
 
 export const SANDBOX_HOME = '/home/learner';
 const SANDBOX_HOSTNAME = 'socket-lab';
@@ -72,7 +73,7 @@ export interface Limits {
 }
 
 /** Keeps one runaway program from filling a disk that has no limit of its own (--no-limits, not root). */
-export const MAX_FILE_SIZE = 512 * 1024 * 1024;
+export const MAX_FILE_SIZE = WORKSPACE_DEFAULTS.fileSizeBytes;
 
 /** Host /etc files a learner's programs need; nothing else of /etc (no shadow, no ssh keys, no resolver). */
 const ETC_ALLOWLIST = [

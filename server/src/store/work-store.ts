@@ -77,11 +77,3 @@ export class WorkStore {
     return (this.#bytes.get(learnerId, labId) as { n: number }).n;
   }
 }
-
-/** How much of a learner's work is kept, and how soon. */
-export const WORK_LIMITS = {
-  /** File contents kept per learner and lesson; a file that does not fit is skipped, with a notice. */
-  bytesPerLesson: 5 * 1024 * 1024,
-  /** While a browser is attached, changes are looked for this often: at most this much is lost to a crash. */
-  saveEveryMs: 2000,
-} as const;

@@ -3,7 +3,7 @@
  * view has too much output it has not acknowledged (or while no view is there), so a flooding program blocks in
  * write() instead of growing the backend's memory, and Ctrl-C, which travels the other way, still stops it.
  */
-import { FLOW_CONTROL } from '#protocol/messages.ts';
+import { FLOW_CONTROL } from '#protocol/limits.ts';
 
 /** Where output goes: a connection, which frames it for one page. */
 export interface OutputSink {

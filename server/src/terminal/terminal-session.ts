@@ -12,6 +12,7 @@ import { OutputPump, type OutputSink } from './output-pump.ts';
 import { queuedInput } from './pty-input-queue.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import { StatusTracker } from './status-tracker.ts';
+import { WIRE } from '#protocol/limits.ts';
 
 /** Why a view no longer shows a terminal: another view took it over, or the terminal's workspace ended. */
 export type DetachReason = Extract<ServerMessage, { type: 'detached' }>['reason'];
@@ -55,7 +56,6 @@ const SIGNAL_KEYS: Record<TerminalSignal, string> = { SIGINT: '\x03', SIGQUIT: '
 /** Readline's unix-line-discard: clears whatever the learner left typed at the prompt before Run types. */
 const CLEAR_LINE = '\x15';
 /** Typed or pasted input a program has not read yet, held at most. */
-const MAX_PENDING_INPUT = 256 * 1024;
 
 export class TerminalSession {
   readonly id: string;
@@ -120,7 +120,7 @@ export class TerminalSession {
   input(utf8: Uint8Array): void {
     const pty = this.#pty;
     if (utf8.length === 0 || !pty) return;
-    if (queuedInput(pty) > MAX_PENDING_INPUT) {
+    if (queuedInput(pty) > WIRE.pendingInput) {
       throw new SessionError(
         'busy',
         'the program is not reading its input: what you typed was dropped (Stop or Restart it if it is stuck)',

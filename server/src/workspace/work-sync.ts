@@ -10,7 +10,8 @@ import { chmod, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import path from 'node:path';
 import type { Logger } from '../log.ts';
 import type { ProcessSpec } from '../sandbox/argv.ts';
-import { WORK_LIMITS, type WorkFile } from '../store/work-store.ts';
+import { WORK } from '#protocol/limits.ts';
+import type { WorkFile } from '../store/work-store.ts';
 import type { Store } from '../store/store.ts';
 import { homePathSchema, scanHome, type FileSignature } from './home-files.ts';
 import { readTar } from './tar-reader.ts';
@@ -80,7 +81,7 @@ export class WorkSync {
   setActive(active: boolean): void {
     if (this.#stopped) return;
     if (active && !this.#timer) {
-      this.#timer = setInterval(() => void this.save(), WORK_LIMITS.saveEveryMs);
+      this.#timer = setInterval(() => void this.save(), WORK.saveEveryMs);
       this.#timer.unref();
     } else if (!active && this.#timer) {
       clearInterval(this.#timer);
@@ -120,7 +121,7 @@ export class WorkSync {
     // Smallest first, so that one huge file does not keep every other change from being kept.
     changed.sort(([, a], [, b]) => a.size - b.size);
     const changing = new Set(changed.map(([p]) => p));
-    let budget = WORK_LIMITS.bytesPerLesson;
+    let budget = WORK.bytesPerLesson;
     for (const [p, bytes] of this.#stored) if (now.has(p) && !changing.has(p)) budget -= bytes;
     const wanted: string[] = [];
     for (const [p, sig] of changed) {
@@ -174,9 +175,7 @@ export class WorkSync {
     if (this.#told.has(key)) return;
     this.#told.add(key);
     const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-    this.#o.notify(
-      `not saved: ${p} (${mib(size)}) does not fit in the ${mib(WORK_LIMITS.bytesPerLesson)} kept per lesson`,
-    );
+    this.#o.notify(`not saved: ${p} (${mib(size)}) does not fit in the ${mib(WORK.bytesPerLesson)} kept per lesson`);
     this.#o.log.info('work not saved: over the limit', { lab: this.#o.labId, path: p, size });
   }
 
@@ -196,7 +195,7 @@ export class WorkSync {
       const child = spawn(spec.file, spec.args, { env: spec.env, cwd: spec.cwd, stdio: ['pipe', 'pipe', 'ignore'] });
       const chunks: Buffer[] = [];
       let bytes = 0;
-      const limit = WORK_LIMITS.bytesPerLesson + (paths.length + 2) * 2048;
+      const limit = WORK.bytesPerLesson + (paths.length + 2) * 2048;
       child.stdout.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
         if (bytes > limit) child.kill('SIGKILL');
@@ -236,7 +235,7 @@ async function readQuietly(file: string): Promise<{ content: Buffer; mode: numbe
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile() || stats.size > WORK_LIMITS.bytesPerLesson) return null;
+    if (!stats.isFile() || stats.size > WORK.bytesPerLesson) return null;
     return { content: await handle.readFile(), mode: stats.mode & 0o777 };
   } finally {
     await handle.close();

@@ -21,8 +21,8 @@ import type { Tunnel } from '../sandbox/tunnel.ts';
 import { SessionError, type DetachReason, type TerminalSession } from '../terminal/terminal-session.ts';
 import type { Attachment, AttachmentOutlet } from './attachment.ts';
 import { TerminalAttachment } from './terminal-attachment.ts';
+import { WIRE } from '#protocol/limits.ts';
 
-const MAX_PENDING_MESSAGES = 64;
 const BINARY = { binary: true } as const;
 
 /** What a connection uses of a workspace. */
@@ -141,7 +141,7 @@ export class LabConnection {
   #receive(data: Buffer, isBinary: boolean): void {
     if (this.#ended) return;
     if (this.#pending) {
-      if (this.#pending.length >= MAX_PENDING_MESSAGES) {
+      if (this.#pending.length >= WIRE.pendingMessages) {
         this.#end({ code: CLOSE_CODES.tooManyPending, reason: 'too many messages before the workspace was ready' });
         return;
       }

@@ -3,7 +3,7 @@
  * drawn and acknowledged in batches, so the backend hears from the page once per few kilobytes, not per frame.
  * The benchmarks use this very class, so what they measure is what a learner's page costs.
  */
-import { FLOW_CONTROL } from '#protocol/messages.ts';
+import { FLOW_CONTROL } from '#protocol/limits.ts';
 
 export class AckBatcher {
   #unacked = 0;

@@ -17,6 +17,7 @@ import {
   type TerminalStatus,
 } from '#protocol/messages.ts';
 import { fitsPayload, splitText } from './wire-limits.ts';
+import { WIRE } from '#protocol/limits.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated' | 'not-joined';
 
@@ -62,7 +63,6 @@ export interface LabSocketOptions {
 }
 
 /** Keeps each input frame well under the backend's maxPayload. */
-const INPUT_CHUNK_CHARS = 8 * 1024;
 
 interface Wanted {
   events: TerminalEvents;
@@ -112,7 +112,7 @@ export class LabSocket {
     const channel = this.#terminals.get(id)?.channel;
     const ws = this.#ws;
     if (channel == null || !ws || ws.readyState !== WebSocket.OPEN) return;
-    for (const chunk of splitText(text, INPUT_CHUNK_CHARS)) ws.send(encodeInputFrame(channel, chunk));
+    for (const chunk of splitText(text, WIRE.inputChunkChars)) ws.send(encodeInputFrame(channel, chunk));
   }
 
   resize(id: string, cols: number, rows: number): void {

@@ -2,7 +2,8 @@
  * The browser WebSocket pane: has the backend open ws://127.0.0.1:<port><path> inside the learner's sandbox, and
  * shows the opening handshake, every message in both directions with its time, and the closing code.
  */
-import { WS_SEND_MAX_CHARS, type PaneEvent } from '#protocol/messages.ts';
+import { WIRE } from '#protocol/limits.ts';
+import type { PaneEvent } from '#protocol/messages.ts';
 import { fillIn } from '../ui-strings.ts';
 import { AddressForm, checkAsTyped } from './browser-pane.ts';
 import type { LabSocket } from './lab-socket.ts';
@@ -155,9 +156,7 @@ export class WebSocketPane {
       ? fillIn(this.#strings['lab.messageTooBig'], { bytes: count(overflow.bytes), max: count(overflow.max) })
       : '';
     const full =
-      text.length >= WS_SEND_MAX_CHARS
-        ? fillIn(this.#strings['lab.messageFull'], { max: count(WS_SEND_MAX_CHARS) })
-        : '';
+      text.length >= WIRE.wsSendChars ? fillIn(this.#strings['lab.messageFull'], { max: count(WIRE.wsSendChars) }) : '';
     const line = this.#dom.element(find('sendProblem'));
     line.textContent = problem || full;
     line.hidden = line.textContent === '';

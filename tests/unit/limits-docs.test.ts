@@ -1,0 +1,37 @@
+/**
+ * docs/protocol.md quotes the lab's limits; src/protocol/limits.ts defines them. This keeps the two saying the same:
+ * change a limit and this test names the sentence of the documentation to change with it.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { DOOR, FLOW_CONTROL, PANES, WIRE } from '#protocol/limits.ts';
+
+const docs = await readFile(path.join(import.meta.dirname, '..', '..', 'docs', 'protocol.md'), 'utf8');
+
+const KIB = 1024;
+const kib = (bytes: number) => `${bytes / KIB} KiB`;
+const mib = (bytes: number) => `${bytes / KIB / KIB} MiB`;
+/** 100000 as the docs write it: 100 000. */
+const spaced = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+
+const quoted: [what: string, text: string][] = [
+  ['the largest message from the page', `at most ${kib(WIRE.maxPayload)} (\`maxPayload\``],
+  ["a ws-send's characters", `a \`ws-send\` of ${spaced(WIRE.wsSendChars)} characters`],
+  ['input a program has not read', `is held up to ${kib(WIRE.pendingInput)}`],
+  ["a join form's body", `at most ${kib(DOOR.joinBodyBytes)}) to \`POST /_lab/join\``],
+  ['wrong passcodes before a wait', `| ${DOOR.wrongPasscodes} wrong passcodes from this client address within a minute`],
+  ['a display name', `over ${DOOR.displayNameChars} characters`],
+  ['the preview reads at most', `\`too-large\` (${mib(PANES.previewBytes)})`],
+  ['the preview waits at most', `\`timeout\` (${PANES.previewTimeoutMs / 60_000} min)`],
+  ['the high watermark', `Above ${spaced(FLOW_CONTROL.highWatermark)} it stops reading the pty`],
+  ['the low watermark', `below ${spaced(FLOW_CONTROL.lowWatermark)} it reads again`],
+  ['the ack batch', `in batches of at least ${spaced(FLOW_CONTROL.ackBatch)} bytes`],
+];
+
+for (const [what, text] of quoted) {
+  test(`docs/protocol.md quotes ${what} as src/protocol/limits.ts defines it`, () => {
+    assert.ok(docs.includes(text), `expected docs/protocol.md to say: ${text}`);
+  });
+}

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DOOR, WORKSPACE_DEFAULTS } from '#protocol/limits.ts';
+import { parseWithFriendlyErrors } from '#protocol/errors.ts';
 
 const MIB = 1024 * 1024;
 const intFrom = (min: number, max: number) => z.coerce.number<unknown>().int().min(min).max(max);
@@ -249,15 +250,11 @@ export function parseConfig({
       raw[name] = name === 'allowed-origin' ? fromEnv.split(',').map((s) => s.trim()) : fromEnv;
     }
   }
-  const parsed = optionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = OPTION_NAMES.find((n) => n === issue.path[0]);
-      const where = name ? `--${name} (or ${OPTION_DOCS[name].env})` : 'configuration';
-      return `${where}: ${issue.message}`;
-    });
-    return { ok: false, error: lines.join('\n') };
-  }
+  const parsed = parseWithFriendlyErrors(optionsSchema, raw, (where) => {
+    const name = OPTION_NAMES.find((n) => n === where[0]);
+    return name ? `--${name} (or ${OPTION_DOCS[name].env})` : 'configuration';
+  });
+  if (!parsed.ok) return parsed;
   const c = parsed.data;
   const resolve = (name: OptionName, value: string) => path.resolve(name in raw ? cwd : projectRoot, value);
   // A class beyond loopback always has a door: without a passcode anyone who reaches the port would get a shell.

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { portSchema, requestPathSchema, terminalIdSchema } from './lab-manifest.ts';
 import { WIRE } from './limits.ts';
+import { parseWithFriendlyErrors } from './errors.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -184,9 +185,8 @@ function parseJson<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
   } catch (error) {
     return { ok: false, error: `not JSON: ${(error as Error).message}` };
   }
-  const result = schema.safeParse(value);
-  if (!result.success) return { ok: false, error: z.prettifyError(result.error) };
-  return { ok: true, message: result.data };
+  const result = parseWithFriendlyErrors(schema, value);
+  return result.ok ? { ok: true, message: result.data } : result;
 }
 
 export function parseClientMessage(text: string): ParseResult<ClientMessage> {

@@ -11,7 +11,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import {
@@ -29,6 +28,7 @@ import { ensureLearnerCookie, learnerIdOf, newLearnerId, setLearnerCookie } from
 import { FailureLimiter } from './rate-limiter.ts';
 import { tooManyAttemptsPage } from './wait-page.ts';
 import { DOOR } from '#protocol/limits.ts';
+import { parseWithFriendlyErrors } from '#protocol/errors.ts';
 
 /** Wrong passcodes one client address may send per window before it must wait. */
 /** A class lasts a term: a learner joins once per browser. */
@@ -135,9 +135,9 @@ export function createDoor({ config, store, log }: DoorDependencies): Door {
         refuse(req, res, form.status, form.message, 'malformed form');
         return;
       }
-      const fields = joinFormSchema.safeParse(form.fields);
-      if (!fields.success) {
-        refuse(req, res, 400, `Not a join form:\n${z.prettifyError(fields.error)}`, 'not a join form');
+      const fields = parseWithFriendlyErrors(joinFormSchema, form.fields);
+      if (!fields.ok) {
+        refuse(req, res, 400, `Not a join form:\n${fields.error}`, 'not a join form');
         return;
       }
       const next = safeNextPath(fields.data.next) ?? DEFAULT_NEXT;

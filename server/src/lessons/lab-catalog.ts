@@ -3,8 +3,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { LAB_ID_PATTERN, labManifestSchema, type LabManifest } from '#protocol/lab-manifest.ts';
+import { parseWithFriendlyErrors } from '#protocol/errors.ts';
 
 export interface Lab {
   id: string;
@@ -37,8 +37,8 @@ export async function loadLabCatalog(examplesDir: string): Promise<LabCatalog> {
     } catch (error) {
       throw new Error(`${file}: not JSON: ${(error as Error).message}`, { cause: error });
     }
-    const parsed = labManifestSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`${file}:\n${z.prettifyError(parsed.error)}`);
+    const parsed = parseWithFriendlyErrors(labManifestSchema, json);
+    if (!parsed.ok) throw new Error(`${file}:\n${parsed.error}`);
     labs.set(entry.name, { id: entry.name, dir, manifest: parsed.data });
   }
   return labs;

@@ -13,6 +13,7 @@ import { TerminalPane } from './terminal-pane.ts';
 import { viewConfigSchema, type LabViewConfig } from './view-config.ts';
 import { WebSocketPane } from './websocket-pane.ts';
 import { onThemeChange } from './xterm-theme.ts';
+import { parseWithFriendlyErrors, type Parsed } from '#protocol/errors.ts';
 
 /** The script for each kind of browser pane, as Lab.astro has a component for each. */
 const BROWSER_PANES = { preview: PreviewPane, websocket: WebSocketPane } as const;
@@ -54,13 +55,17 @@ function showBanner(banner: HTMLElement, state: ConnectionState, strings: LabStr
 export function mountLab(host: HTMLElement): () => void {
   linkXtermStylesheet();
   const banner = host.querySelector<HTMLElement>(find('banner'));
-  let config: LabViewConfig;
+  let parsed: Parsed<LabViewConfig>;
   try {
-    config = viewConfigSchema.parse(JSON.parse(hookValue(host, 'config') ?? ''));
+    parsed = parseWithFriendlyErrors(viewConfigSchema, JSON.parse(hookValue(host, 'config') ?? ''));
   } catch (error) {
-    if (banner) banner.textContent = `This lab is misconfigured: ${(error as Error).message}`;
-    throw error;
+    parsed = { ok: false, error: `not JSON: ${(error as Error).message}` };
   }
+  if (!parsed.ok) {
+    if (banner) banner.textContent = `This lab is misconfigured: ${parsed.error}`;
+    throw new Error(`lab config: ${parsed.error}`);
+  }
+  const config = parsed.data;
   const strings = config.strings;
 
   const panes: TerminalPane[] = [];

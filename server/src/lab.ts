@@ -17,6 +17,7 @@ import { checkSandbox } from './sandbox/preflight.ts';
 import { stageTools } from './sandbox/staged-tools.ts';
 import { Store } from './store/store.ts';
 import { WorkspaceRegistry } from './workspace/workspace-registry.ts';
+import { Workspace, type WorkspaceEnvironment } from './workspace/workspace.ts';
 
 /** What the backend's installation lends every sandbox: its files, its Node, the npm packages lessons import. */
 export function sandboxTools(): SandboxTools {
@@ -147,21 +148,23 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
     throw error;
   }
 
+  const environment: WorkspaceEnvironment = {
+    dataDir: workspacesDir,
+    sandboxed: !config.unsafeNoSandbox,
+    tools,
+    scrollbackBytes: config.scrollbackBytes,
+    store,
+    limits,
+    log,
+  };
   const registry = new WorkspaceRegistry({
     limits: {
       maxWorkspaces: config.maxWorkspaces,
       maxWorkspacesPerLearner: config.maxWorkspacesPerLearner,
       idleTimeoutMs: config.idleTimeoutMs,
     },
-    environment: {
-      dataDir: workspacesDir,
-      sandboxed: !config.unsafeNoSandbox,
-      tools,
-      scrollbackBytes: config.scrollbackBytes,
-      store,
-      limits,
-      log,
-    },
+    createWorkspace: (spec) => Workspace.create(spec, environment),
+    work: store.work,
     identityForSlot,
     log,
   });

@@ -52,7 +52,6 @@ export interface WorkspaceSpec {
 
 export class Workspace {
   readonly id: string;
-  readonly lab: Lab;
   /** Resolves when the workspace can no longer run anything, whether closed or its sandbox died. */
   readonly ended: Promise<void>;
   readonly #host: HostParts & { runtime: WorkspaceRuntime };
@@ -69,7 +68,6 @@ export class Workspace {
     originals: ReadonlyMap<string, Buffer>,
   ) {
     this.id = spec.id;
-    this.lab = spec.lab;
     this.#host = host;
     const { runtime } = host;
     this.#log = env.log;

@@ -123,7 +123,6 @@ export function serveLabConnection(ws: WebSocket, context: ConnectionContext): v
         connect: (port) => acquired.workspace.connect(port),
         browser: context.browser,
         send,
-        log,
       });
       const queued = pending ?? [];
       pending = null;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as pty from 'node-pty';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
-import type { Identity, SandboxTools } from '../sandbox/argv.ts';
+import type { HostRoot, Identity, SandboxTools } from '../sandbox/argv.ts';
 import type { WorkspaceCgroup } from '../sandbox/cgroup.ts';
 import type { LabLimits } from '../sandbox/lab-limits.ts';
 import { endSession, signalForeground } from '../sandbox/processes.ts';
@@ -27,6 +27,8 @@ export interface WorkspaceEnvironment {
   dataDir: string;
   sandboxed: boolean;
   tools: SandboxTools;
+  /** What of the host's root exists to build sandboxes from, read once at start-up. */
+  hostRoot: HostRoot;
   scrollbackBytes: number;
   /** Each workspace's cgroup, disk and process limits. */
   limits: LabLimits;
@@ -163,6 +165,7 @@ export class Workspace {
               passwd: path.join(etc, 'passwd'),
               group: path.join(etc, 'group'),
               tools: env.tools,
+              hostRoot: env.hostRoot,
             },
             spec.identity,
             limits,

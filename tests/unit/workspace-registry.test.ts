@@ -9,14 +9,25 @@ const HELLO = fakeLab('01-hello');
 const ECHO = fakeLab('02-echo');
 const CHAT = fakeLab('03-chat');
 
-function setup(limits: Partial<RegistryLimits> = {}) {
+function setup(limits: Partial<RegistryLimits> = {}, { clearFails = false } = {}) {
   const fakes = new FakeWorkspaces();
   const cleared: string[] = [];
+  /** Creations and clears of saved work, in order. */
+  const events: string[] = [];
   const log = createRecordingLogger();
   const registry = new WorkspaceRegistry({
     limits: { maxWorkspaces: 10, maxWorkspacesPerLearner: 3, idleTimeoutMs: IDLE_MS, ...limits },
-    createWorkspace: fakes.create,
-    work: { clear: (learnerId, labId) => void cleared.push(`${learnerId}/${labId}`) },
+    createWorkspace: (spec) => {
+      events.push(`create ${spec.learnerId}/${spec.lab.id}`);
+      return fakes.create(spec);
+    },
+    work: {
+      clear: (learnerId, labId) => {
+        if (clearFails) throw new Error('database is locked');
+        cleared.push(`${learnerId}/${labId}`);
+        events.push(`clear ${learnerId}/${labId}`);
+      },
+    },
     // The slot is the uid, so each workspace's spec says which slot it got.
     identityForSlot: (slot) => ({ uid: slot, gid: slot }),
     log,
@@ -25,11 +36,12 @@ function setup(limits: Partial<RegistryLimits> = {}) {
   const open = async (learnerId: string, lab = HELLO) => {
     const before = fakes.creations.length;
     const leased = registry.acquire(learnerId, lab);
+    await settled();
     assert.equal(fakes.creations.length, before + 1, 'a new workspace');
     const workspace = fakes.last.start();
     return { lease: await leased, workspace };
   };
-  return { registry, fakes, cleared, log, open };
+  return { registry, fakes, cleared, events, log, open };
 }
 
 const slotOf = (workspace: FakeWorkspace) => workspace.spec.identity?.uid;
@@ -53,6 +65,7 @@ describe('WorkspaceRegistry', () => {
   test('one workspace per learner and lab, shared by its leases; active while leased', async () => {
     const { registry, fakes } = setup();
     const leases = [registry.acquire('ann', HELLO), registry.acquire('ann', HELLO)];
+    await settled();
     assert.equal(fakes.creations.length, 1);
     const workspace = fakes.last.start();
     const [first, second] = await Promise.all(leases);
@@ -97,6 +110,7 @@ describe('WorkspaceRegistry', () => {
     const closing = registry.closeAll();
     assert.equal(registry.size, 0);
     assert.equal(await isSettled(closing), false);
+    assert.equal(fakes.creations.length, 1);
 
     const workspace = fakes.last.start();
     await settled();
@@ -112,6 +126,7 @@ describe('WorkspaceRegistry', () => {
     const { registry, fakes } = setup();
     const failing = registry.acquire('ann', HELLO);
     const closing = registry.closeAll();
+    await settled();
     fakes.last.fail(new Error('no bwrap'));
     await assert.rejects(failing, /no bwrap/);
     await closing;
@@ -120,6 +135,7 @@ describe('WorkspaceRegistry', () => {
   test('a workspace whose creation fails frees its slot once, and the next acquire makes a new one', async () => {
     const { registry, fakes, log, open } = setup();
     const failing = registry.acquire('ann', HELLO);
+    await settled();
     fakes.last.fail(new Error('no bwrap'));
     await assert.rejects(failing, /no bwrap/);
     assert.equal(registry.size, 0);
@@ -130,16 +146,23 @@ describe('WorkspaceRegistry', () => {
     assert.equal(slotOf((await open('bob')).workspace), 2, 'and only once: slot 1 is taken');
   });
 
-  test('a workspace whose sandbox dies is reaped; the learner then gets a new one', async () => {
-    const { registry, open } = setup();
+  test('a workspace whose sandbox dies is reaped; the next one starts once it has finished closing', async () => {
+    const { registry, fakes, open } = setup();
     const { workspace } = await open('ann');
     workspace.die();
     await settled();
-    assert.deepEqual(workspace.closes, [{ discard: false }], 'whatever is left of it is cleaned up');
+    assert.deepEqual(workspace.closes, [{ discard: false }], 'whatever is left of it is cleaned up, its work saved');
     assert.equal(registry.size, 0);
 
-    const fresh = await open('ann');
-    assert.equal(slotOf(fresh.workspace), 2, 'slot 1 is still closing');
+    const again = registry.acquire('ann', HELLO);
+    await settled();
+    assert.equal(fakes.creations.length, 1, 'the next one would not restore the last save');
+    assert.equal(registry.check('ann', HELLO), null, 'another tab joins the waiting one');
+    workspace.finishClose();
+    await settled();
+    assert.equal(fakes.creations.length, 2);
+    const fresh = fakes.last.start();
+    assert.equal((await again).workspace, fresh);
   });
 
   test('a learner at their own limit swaps their least recently used idle workspace for the new lesson', async (t) => {
@@ -184,17 +207,23 @@ describe('WorkspaceRegistry', () => {
     assert.equal(registry.check('ann', ECHO), null, 'the total does not grow');
   });
 
-  test('"reset files" ends the workspace without saving, then clears the saved work', async () => {
-    const { registry, cleared, open } = setup();
+  test('"reset files" ends the workspace without saving and clears the saved work, before a next one starts', async () => {
+    const { registry, fakes, cleared, events, open } = setup();
     const { workspace } = await open('ann');
     const reset = registry.resetFiles('ann', HELLO);
     await settled();
     assert.deepEqual(workspace.closes, [{ discard: true }]);
     assert.equal(registry.size, 0);
     assert.deepEqual(cleared, [], 'not while the workspace still runs');
+
+    // The page reconnects as soon as its workspace has ended.
+    const reconnect = registry.acquire('ann', HELLO);
     workspace.finishClose();
     await reset;
-    assert.deepEqual(cleared, ['ann/01-hello']);
+    await settled();
+    assert.deepEqual(events, ['create ann/01-hello', 'clear ann/01-hello', 'create ann/01-hello']);
+    fakes.last.start();
+    await reconnect;
   });
 
   test('"reset files" with no workspace clears the saved work; with one already closing, after it', async (t) => {
@@ -211,6 +240,27 @@ describe('WorkspaceRegistry', () => {
     workspace.finishClose();
     await reset;
     assert.deepEqual(cleared, ['ann/01-hello', 'ann/01-hello']);
+  });
+
+  test('"reset files" while the workspace starts clears the saved work even when it then fails to start', async () => {
+    const { registry, fakes, cleared } = setup();
+    const failing = registry.acquire('ann', HELLO);
+    const reset = registry.resetFiles('ann', HELLO);
+    await settled();
+    fakes.last.fail(new Error('no bwrap'));
+    await assert.rejects(failing, /no bwrap/);
+    await reset;
+    assert.deepEqual(cleared, ['ann/01-hello']);
+  });
+
+  test('"reset files" that cannot clear the saved work says so, and the workspace is gone all the same', async () => {
+    const { registry, open } = setup({}, { clearFails: true });
+    const { workspace } = await open('ann');
+    const reset = registry.resetFiles('ann', HELLO);
+    await settled();
+    workspace.finishClose();
+    await assert.rejects(reset, /database is locked/);
+    await registry.closeAll();
   });
 
   test('closeAll closes every workspace, waits for each, and refuses new ones with 503', async () => {

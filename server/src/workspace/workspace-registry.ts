@@ -4,7 +4,8 @@
  * processes) and is then reaped.
  *
  * Each workspace is an entry (workspace-entry.ts) whose state changes in one place, #transition: the only place an
- * entry is unlisted and the only place its slot is freed.
+ * entry is unlisted and the only place its slot is freed. A learner's workspaces of one lesson never overlap: the next
+ * is made only once the last is gone, its work saved (or, after "Reset files", forgotten).
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.ts';
@@ -123,9 +124,9 @@ export class WorkspaceRegistry<W extends ManagedWorkspace = Workspace> {
   async resetFiles(learnerId: string, lab: Lab): Promise<void> {
     const key = keyOf(learnerId, lab);
     const listed = this.#listed.get(key);
-    if (listed) void this.#reap(listed, 'the learner reset its files', { discard: true });
-    // One that was already closing saves the learner's work as it goes: the rows are cleared after that, not before.
-    await Promise.all([...this.#holding].filter((e) => e.key === key).map((e) => e.gone.promise));
+    if (listed) return this.#reap(listed, 'the learner reset its files', { discard: true });
+    // One already closing saves the learner's work as it goes: the rows are cleared after that, not before.
+    await this.#whenGone(key);
     this.#options.work.clear(learnerId, lab.id);
   }
 
@@ -138,12 +139,14 @@ export class WorkspaceRegistry<W extends ManagedWorkspace = Workspace> {
 
   #create(key: string, learnerId: string, lab: Lab): Entry<W> {
     const slot = this.#freeSlot();
-    const created = this.#options.createWorkspace({
+    const spec: WorkspaceSpec = {
       id: `${lab.id}-${randomBytes(6).toString('hex')}`,
       learnerId,
       lab,
       identity: this.#options.identityForSlot(slot),
-    });
+    };
+    // The page reconnects as soon as its workspace has ended, while it is still saving (or forgetting) on its way out.
+    const created = this.#whenGone(key).then(() => this.#options.createWorkspace(spec));
     const entry: Entry<W> = {
       key,
       learnerId,
@@ -161,7 +164,7 @@ export class WorkspaceRegistry<W extends ManagedWorkspace = Workspace> {
     created.then(
       (workspace) => {
         this.#options.log.info('workspace created', { workspace: workspace.id, slot });
-        // Reaped while starting: #reap closes it now that it exists.
+        // Reaped while starting: #close closes it now that it exists.
         if (entry.state !== 'starting') return;
         this.#transition(entry, 'ready');
         // The sandbox can die under the workspace (a learner's `kill -9 -1` takes the holder with it).
@@ -172,7 +175,8 @@ export class WorkspaceRegistry<W extends ManagedWorkspace = Workspace> {
       },
       (error: unknown) => {
         this.#options.log.error('could not create a workspace', { lab: lab.id, error: String(error) });
-        this.#transition(entry, 'failed');
+        // Reaped while starting: #close ends the entry.
+        if (entry.state === 'starting') this.#transition(entry, 'failed');
       },
     );
     return entry;
@@ -188,26 +192,39 @@ export class WorkspaceRegistry<W extends ManagedWorkspace = Workspace> {
     entry.idleTimer.unref();
   }
 
-  /** Starts closing a listed entry (once it exists, if still starting); resolves once it is gone. */
+  /**
+   * Starts closing a listed entry; resolves once it is gone. Rejects only when `discard` could not forget the saved
+   * work (only "Reset files" discards, and awaits this).
+   */
   #reap(entry: Entry<W>, why: string, { discard = false } = {}): Promise<void> {
     if (!isListed(entry.state)) return entry.gone.promise;
     this.#transition(entry, 'closing');
-    entry.created.then(
-      (workspace) => void this.#close(entry, workspace, why, discard),
-      // A workspace that fails to start has nothing to close: #create reports it and moves the entry to failed.
-      () => undefined,
-    );
-    return entry.gone.promise;
+    return this.#close(entry, why, discard);
   }
 
-  async #close(entry: Entry<W>, workspace: W, why: string, discard: boolean): Promise<void> {
+  /** Closes the workspace once it exists, then forgets its saved work if asked; the entry is then gone. */
+  async #close(entry: Entry<W>, why: string, discard: boolean): Promise<void> {
+    // One that failed to start has nothing to close (#create reported it).
+    const workspace = await entry.created.catch(() => null);
     try {
-      await workspace.close('workspace-ended', { discard });
-      this.#options.log.info('workspace reaped', { workspace: workspace.id, why });
-    } catch (error) {
-      this.#options.log.error('workspace cleanup failed', { why, error: String(error) });
+      if (workspace) {
+        try {
+          await workspace.close('workspace-ended', { discard });
+          this.#options.log.info('workspace reaped', { workspace: workspace.id, why });
+        } catch (error) {
+          this.#options.log.error('workspace cleanup failed', { why, error: String(error) });
+        }
+      }
+      // Before the entry is gone, and so before the lesson's next workspace can restore what was saved.
+      if (discard) this.#options.work.clear(entry.learnerId, entry.lab.id);
+    } finally {
+      this.#transition(entry, workspace ? 'closed' : 'failed');
     }
-    this.#transition(entry, 'closed');
+  }
+
+  /** Resolves once every workspace of this learner and lesson that exists now is gone. */
+  async #whenGone(key: string): Promise<void> {
+    await Promise.all([...this.#holding].filter((e) => e.key === key).map((e) => e.gone.promise));
   }
 
   /** The one place an entry changes state: leaving starting/ready unlists it, reaching closed/failed frees its slot. */

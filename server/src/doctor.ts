@@ -10,6 +10,7 @@ import { isLoopback, type Config } from './config.ts';
 import { identityFor, limitsOptions, stagedSandboxTools } from './lab.ts';
 import { createRecordingLogger } from './log.ts';
 import { LabLimits } from './sandbox/lab-limits.ts';
+import { inspectHostRoot } from './sandbox/host-root.ts';
 import { checkSandbox } from './sandbox/preflight.ts';
 import { inspectStore } from './store/store.ts';
 
@@ -50,7 +51,8 @@ export async function runDoctor(config: Config): Promise<Finding[]> {
         await chmod(dataDir, 0o711);
         add(await checkEnterable(os.tmpdir()));
       }
-      const check = await checkSandbox({ dataDir, tools: await stagedSandboxTools(dataDir), identity });
+      const tools = await stagedSandboxTools(dataDir);
+      const check = await checkSandbox({ dataDir, tools, hostRoot: inspectHostRoot(), identity });
       add(
         check.ok
           ? { name: 'sandbox', ok: true, required: true, detail: check.detail }

@@ -13,10 +13,12 @@ import { loadLabCatalog, type LabCatalog } from './lessons/lab-catalog.ts';
 import type { Logger } from './log.ts';
 import type { Identity, SandboxTools } from './sandbox/argv.ts';
 import { formatLimits, LabLimits, type LabLimitsOptions } from './sandbox/lab-limits.ts';
+import { inspectHostRoot } from './sandbox/host-root.ts';
 import { checkSandbox } from './sandbox/preflight.ts';
 import { stageTools } from './sandbox/staged-tools.ts';
 import { Store } from './store/store.ts';
 import { WorkspaceRegistry } from './workspace/workspace-registry.ts';
+import { Workspace, type WorkspaceEnvironment } from './workspace/workspace.ts';
 
 /** What the backend's installation lends every sandbox: its files, its Node, the npm packages lessons import. */
 export function sandboxTools(): SandboxTools {
@@ -123,6 +125,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
   if (identityForSlot(0)) await chmod(scratchDir, 0o711);
 
   const workspacesDir = path.join(scratchDir, 'workspaces');
+  const hostRoot = inspectHostRoot();
   let tools: SandboxTools;
   let limits: LabLimits;
   try {
@@ -136,7 +139,12 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
           'machine. Only for a trusted single-user laptop. Listening on loopback only. !!!',
       );
     } else {
-      const check = await checkSandbox({ dataDir: scratchDir, tools, identity: identityForSlot(0) });
+      const check = await checkSandbox({
+        dataDir: scratchDir,
+        tools,
+        hostRoot,
+        identity: identityForSlot(0),
+      });
       if (!check.ok) throw new SandboxUnavailableError(check.problem, check.fix);
       log.info(check.detail);
     }
@@ -147,21 +155,24 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
     throw error;
   }
 
+  const environment: WorkspaceEnvironment = {
+    dataDir: workspacesDir,
+    sandboxed: !config.unsafeNoSandbox,
+    tools,
+    hostRoot,
+    scrollbackBytes: config.scrollbackBytes,
+    store,
+    limits,
+    log,
+  };
   const registry = new WorkspaceRegistry({
     limits: {
       maxWorkspaces: config.maxWorkspaces,
       maxWorkspacesPerLearner: config.maxWorkspacesPerLearner,
       idleTimeoutMs: config.idleTimeoutMs,
     },
-    environment: {
-      dataDir: workspacesDir,
-      sandboxed: !config.unsafeNoSandbox,
-      tools,
-      scrollbackBytes: config.scrollbackBytes,
-      store,
-      limits,
-      log,
-    },
+    createWorkspace: (spec) => Workspace.create(spec, environment),
+    work: store.work,
     identityForSlot,
     log,
   });

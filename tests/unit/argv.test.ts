@@ -3,31 +3,62 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import {
   enterArgv,
+  ETC_ALLOWLIST,
   holderArgv,
+  holderMounts,
   learnerEnv,
+  mountOptions,
   privilegePrefix,
   SANDBOX_HOME,
   shellCommand,
+  type HostRoot,
   type Limits,
+  type Mount,
   type SandboxLayout,
 } from '../../server/src/sandbox/argv.ts';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const DATA = '/var/tmp/socket-lab-test/ws-1';
 
-// The layout the backend really builds: sandbox files and the Node binary may live inside the project directory.
-const LAYOUT: SandboxLayout = {
-  home: `${DATA}/home`,
-  tmp: `${DATA}/tmp`,
-  shm: `${DATA}/shm`,
-  passwd: `${DATA}/passwd`,
-  group: `${DATA}/group`,
-  tools: {
-    filesDir: path.join(PROJECT_ROOT, 'server', 'sandbox'),
-    nodeBinary: process.execPath,
-    nodePackages: { ws: path.join(PROJECT_ROOT, 'node_modules', 'ws') },
-  },
+/** A merged-/usr host (Debian 12): /bin and friends are links into /usr. */
+const MERGED_USR: HostRoot = {
+  etc: ['/etc/alternatives', '/etc/ld.so.cache', '/etc/services', '/etc/python3', '/etc/python3.12'],
+  rootDirs: [
+    { path: '/bin', symlink: true },
+    { path: '/sbin', symlink: true },
+    { path: '/lib', symlink: true },
+    { path: '/lib64', symlink: true },
+  ],
+  devices: ['/dev/null', '/dev/zero', '/dev/urandom'],
 };
+
+/** An older host with real top-level directories, and host data that names what must never get in. */
+const SPLIT_USR: HostRoot = {
+  etc: ['/etc/services', '/etc/shadow', '/etc', '/etc/ssh', '/etc/python3.9', '/etc/python3.9/../shadow'],
+  rootDirs: [
+    { path: '/bin', symlink: false },
+    { path: '/lib', symlink: false },
+  ],
+  devices: ['/dev/null'],
+};
+
+// The layout the backend really builds: sandbox files and the Node binary may live inside the project directory.
+function layout(hostRoot: HostRoot): SandboxLayout {
+  return {
+    home: `${DATA}/home`,
+    tmp: `${DATA}/tmp`,
+    shm: `${DATA}/shm`,
+    passwd: `${DATA}/passwd`,
+    group: `${DATA}/group`,
+    tools: {
+      filesDir: path.join(PROJECT_ROOT, 'server', 'sandbox'),
+      nodeBinary: process.execPath,
+      nodePackages: { ws: path.join(PROJECT_ROOT, 'node_modules', 'ws') },
+    },
+    hostRoot,
+  };
+}
+const LAYOUT = layout(MERGED_USR);
 const IDENTITY = { uid: 200_001, gid: 200_001 };
 const JOIN = {
   helper: path.join(PROJECT_ROOT, 'server', 'sandbox', 'join-cgroup'),
@@ -35,7 +66,14 @@ const JOIN = {
 };
 const LIMITS: Limits = { cgroup: JOIN, processes: 512, openFiles: 1024, fileSize: 512 * 1024 * 1024 };
 
-const BIND_OPTIONS = new Set(['--bind', '--ro-bind', '--dev-bind', '--bind-try', '--ro-bind-try', '--dev-bind-try']);
+type Bind = Extract<Mount, { kind: 'ro-bind' | 'bind' | 'dev-bind' }>;
+const isBind = (m: Mount): m is Bind => m.kind === 'ro-bind' || m.kind === 'bind' || m.kind === 'dev-bind';
+const isWithin = (inner: string, outer: string): boolean =>
+  inner === outer || inner.startsWith(outer.endsWith('/') ? outer : `${outer}/`);
+const has = (mounts: readonly Mount[], wanted: Mount) =>
+  mounts.some((m) => JSON.stringify(m) === JSON.stringify(wanted));
+const indexOf = (mounts: readonly Mount[], wanted: Mount) =>
+  mounts.findIndex((m) => JSON.stringify(m) === JSON.stringify(wanted));
 
 /** The bwrap options of a holder command line: everything between /usr/bin/bwrap and its `--`. */
 function bwrapOptions(argv: string[]): string[] {
@@ -46,76 +84,170 @@ function bwrapOptions(argv: string[]): string[] {
   return argv.slice(start + 1, end);
 }
 
-function binds(options: string[]): { source: string; target: string }[] {
-  const found: { source: string; target: string }[] = [];
-  for (let i = 0; i < options.length; i++) {
-    const option = options[i] as string;
-    if (!BIND_OPTIONS.has(option)) continue;
-    found.push({ source: options[i + 1] as string, target: options[i + 2] as string });
-    i += 2;
-  }
-  return found;
-}
-
-const isWithin = (inner: string, outer: string): boolean =>
-  inner === outer || inner.startsWith(outer.endsWith('/') ? outer : `${outer}/`);
-
-describe('holderArgv', () => {
-  const withIdentity = holderArgv(LAYOUT, IDENTITY, LIMITS, 9);
-  const withoutIdentity = holderArgv(LAYOUT, null, LIMITS, 9);
-
-  for (const [name, argv] of [
-    ['with an identity', withIdentity],
-    ['without an identity', withoutIdentity],
-  ] as const) {
+describe('holderMounts', () => {
+  for (const { name, host, hostEtc } of [
+    { name: 'a merged-/usr host', host: MERGED_USR, hostEtc: MERGED_USR.etc },
+    {
+      name: 'a split-/usr host, with data naming secrets',
+      host: SPLIT_USR,
+      hostEtc: ['/etc/services', '/etc/python3.9'],
+    },
+  ]) {
     describe(name, () => {
-      const options = bwrapOptions(argv);
-      const bound = binds(options);
+      const mounts = holderMounts(layout(host));
+      const binds = mounts.filter(isBind);
 
-      test('binds something', () => {
-        assert.ok(bound.length > 5);
-        assert.ok(bound.some((b) => b.source === '/usr' && b.target === '/usr'));
+      test('starts from the host /usr, read-only, and hides its /usr/local behind a tmpfs', () => {
+        assert.deepEqual(mounts[0], { kind: 'ro-bind', source: '/usr', target: '/usr' });
+        const local = indexOf(mounts, { kind: 'tmpfs', target: '/usr/local' });
+        assert.ok(local > 0);
+        for (const m of mounts.slice(0, local)) assert.ok(!m.target.startsWith('/usr/local'), 'bound under the tmpfs');
+      });
+
+      test('gets only the backend Node and the lesson packages in /usr/local, and /node_modules to find them', () => {
+        const local = binds.filter((b) => b.target.startsWith('/usr/local/'));
+        assert.deepEqual(local, [
+          { kind: 'ro-bind', source: process.execPath, target: '/usr/local/bin/node' },
+          {
+            kind: 'ro-bind',
+            source: path.join(PROJECT_ROOT, 'node_modules', 'ws'),
+            target: '/usr/local/lib/node_modules/ws',
+          },
+        ]);
+        assert.ok(has(mounts, { kind: 'symlink', source: '/usr/local/lib/node_modules', target: '/node_modules' }));
       });
 
       test('never binds /etc/shadow, /root, the whole /etc or the project directory, nor a parent of them', () => {
         const secret = ['/etc/shadow', '/etc/gshadow', '/root', '/etc', PROJECT_ROOT];
-        for (const { source, target } of bound) {
-          for (const path of secret) {
-            assert.ok(!isWithin(path, source), `${source} -> ${target} exposes ${path}`);
-          }
+        for (const { source, target } of binds) {
+          for (const p of secret) assert.ok(!isWithin(p, source), `${source} -> ${target} exposes ${p}`);
           assert.ok(!isWithin(source, '/root'), `${source} is under /root`);
           assert.ok(!['/etc/shadow', '/etc/gshadow', '/etc/sudoers'].includes(source), `${source} is bound`);
         }
       });
 
+      test('of the host /etc, an empty /etc gets the allowlisted entries the host has, whatever else it names', () => {
+        assert.ok(has(mounts, { kind: 'dir', target: '/etc' }));
+        const fromHostEtc = binds.filter((b) => isWithin(b.source, '/etc'));
+        assert.deepEqual(
+          fromHostEtc,
+          hostEtc.map((entry) => ({ kind: 'ro-bind', source: entry, target: entry })),
+        );
+        for (const { source } of fromHostEtc) {
+          assert.ok(ETC_ALLOWLIST.includes(source) || /^\/etc\/python3\.\d+$/.test(source), `${source} is bound`);
+        }
+      });
+
       test('binds only single files out of the project directory', () => {
-        const fromProject = bound.filter((b) => isWithin(b.source, PROJECT_ROOT)).map((b) => b.source);
+        const fromProject = binds.filter((b) => isWithin(b.source, PROJECT_ROOT)).map((b) => b.source);
+        const tools = LAYOUT.tools;
         const allowed = [
-          path.join(LAYOUT.tools.filesDir, 'hosts'),
-          path.join(LAYOUT.tools.filesDir, 'nsswitch.conf'),
-          path.join(LAYOUT.tools.filesDir, 'bashrc'),
-          LAYOUT.tools.nodeBinary,
-          LAYOUT.tools.nodePackages['ws'],
+          path.join(tools.filesDir, 'hosts'),
+          path.join(tools.filesDir, 'nsswitch.conf'),
+          path.join(tools.filesDir, 'bashrc'),
+          tools.nodeBinary,
+          tools.nodePackages['ws'],
         ];
         for (const source of fromProject) assert.ok(allowed.includes(source), `${source} is bound`);
       });
 
-      test('replaces /etc/passwd and /etc/group with the workspace ones', () => {
-        assert.ok(bound.some((b) => b.source === LAYOUT.passwd && b.target === '/etc/passwd'));
-        assert.ok(bound.some((b) => b.source === LAYOUT.group && b.target === '/etc/group'));
+      test("replaces /etc/passwd and /etc/group with the workspace's, and adds the backend's hosts and bashrc", () => {
+        const { passwd, group, tools } = LAYOUT;
+        for (const [source, target] of [
+          [passwd, '/etc/passwd'],
+          [group, '/etc/group'],
+          [`${tools.filesDir}/hosts`, '/etc/hosts'],
+          [`${tools.filesDir}/nsswitch.conf`, '/etc/nsswitch.conf'],
+          [`${tools.filesDir}/bashrc`, '/etc/socket-lab/bashrc'],
+        ] as const) {
+          assert.ok(has(mounts, { kind: 'ro-bind', source, target }), target);
+        }
       });
 
       test('the only writable binds are the workspace home, tmp and shm', () => {
-        const writable = [];
-        for (let i = 0; i < options.length; i++) {
-          if (options[i] === '--bind' || options[i] === '--bind-try')
-            writable.push(`${options[i + 1]} -> ${options[i + 2]}`);
-        }
         assert.deepEqual(
-          writable.sort(),
-          [`${LAYOUT.home} -> ${SANDBOX_HOME}`, `${LAYOUT.tmp} -> /tmp`, `${LAYOUT.shm} -> /dev/shm`].sort(),
+          binds.filter((b) => b.kind === 'bind'),
+          [
+            { kind: 'bind', source: LAYOUT.shm, target: '/dev/shm' },
+            { kind: 'bind', source: LAYOUT.home, target: SANDBOX_HOME },
+            { kind: 'bind', source: LAYOUT.tmp, target: '/tmp' },
+          ],
         );
-        assert.ok(!options.some((o, i) => o === '--tmpfs' && options[i + 1] === '/dev/shm'), 'an unbounded /dev/shm');
+        assert.ok(!mounts.some((m) => m.kind === 'tmpfs' && m.target === '/dev/shm'), 'an unbounded /dev/shm');
+      });
+
+      test("devices are the host's own nodes, one by one, in an empty /dev", () => {
+        assert.deepEqual(
+          binds.filter((b) => b.kind === 'dev-bind'),
+          host.devices.map((d) => ({ kind: 'dev-bind', source: d, target: d })),
+        );
+        assert.ok(has(mounts, { kind: 'dir', target: '/dev' }));
+        assert.ok(has(mounts, { kind: 'symlink', source: '/proc/self/fd', target: '/dev/fd' }));
+        assert.ok(has(mounts, { kind: 'symlink', source: '/proc/self/fd/0', target: '/dev/stdin' }));
+        assert.ok(has(mounts, { kind: 'proc', target: '/proc' }));
+      });
+    });
+  }
+
+  test('top-level directories that are links into /usr stay links; real ones are bound read-only', () => {
+    const merged = holderMounts(layout(MERGED_USR));
+    assert.ok(has(merged, { kind: 'symlink', source: 'usr/bin', target: '/bin' }));
+    assert.ok(has(merged, { kind: 'symlink', source: 'usr/lib64', target: '/lib64' }));
+    assert.ok(!merged.some((m) => isBind(m) && m.source === '/bin'));
+    const split = holderMounts(layout(SPLIT_USR));
+    assert.ok(has(split, { kind: 'ro-bind', source: '/bin', target: '/bin' }));
+    assert.ok(!split.some((m) => m.target === '/sbin'), 'what the host lacks is not made up');
+  });
+
+  test("the host Python's configuration is whichever version the host has", () => {
+    const python = (host: HostRoot) =>
+      holderMounts(layout(host))
+        .filter((m) => m.target.startsWith('/etc/python3.'))
+        .map((m) => m.target);
+    assert.deepEqual(python(MERGED_USR), ['/etc/python3.12']);
+    assert.deepEqual(python(SPLIT_USR), ['/etc/python3.9']);
+  });
+});
+
+describe('mountOptions', () => {
+  test('flattens each mount into its bwrap option, in order', () => {
+    assert.deepEqual(
+      mountOptions([
+        { kind: 'ro-bind', source: '/usr', target: '/usr' },
+        { kind: 'symlink', source: 'usr/bin', target: '/bin' },
+        { kind: 'tmpfs', target: '/usr/local' },
+        { kind: 'dir', target: '/dev' },
+        { kind: 'dev-bind', source: '/dev/null', target: '/dev/null' },
+        { kind: 'proc', target: '/proc' },
+        { kind: 'bind', source: '/data/home', target: '/home/learner' },
+      ]),
+      [
+        ...['--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--tmpfs', '/usr/local', '--dir', '/dev'],
+        ...['--dev-bind', '/dev/null', '/dev/null', '--proc', '/proc', '--bind', '/data/home', '/home/learner'],
+      ],
+    );
+  });
+});
+
+describe('holderArgv', () => {
+  for (const [name, identity] of [
+    ['with an identity', IDENTITY],
+    ['without an identity', null],
+  ] as const) {
+    describe(name, () => {
+      const argv = holderArgv(LAYOUT, identity, LIMITS, 9);
+      const options = bwrapOptions(argv);
+
+      test('runs bwrap behind the privilege prefix', () => {
+        const prefix = privilegePrefix(identity, LIMITS);
+        assert.deepEqual(argv.slice(0, prefix.length), prefix);
+        assert.equal(argv[prefix.length], '/usr/bin/bwrap');
+      });
+
+      test('builds the file system from exactly the holder mounts', () => {
+        const flat = mountOptions(holderMounts(LAYOUT)).join('\0');
+        assert.ok(options.join('\0').includes(flat));
+        assert.ok(!options.includes('--dev'), 'no devpts: nsenter could not join the network namespace');
       });
 
       test('unshares user, network, pid, ipc and uts, and dies with its parent', () => {
@@ -127,25 +259,13 @@ describe('holderArgv', () => {
         assert.ok(!options.includes('--share-net'));
       });
 
-      test('reports on the given info fd', () => {
+      test('reports on the given info fd and starts in the sandbox home', () => {
         assert.equal(options[options.indexOf('--info-fd') + 1], '9');
-      });
-
-      test('the holder command is a program from the sandbox /usr, not a shell', () => {
-        const command = argv.slice(argv.indexOf('--', argv.indexOf('/usr/bin/bwrap')) + 1);
-        assert.ok(command.length > 0);
-        assert.match(command[0] as string, /^\/usr\/bin\//);
-        assert.ok(!['/bin/sh', '/bin/bash', '/usr/bin/bash', '/usr/bin/sh'].includes(command[0] as string));
-      });
-
-      test('starts in the sandbox home', () => {
         assert.equal(options[options.indexOf('--chdir') + 1], SANDBOX_HOME);
       });
 
-      test('runs bwrap behind the privilege prefix', () => {
-        const prefix = privilegePrefix(name === 'with an identity' ? IDENTITY : null, LIMITS);
-        assert.deepEqual(argv.slice(0, prefix.length), prefix);
-        assert.equal(argv[prefix.length], '/usr/bin/bwrap');
+      test("the holder command is the sandbox's cat, not a shell", () => {
+        assert.deepEqual(argv.slice(argv.indexOf('--', argv.indexOf('/usr/bin/bwrap')) + 1), ['/usr/bin/cat']);
       });
     });
   }

@@ -3,7 +3,6 @@
  * tunnel into the learner's own workspace. They live as long as the connection (a reloaded page starts afresh).
  */
 import type { LabPane } from '#protocol/lab-manifest.ts';
-import type { Logger } from '../log.ts';
 import type { PaneEvent, PaneMessage, ServerMessage } from '#protocol/messages.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import type { BrowserIdentity } from './browser-request.ts';
@@ -28,7 +27,6 @@ export interface PaneContext {
   connect(port: number): Tunnel;
   browser: BrowserIdentity;
   send(message: ServerMessage): void;
-  log: Logger;
 }
 
 type Active = { kind: 'preview'; cancel(): void } | { kind: 'websocket'; client: WsClient };

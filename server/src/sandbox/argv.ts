@@ -1,15 +1,14 @@
 /**
- * The command lines that build and enter a workspace sandbox. Pure functions, so what the sandbox exposes can be read
- * (and tested) in one place.
+ * The command lines that build and enter a workspace sandbox. Pure functions of plain data (what the host has is read
+ * once by host-root.ts), so what the sandbox exposes can be read, and tested, in one place: the holder's file system
+ * is a list of typed mounts, flattened into bwrap options at the end.
  *
  * A workspace is one long-lived bubblewrap "holder" with its own user, network, PID, IPC and UTS namespaces and a
  * minimal read-only root. Every terminal joins the holder's namespaces with nsenter, so all terminals of a workspace
  * share one loopback (the study note's 127.0.0.1:2333), one process table and one home, while nothing of the host's
  * network, processes or files is reachable. bwrap cannot join an existing namespace, hence nsenter for terminals.
  */
-import { existsSync, lstatSync } from 'node:fs';
 import { WORKSPACE_DEFAULTS } from '#protocol/limits.ts';
-
 export const SANDBOX_HOME = '/home/learner';
 const SANDBOX_HOSTNAME = 'socket-lab';
 
@@ -36,7 +35,25 @@ export interface SandboxLayout {
   passwd: string;
   group: string;
   tools: SandboxTools;
+  hostRoot: HostRoot;
 }
+
+/** What of the host's own root exists to build a sandbox from, in sandbox paths (host-root.ts reads it). */
+export interface HostRoot {
+  /** The entries of /etc a sandbox may see (isEtcAllowed) that exist. */
+  etc: readonly string[];
+  /** The ROOT_DIRS that exist: links into /usr on a merged-/usr system, else real directories. */
+  rootDirs: readonly { path: string; symlink: boolean }[];
+  /** The DEVICES that exist. */
+  devices: readonly string[];
+}
+
+/** One step of building the holder's file system, in bwrap's order. */
+export type Mount =
+  | { kind: 'ro-bind' | 'bind' | 'dev-bind'; source: string; target: string }
+  /** A link at `target` whose text is `source`. */
+  | { kind: 'symlink'; source: string; target: string }
+  | { kind: 'tmpfs' | 'dir' | 'proc'; target: string };
 
 /** Where lesson programs find npm packages: ESM resolution walks up from /home/learner to /node_modules. */
 const SANDBOX_NODE_MODULES = '/usr/local/lib/node_modules';
@@ -76,7 +93,7 @@ export interface Limits {
 export const MAX_FILE_SIZE = WORKSPACE_DEFAULTS.fileSizeBytes;
 
 /** Host /etc files a learner's programs need; nothing else of /etc (no shadow, no ssh keys, no resolver). */
-const ETC_ALLOWLIST = [
+export const ETC_ALLOWLIST: readonly string[] = [
   '/etc/alternatives',
   '/etc/ld.so.cache',
   '/etc/localtime',
@@ -86,11 +103,27 @@ const ETC_ALLOWLIST = [
   '/etc/inputrc',
   '/etc/mono',
   '/etc/python3',
-  '/etc/python3.11',
   '/etc/ssl/openssl.cnf',
 ];
 
-const DEVICES = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
+/** And the host Python's per-version configuration, whichever version that is. */
+export const PYTHON_ETC = /^\/etc\/python3\.\d+$/;
+
+export function isEtcAllowed(entry: string): boolean {
+  return ETC_ALLOWLIST.includes(entry) || PYTHON_ETC.test(entry);
+}
+
+/** Top-level directories of the host root a sandbox gets (read-only), where they exist. */
+export const ROOT_DIRS: readonly string[] = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+
+export const DEVICES: readonly string[] = [
+  '/dev/null',
+  '/dev/zero',
+  '/dev/full',
+  '/dev/random',
+  '/dev/urandom',
+  '/dev/tty',
+];
 
 /**
  * What every workspace process (the holder, each terminal, each tunnel) starts behind: join the workspace's cgroup,
@@ -113,17 +146,52 @@ export function privilegePrefix(identity: Identity, limits: Limits): string[] {
 }
 
 /**
- * Top-level directories of a merged-/usr system are symlinks into /usr; on others they are real and bound as such.
+ * The holder's file system: a minimal read-only root, the workspace's own home, tmp and shm, and a few files of the
+ * backend's and the host's. bwrap applies the mounts in this order.
  */
-function rootLinks(): string[] {
-  const args: string[] = [];
-  for (const dir of ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']) {
-    const host = `/${dir}`;
-    if (!existsSync(host)) continue;
-    if (lstatSync(host).isSymbolicLink()) args.push('--symlink', `usr/${dir}`, host);
-    else args.push('--ro-bind', host, host);
-  }
-  return args;
+export function holderMounts(layout: SandboxLayout): Mount[] {
+  const { tools, hostRoot } = layout;
+  const roBind = (source: string, target = source): Mount => ({ kind: 'ro-bind', source, target });
+  const symlink = (source: string, target: string): Mount => ({ kind: 'symlink', source, target });
+  return [
+    roBind('/usr'),
+    // Top-level directories of a merged-/usr system are symlinks into /usr; on others they are real and bound as such.
+    ...hostRoot.rootDirs.map((dir) => (dir.symlink ? symlink(`usr${dir.path}`, dir.path) : roBind(dir.path))),
+    // /usr/local is the host's own business; the sandbox gets only the Node that runs the course's TypeScript.
+    { kind: 'tmpfs', target: '/usr/local' },
+    roBind(tools.nodeBinary, '/usr/local/bin/node'),
+    ...Object.entries(tools.nodePackages).map(([name, dir]) => roBind(dir, `${SANDBOX_NODE_MODULES}/${name}`)),
+    symlink(SANDBOX_NODE_MODULES, '/node_modules'),
+    { kind: 'dir', target: '/etc' },
+    // Checked here too: whatever the host data says, nothing else of /etc gets in.
+    ...hostRoot.etc.filter(isEtcAllowed).map((entry) => roBind(entry)),
+    roBind(layout.passwd, '/etc/passwd'),
+    roBind(layout.group, '/etc/group'),
+    roBind(`${tools.filesDir}/hosts`, '/etc/hosts'),
+    roBind(`${tools.filesDir}/nsswitch.conf`, '/etc/nsswitch.conf'),
+    roBind(`${tools.filesDir}/bashrc`, '/etc/socket-lab/bashrc'),
+    { kind: 'proc', target: '/proc' },
+    // Individual device nodes instead of `--dev`: mounting a devpts makes bwrap nest a second user namespace, which
+    // owns nothing, and nsenter could then not join the network namespace.
+    { kind: 'dir', target: '/dev' },
+    ...hostRoot.devices.map((device): Mount => ({ kind: 'dev-bind', source: device, target: device })),
+    symlink('/proc/self/fd', '/dev/fd'),
+    symlink('/proc/self/fd/0', '/dev/stdin'),
+    symlink('/proc/self/fd/1', '/dev/stdout'),
+    symlink('/proc/self/fd/2', '/dev/stderr'),
+    { kind: 'bind', source: layout.shm, target: '/dev/shm' },
+    { kind: 'bind', source: layout.home, target: SANDBOX_HOME },
+    { kind: 'bind', source: layout.tmp, target: '/tmp' },
+    { kind: 'dir', target: '/var' },
+    symlink('../tmp', '/var/tmp'),
+  ];
+}
+
+/** The bwrap options that make `mounts`. */
+export function mountOptions(mounts: readonly Mount[]): string[] {
+  return mounts.flatMap((mount) =>
+    'source' in mount ? [`--${mount.kind}`, mount.source, mount.target] : [`--${mount.kind}`, mount.target],
+  );
 }
 
 /**
@@ -132,8 +200,6 @@ function rootLinks(): string[] {
  * reports the child's pid before its mounts are in place), and ends if the backend goes away.
  */
 export function holderArgv(layout: SandboxLayout, identity: Identity, limits: Limits, infoFd: number): string[] {
-  const etc = ETC_ALLOWLIST.filter((p) => existsSync(p)).flatMap((p) => ['--ro-bind', p, p]);
-  const devices = DEVICES.filter((p) => existsSync(p)).flatMap((p) => ['--dev-bind', p, p]);
   return [
     ...privilegePrefix(identity, limits),
     '/usr/bin/bwrap',
@@ -147,75 +213,7 @@ export function holderArgv(layout: SandboxLayout, identity: Identity, limits: Li
     SANDBOX_HOSTNAME,
     '--die-with-parent',
     '--new-session',
-    '--ro-bind',
-    '/usr',
-    '/usr',
-    ...rootLinks(),
-    // /usr/local is the host's own business; the sandbox gets only the Node that runs the course's TypeScript.
-    '--tmpfs',
-    '/usr/local',
-    '--ro-bind',
-    layout.tools.nodeBinary,
-    '/usr/local/bin/node',
-    ...Object.entries(layout.tools.nodePackages).flatMap(([name, dir]) => [
-      '--ro-bind',
-      dir,
-      `${SANDBOX_NODE_MODULES}/${name}`,
-    ]),
-    '--symlink',
-    SANDBOX_NODE_MODULES,
-    '/node_modules',
-    '--dir',
-    '/etc',
-    ...etc,
-    '--ro-bind',
-    layout.passwd,
-    '/etc/passwd',
-    '--ro-bind',
-    layout.group,
-    '/etc/group',
-    '--ro-bind',
-    `${layout.tools.filesDir}/hosts`,
-    '/etc/hosts',
-    '--ro-bind',
-    `${layout.tools.filesDir}/nsswitch.conf`,
-    '/etc/nsswitch.conf',
-    '--ro-bind',
-    `${layout.tools.filesDir}/bashrc`,
-    '/etc/socket-lab/bashrc',
-    '--proc',
-    '/proc',
-    // Individual device nodes instead of `--dev`: mounting a devpts makes bwrap nest a second user namespace, which
-    // owns nothing, and nsenter could then not join the network namespace.
-    '--dir',
-    '/dev',
-    ...devices,
-    '--symlink',
-    '/proc/self/fd',
-    '/dev/fd',
-    '--symlink',
-    '/proc/self/fd/0',
-    '/dev/stdin',
-    '--symlink',
-    '/proc/self/fd/1',
-    '/dev/stdout',
-    '--symlink',
-    '/proc/self/fd/2',
-    '/dev/stderr',
-    '--bind',
-    layout.shm,
-    '/dev/shm',
-    '--bind',
-    layout.home,
-    SANDBOX_HOME,
-    '--bind',
-    layout.tmp,
-    '/tmp',
-    '--dir',
-    '/var',
-    '--symlink',
-    '../tmp',
-    '/var/tmp',
+    ...mountOptions(holderMounts(layout)),
     '--chdir',
     SANDBOX_HOME,
     '--info-fd',

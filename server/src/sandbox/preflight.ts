@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { access, constants, mkdir, mkdtemp, readFile, rm, writeFile, chown } from 'node:fs/promises';
 import path from 'node:path';
 import { createRecordingLogger } from '../log.ts';
-import { MAX_FILE_SIZE, type Identity, type Limits, type SandboxTools } from './argv.ts';
+import { MAX_FILE_SIZE, type HostRoot, type Identity, type Limits, type SandboxTools } from './argv.ts';
 import { startSandbox, type WorkspaceRuntime } from './sandbox.ts';
 
 export type SandboxCheck = { ok: true; detail: string } | { ok: false; problem: string; fix: string };
@@ -15,6 +15,7 @@ export interface PreflightOptions {
   /** A directory the sandbox's user can reach, for the throwaway test workspace. */
   dataDir: string;
   tools: SandboxTools;
+  hostRoot: HostRoot;
   identity: Identity;
 }
 
@@ -53,7 +54,7 @@ export async function checkSandbox(options: PreflightOptions): Promise<SandboxCh
     let runtime: WorkspaceRuntime;
     try {
       runtime = await startSandbox(
-        { home, tmp, shm, passwd, group, tools: options.tools },
+        { home, tmp, shm, passwd, group, tools: options.tools, hostRoot: options.hostRoot },
         options.identity,
         PREFLIGHT_LIMITS,
         log,

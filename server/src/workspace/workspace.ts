@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as pty from 'node-pty';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
-import type { Identity, SandboxTools } from '../sandbox/argv.ts';
+import type { HostRoot, Identity, SandboxTools } from '../sandbox/argv.ts';
 import type { WorkspaceCgroup } from '../sandbox/cgroup.ts';
 import type { LabLimits } from '../sandbox/lab-limits.ts';
 import { endSession, signalForeground } from '../sandbox/processes.ts';
@@ -27,6 +27,8 @@ export interface WorkspaceEnvironment {
   dataDir: string;
   sandboxed: boolean;
   tools: SandboxTools;
+  /** What of the host's root exists to build sandboxes from, read once at start-up. */
+  hostRoot: HostRoot;
   scrollbackBytes: number;
   /** Each workspace's cgroup, disk and process limits. */
   limits: LabLimits;
@@ -52,7 +54,6 @@ export interface WorkspaceSpec {
 
 export class Workspace {
   readonly id: string;
-  readonly lab: Lab;
   /** Resolves when the workspace can no longer run anything, whether closed or its sandbox died. */
   readonly ended: Promise<void>;
   readonly #host: HostParts & { runtime: WorkspaceRuntime };
@@ -69,7 +70,6 @@ export class Workspace {
     originals: ReadonlyMap<string, Buffer>,
   ) {
     this.id = spec.id;
-    this.lab = spec.lab;
     this.#host = host;
     const { runtime } = host;
     this.#log = env.log;
@@ -165,6 +165,7 @@ export class Workspace {
               passwd: path.join(etc, 'passwd'),
               group: path.join(etc, 'group'),
               tools: env.tools,
+              hostRoot: env.hostRoot,
             },
             spec.identity,
             limits,
@@ -192,11 +193,6 @@ export class Workspace {
   /** Whether someone uses the workspace now: its work is then saved every few seconds, and once more after. */
   setActive(active: boolean): void {
     this.#work.setActive(active);
-  }
-
-  /** Stops saving the learner's work, for good ("Reset files"): nothing more of this home reaches the store. */
-  discardWork(): Promise<void> {
-    return this.#work.stop(true);
   }
 
   terminal(id: string): TerminalSession | undefined {

@@ -128,7 +128,6 @@ export class LabConnection {
       connect: (port) => workspace.connect(port),
       browser: this.#context.browser,
       send: (message) => this.#send(message),
-      log: this.#context.log,
     });
     const queued = this.#pending ?? [];
     this.#pending = null;

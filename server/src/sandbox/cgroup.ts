@@ -11,6 +11,7 @@ import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
+import { BackendCpuGroup } from './backend-cpu.ts';
 import { claimGroups, inheritCpuset, type Claim, type Missing, type Placement } from './cgroup-delegation.ts';
 import {
   groupWeight,
@@ -41,6 +42,7 @@ export class CgroupHost {
   readonly #placements: readonly Placement[];
   readonly #weighted: readonly string[];
   readonly #log: Logger;
+  #backend: BackendCpuGroup | null = null;
   #workspaces = 0;
   /** Weight writes, in order: the last one written holds the current count. */
   #weighing: Promise<void> = Promise.resolve();
@@ -62,7 +64,13 @@ export class CgroupHost {
       const claim = await claimGroups(found, isRoot, instance);
       if (!claim.ok) return claim;
       for (const container of claim.containers) await removeStale(container, instance, log);
-      return { ok: true, host: new CgroupHost(claim, log) };
+      const host = new CgroupHost(claim, log);
+      // As root only: an unprivileged backend sits in the leaf its delegation gave it (cgroup-delegation.ts).
+      const cpu = claim.placements.find((p) => p.controllers.includes('cpu'));
+      const home = claim.version === 1 ? found.v1.find((h) => h.controllers.includes('cpu'))?.dir : found.unified?.dir;
+      if (isRoot && cpu && home) host.#backend = await BackendCpuGroup.join(cpu.dir, home, log);
+      await host.#reweigh(0);
+      return { ok: true, host };
     } catch (error) {
       return {
         ok: false,
@@ -107,6 +115,7 @@ export class CgroupHost {
     this.#workspaces += change;
     this.#weighing = this.#weighing.then(async () => {
       const weight = groupWeight(this.version, this.#workspaces);
+      await this.#backend?.weigh(weight);
       for (const dir of this.#weighted) {
         await writeFile(path.join(dir, weight.file), weight.value).catch((error: unknown) => {
           // The workspaces keep their own limits; only their share against the rest of the machine is off.
@@ -120,7 +129,12 @@ export class CgroupHost {
   /** Removes the instance group (its workspaces' groups must be gone). Idempotent. */
   close(): Promise<void> {
     // After the last weight write: it would otherwise find the group gone.
-    this.#closing ??= this.#weighing.then(() => removeGroups(this.#placements.map((p) => p.dir)));
+    this.#closing ??= this.#weighing.then(async () => {
+      await this.#backend?.leave();
+      const leaf = this.#backend ? [this.#backend.dir] : [];
+      await removeGroups(leaf);
+      await removeGroups(this.#placements.map((p) => p.dir));
+    });
     return this.#closing;
   }
 }

@@ -113,8 +113,8 @@ async function crowd(peer: Peer, figures: Figures): Promise<void> {
   }
 }
 
-async function measure(peers: readonly Peer[], only: string | undefined): Promise<Map<Peer, Figures>> {
-  const all = new Map<Peer, Figures>(
+function noFigures(peers: readonly Peer[]): Map<Peer, Figures> {
+  return new Map<Peer, Figures>(
     peers.map((p) => [
       p,
       {
@@ -131,8 +131,14 @@ async function measure(peers: readonly Peer[], only: string | undefined): Promis
       },
     ]),
   );
-  const want = (name: string) => !only || name.startsWith(only);
-  if (want('keystroke')) {
+}
+
+const wanted = (only: string | undefined, name: string) => !only || name.startsWith(only);
+
+/** One session at a time: keystroke echo and flood. */
+async function measureOne(all: Map<Peer, Figures>, only: string | undefined): Promise<void> {
+  const peers = [...all.keys()];
+  if (wanted(only, 'keystroke')) {
     process.stderr.write('measuring keystroke echo...\n');
     const sessions = await Promise.all(peers.map(echoSession));
     await sleep(300);
@@ -146,19 +152,21 @@ async function measure(peers: readonly Peer[], only: string | undefined): Promis
     }
     for (const session of sessions) session.close();
   }
-  if (want('flood')) {
+  if (wanted(only, 'flood')) {
     process.stderr.write('measuring flood throughput...\n');
     for (let round = 0; round < FLOOD_ROUNDS; round++) {
       for (const peer of peers) await flood(peer, all.get(peer) as Figures);
     }
   }
-  if (want('crowd')) {
-    for (const peer of peers) {
-      process.stderr.write(`measuring ${FEW} then ${MANY} sessions typing at once: ${peer.name}...\n`);
-      await crowd(peer, all.get(peer) as Figures);
-    }
+}
+
+/** Many sessions at once; last, as what it leaves behind (hundreds of workspaces) would weigh on the rest. */
+async function measureCrowd(all: Map<Peer, Figures>, only: string | undefined): Promise<void> {
+  if (!wanted(only, 'crowd')) return;
+  for (const [peer, figures] of all) {
+    process.stderr.write(`measuring ${FEW} then ${MANY} sessions typing at once: ${peer.name}...\n`);
+    await crowd(peer, figures);
   }
-  return all;
 }
 
 const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(3)}` : '-');
@@ -252,8 +260,10 @@ const naivePeer = await naive();
 const labPeer = await lab();
 try {
   process.stdout.write(`Socket Lab terminal path vs its peers, node ${process.version}, ${cpus().length} cores\n`);
-  const all = await measure([bare, naivePeer, labPeer], only);
+  const all = noFigures([bare, naivePeer, labPeer]);
+  await measureOne(all, only);
   const extra = await labOnlyFigures(labPeer.backend, only);
+  await measureCrowd(all, only);
   process.stdout.write(`${report(all, labPeer, naivePeer, extra)}\n`);
 } finally {
   await Promise.all([naivePeer.close(), labPeer.close()]);

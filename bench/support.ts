@@ -4,7 +4,7 @@
  * baseline.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as pty from 'node-pty';
@@ -61,9 +61,12 @@ export async function startBackend(extra: string[] = [], examplesDir?: string): 
   const examples = examplesDir ?? (await benchExamples());
   // The bench's learners and their work are thrown away with it, never mixed into a real class's store.
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-bench-data-'));
+  // BENCH_PROFILE=<dir> writes a CPU profile of the backend there (node --cpu-prof) when it stops.
+  const profile = process.env['BENCH_PROFILE'];
   const child = spawn(
     process.execPath,
     [
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
       'server/src/cli.ts',
       'start',
       '--port',
@@ -73,7 +76,7 @@ export async function startBackend(extra: string[] = [], examplesDir?: string): 
       '--data-dir',
       dataDir,
       '--max-workspaces',
-      '200',
+      '260',
       ...extra,
     ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } },
@@ -106,6 +109,31 @@ export async function startBackend(extra: string[] = [], examplesDir?: string): 
 export async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) * 1024;
+}
+
+/** CPU time in ns that process `pid` has used so far, all its threads (the kernel's schedstat, not 10 ms ticks). */
+export async function cpuNanos(pid: number): Promise<number> {
+  let total = 0;
+  for (const task of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const stat = await readFile(`/proc/${pid}/task/${task}/schedstat`, 'latin1').catch(() => '0');
+    total += Number(stat.split(' ')[0]);
+  }
+  return total;
+}
+
+/** `pid` and every process below it (its shells and their programs), by pid. */
+export async function processTree(pid: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'latin1').catch(() => '');
+    parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
 }
 
 export async function learnerCookie(url: string): Promise<string> {

@@ -1,287 +1,271 @@
 /**
  * Figures for the whole terminal path (browser-side protocol client -> WebSocket -> backend -> sandboxed pty), each
- * beside a bare node-pty baseline measured in the same run on the same machine. Run on demand: `npm run bench`.
- * Prints figures and the ratios to the targets; it asserts nothing.
+ * beside its peers measured in the same run on the same machine: bare node-pty in this process and a naive `ws` +
+ * node-pty server (bench/peers.ts). Run on demand: `npm run bench`. Prints the figures and the ratios to the targets;
+ * it asserts nothing.
  */
+import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  barePty,
-  child,
-  COMMANDS,
-  ECHO_PROGRAM,
-  FLOOD_BYTES,
-  FLOOD_COMMAND,
-  Learner,
-  learnerCookie,
-  percentile,
-  rssBytes,
-  startBackend,
-  type Backend,
-} from './support.ts';
+import { bare, lab, naive, type Peer, type Session } from './peers.ts';
+import { labOnlyFigures } from './lab-figures.ts';
+import { cpuNanos, percentile, processTree, rssBytes } from './support.ts';
 
 const KEYSTROKES = Number(process.env['BENCH_KEYSTROKES'] ?? 1000);
-const SESSIONS = 50;
-const MB = 1024 * 1024;
+/** Echo is measured in rounds taking turns between the peers, so that the machine's other load hits all alike. */
+const ROUNDS = 4;
+const FLOOD_ROUNDS = 2;
+const FEW = 50;
+const MANY = 200;
+const KEYS_EACH = { [FEW]: 40, [MANY]: 25 };
+/** A learner typing steadily. */
+const KEYS_PER_SECOND = 5;
+const PACED_SECONDS = 6;
+const MB = 1e6;
+/** ttyd 1.7.7's backend CPU per echo on this machine, measured outside the bench (it is not packaged here). */
+const TTYD_CPU_PER_ECHO_US = 12;
 
-const rows: string[][] = [];
-const report = (what: string, lab: string, baseline: string, verdict = '') => rows.push([what, lab, baseline, verdict]);
-const ms = (n: number) => `${n.toFixed(2)} ms`;
-const target = (ok: boolean, text: string) => `${ok ? 'meets' : 'MISSES'} ${text}`;
-
-async function echoLatency(backend: Backend): Promise<void> {
-  const learner = new Learner(backend.url, await learnerCookie(backend.url));
-  await learner.until(() => learner.status === 'idle');
-  learner.socket.run('t1', COMMANDS.echo);
-  await learner.until(() => learner.status === 'running');
-  await sleep(300);
-  const lab = await measureEcho(
-    (key) => learner.socket.input('t1', key),
-    (listener) => (learner.onOutput = listener),
-  );
-  learner.socket.close();
-
-  const bare = barePty(ECHO_PROGRAM);
-  await sleep(300);
-  const base = await measureEcho(
-    (key) => bare.write(key),
-    (listener) => bare.onData((data) => listener(data as unknown as Uint8Array)),
-  );
-  bare.kill('SIGKILL');
-
-  const p = (xs: number[], q: number) => percentile(xs, q);
-  report(
-    'keystroke echo p50',
-    ms(p(lab, 50)),
-    ms(p(base, 50)),
-    target(p(lab, 50) <= 3 * p(base, 50), `<= 3x (${(p(lab, 50) / p(base, 50)).toFixed(2)}x)`),
-  );
-  report(
-    'keystroke echo p99',
-    ms(p(lab, 99)),
-    ms(p(base, 99)),
-    target(p(lab, 99) <= 1.5 * p(base, 99), `<= 1.5x (${(p(lab, 99) / p(base, 99)).toFixed(2)}x)`),
-  );
+interface Figures {
+  echo: number[];
+  echoCpuNs: number;
+  floodBytes: number;
+  floodMs: number;
+  floodCpuNs: number;
+  few: number[];
+  fewReadyMs: number;
+  fewRss: number;
+  many: number[];
+  pacedShare: number;
 }
 
-/** Types KEYSTROKES keys one at a time, each after the previous one's echo; returns sorted round trips in ms. */
-async function measureEcho(
-  type: (key: string) => void,
-  listen: (listener: (bytes: Uint8Array) => void) => void,
-): Promise<number[]> {
+const cpuOf = (peer: Peer) => (peer.pid === null ? Promise.resolve(0) : cpuNanos(peer.pid));
+
+/** Types `keys` keys into each session at once, each key after the previous one's echo; returns the round trips. */
+async function typeAll(sessions: readonly Session[], keys: number): Promise<number[]> {
   const times: number[] = [];
-  let pending: (() => void) | null = null;
-  listen(() => pending?.());
-  for (let i = 0; i < KEYSTROKES; i++) {
-    const key = String.fromCharCode(97 + (i % 26));
-    const start = performance.now();
-    await new Promise<void>((resolve) => {
-      pending = resolve;
-      type(key);
-    });
-    times.push(performance.now() - start);
-  }
+  await Promise.all(
+    sessions.map(async (session) => {
+      for (let i = 0; i < keys; i++) {
+        const start = performance.now();
+        await new Promise<void>((resolve) => {
+          session.onOutput = () => resolve();
+          session.type(String.fromCharCode(97 + (i % 26)));
+        });
+        times.push(performance.now() - start);
+      }
+      session.onOutput = null;
+    }),
+  );
   return times.sort((a, b) => a - b);
 }
 
-async function floodThroughput(backend: Backend): Promise<void> {
-  const learner = new Learner(backend.url, await learnerCookie(backend.url));
-  await learner.until(() => learner.status === 'idle');
+async function echoSession(peer: Peer): Promise<Session> {
+  const session = await peer.session();
+  await session.start('echo');
+  return session;
+}
+
+async function flood(peer: Peer, figures: Figures): Promise<void> {
+  const session = await peer.session();
+  session.onOutput = (bytes) => (figures.floodBytes += bytes);
+  const cpu = await cpuOf(peer);
   const start = performance.now();
-  const before = learner.received;
-  learner.socket.run('t1', COMMANDS.flood);
-  await learner.until(() => learner.status === 'running');
-  await learner.until(() => learner.status === 'idle', 300_000);
-  const labSeconds = (performance.now() - start) / 1000;
-  const labBytes = learner.received - before;
-  learner.socket.close();
-
-  const bare = barePty(FLOOD_COMMAND);
-  const baseStart = performance.now();
-  let baseBytes = 0;
-  bare.onData((data) => (baseBytes += data.length));
-  await new Promise((resolve) => bare.onExit(resolve));
-  const baseSeconds = (performance.now() - baseStart) / 1000;
-
-  const labRate = labBytes / MB / labSeconds;
-  const baseRate = baseBytes / MB / baseSeconds;
-  report(
-    `flood throughput (${FLOOD_BYTES / 1e6} MB of base64 text)`,
-    `${labRate.toFixed(1)} MiB/s`,
-    `${baseRate.toFixed(1)} MiB/s`,
-    target(labRate >= 0.9 * baseRate, `>= 0.9x (${(labRate / baseRate).toFixed(2)}x)`),
-  );
+  await session.start('flood');
+  await session.ended();
+  figures.floodMs += performance.now() - start;
+  figures.floodCpuNs += (await cpuOf(peer)) - cpu;
+  session.close();
 }
 
-async function ctrlC(backend: Backend): Promise<void> {
-  const learner = new Learner(backend.url, await learnerCookie(backend.url));
-  await learner.until(() => learner.status === 'idle');
-  learner.socket.run('t1', COMMANDS.yes);
-  await learner.until(() => learner.received > 5_000_000);
-  const sent = performance.now();
-  const before = learner.received;
-  learner.socket.signal('t1', 'SIGINT');
-  await learner.until(() => learner.status === 'idle');
-  const labMs = performance.now() - sent;
-  const labStale = learner.received - before;
-  learner.socket.close();
-
-  const bare = barePty('yes');
-  let bytes = 0;
-  bare.onData((data) => (bytes += data.length));
-  while (bytes < 5_000_000) await sleep(5);
-  const baseSent = performance.now();
-  const baseBefore = bytes;
-  const exited = new Promise((resolve) => bare.onExit(resolve));
-  bare.write('\x03');
-  await exited;
-  report(
-    'Ctrl-C stops a yes flood (time / stale bytes)',
-    `${ms(labMs)} / ${((labStale / 1024) | 0).toString()} KiB`,
-    `${ms(performance.now() - baseSent)} / ${(((bytes - baseBefore) / 1024) | 0).toString()} KiB`,
-    'lab time includes the prompt coming back',
-  );
-}
-
-async function stalledClient(backend: Backend): Promise<void> {
-  const client = child('bench/stall-client.ts', [backend.url, await learnerCookie(backend.url)]);
-  const messages: { type: string; bytes?: number }[] = [];
-  const next = (type: string) =>
-    new Promise<{ bytes?: number }>((resolve) => {
-      const check = () => {
-        const found = messages.find((m) => m.type === type);
-        if (found) resolve(found);
-        else setTimeout(check, 10);
-      };
-      check();
-    });
-  client.on('message', (message: { type: string }) => messages.push(message));
-  await next('flowing');
-  await sleep(500);
-  const before = await rssBytes(backend.pid);
-  client.kill('SIGSTOP');
-  let peak = before;
-  for (let i = 0; i < 30; i++) {
-    await sleep(100);
-    peak = Math.max(peak, await rssBytes(backend.pid));
-  }
-  client.kill('SIGCONT');
-  client.send({ type: 'resumed' });
-  const stale = (await next('stale')).bytes ?? NaN;
-
-  const bare = barePty('yes');
-  let bytes = 0;
-  bare.onData((data) => (bytes += data.length));
-  while (bytes < 1_000_000) await sleep(5);
-  const baseBefore = process.memoryUsage.rss();
-  bare.pause();
-  let basePeak = baseBefore;
-  for (let i = 0; i < 30; i++) {
-    await sleep(100);
-    basePeak = Math.max(basePeak, process.memoryUsage.rss());
-  }
-  const counted = bytes;
-  bare.resume();
-  const exited = new Promise((resolve) => bare.onExit(resolve));
-  bare.write('\x03');
-  await exited;
-  const growth = (peak - before) / MB;
-  report(
-    'client frozen 3 s during a flood: backend RSS growth',
-    `${growth.toFixed(2)} MiB`,
-    `${((basePeak - baseBefore) / MB).toFixed(2)} MiB`,
-    target(growth < 2, '< 2 MiB'),
-  );
-  report(
-    '...then Ctrl-C: stale output still shown',
-    `${((stale / 1024) | 0).toString()} KiB`,
-    `${(((bytes - counted) / 1024) | 0).toString()} KiB`,
-    'bounded by the 100 kB watermark',
-  );
-}
-
-async function concurrentSessions(backend: Backend): Promise<void> {
-  const rssBefore = await rssBytes(backend.pid);
+/** Each session types KEYS_PER_SECOND keys a second, starting at its own moment; returns the share of the machine. */
+async function paced(peer: Peer, sessions: readonly Session[]): Promise<number> {
+  if (peer.pid === null) return NaN;
+  const tree = await processTree(peer.pid);
+  const cpu = async () => (await Promise.all(tree.map(cpuNanos))).reduce((a, b) => a + b, 0);
+  const before = await cpu();
   const start = performance.now();
-  const learners = await Promise.all(
-    Array.from({ length: SESSIONS }, async () => new Learner(backend.url, await learnerCookie(backend.url))),
-  );
-  await Promise.all(learners.map((l) => l.until(() => l.status === 'idle', 120_000)));
-  const ready = performance.now() - start;
-  // Every learner runs a program and stops it with Ctrl-C, all at once.
-  const runStart = performance.now();
-  const done = await Promise.all(
-    learners.map(async (l) => {
-      l.socket.run('t1', COMMANDS.cat);
-      await l.until(() => l.status === 'running');
-      // "running" comes as bash starts the command; a Ctrl-C that beats cat to the terminal is lost, so repeat it.
-      const interrupt = setInterval(() => l.socket.signal('t1', 'SIGINT'), 100);
-      l.socket.signal('t1', 'SIGINT');
-      await l.until(() => l.status === 'idle');
-      clearInterval(interrupt);
-      return performance.now() - runStart;
+  await Promise.all(
+    sessions.map(async (session) => {
+      await sleep(Math.random() * 1000);
+      for (let i = 0; i < KEYS_PER_SECOND * PACED_SECONDS; i++) {
+        session.type('x');
+        await sleep(1000 / KEYS_PER_SECOND);
+      }
     }),
   );
-  const rssAfter = await rssBytes(backend.pid);
-  for (const l of learners) l.socket.close();
-
-  const bareStart = performance.now();
-  const bares = Array.from({ length: SESSIONS }, () => barePty('exec bash --norc -i'));
-  await Promise.all(
-    bares.map(
-      (b) =>
-        new Promise<void>((resolve) => {
-          const listener = b.onData(() => {
-            listener.dispose();
-            resolve();
-          });
-        }),
-    ),
-  );
-  const bareReady = performance.now() - bareStart;
-  for (const b of bares) b.kill('SIGKILL');
-  const sorted = done.sort((a, b) => a - b);
-  report(
-    `${SESSIONS} learners at once: all shells ready`,
-    ms(ready),
-    ms(bareReady),
-    `bare: ${SESSIONS} local bash in ptys`,
-  );
-  report(
-    `${SESSIONS} learners run+stop a program at once (p50/p99)`,
-    `${ms(percentile(sorted, 50))} / ${ms(percentile(sorted, 99))}`,
-    '-',
-  );
-  report(
-    `${SESSIONS} learners: backend RSS growth`,
-    `${((rssAfter - rssBefore) / MB).toFixed(1)} MiB (${((rssAfter - rssBefore) / MB / SESSIONS).toFixed(2)} MiB each)`,
-    '-',
-    'sandboxed processes not included',
-  );
+  return ((await cpu()) - before) / 1e6 / (performance.now() - start) / cpus().length;
 }
 
-/** `npm run bench -- keystroke` measures only what starts with that name. */
-const only = process.argv[2];
-const backend = await startBackend();
-try {
-  process.stdout.write(`Socket Lab terminal path vs bare node-pty, node ${process.version}\n`);
-  for (const [name, measure] of [
-    ['keystroke echo', echoLatency],
-    ['flood throughput', floodThroughput],
-    ['Ctrl-C on a flood', ctrlC],
-    ['frozen client', stalledClient],
-    [`${SESSIONS} concurrent learners`, concurrentSessions],
-  ] as const) {
-    if (only && !name.startsWith(only)) continue;
-    process.stderr.write(`measuring ${name}...\n`);
-    await measure(backend);
+async function crowd(peer: Peer, figures: Figures): Promise<void> {
+  const rss = peer.pid === null ? 0 : await rssBytes(peer.pid);
+  const start = performance.now();
+  const sessions = await Promise.all(Array.from({ length: FEW }, () => echoSession(peer)));
+  figures.fewReadyMs = performance.now() - start;
+  figures.fewRss = peer.pid === null ? NaN : (await rssBytes(peer.pid)) - rss;
+  try {
+    await sleep(500);
+    figures.few = await typeAll(sessions, KEYS_EACH[FEW]);
+    sessions.push(...(await Promise.all(Array.from({ length: MANY - FEW }, () => echoSession(peer)))));
+    await sleep(500);
+    figures.many = await typeAll(sessions, KEYS_EACH[MANY]);
+    figures.pacedShare = await paced(peer, sessions);
+  } finally {
+    for (const session of sessions) session.close();
   }
-} finally {
-  await backend.close();
 }
-const widths = [0, 1, 2, 3].map((i) =>
-  Math.max(...[['', 'lab', 'bare node-pty', ''], ...rows].map((r) => (r[i] ?? '').length)),
-);
-for (const row of [['', 'lab', 'bare node-pty', 'target'], ...rows]) {
-  process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}\n`);
+
+function noFigures(peers: readonly Peer[]): Map<Peer, Figures> {
+  return new Map<Peer, Figures>(
+    peers.map((p) => [
+      p,
+      {
+        echo: [],
+        echoCpuNs: 0,
+        floodBytes: 0,
+        floodMs: 0,
+        floodCpuNs: 0,
+        few: [],
+        fewReadyMs: NaN,
+        fewRss: NaN,
+        many: [],
+        pacedShare: NaN,
+      },
+    ]),
+  );
+}
+
+const wanted = (only: string | undefined, name: string) => !only || name.startsWith(only);
+
+/** One session at a time: keystroke echo and flood. */
+async function measureOne(all: Map<Peer, Figures>, only: string | undefined): Promise<void> {
+  const peers = [...all.keys()];
+  if (wanted(only, 'keystroke')) {
+    process.stderr.write('measuring keystroke echo...\n');
+    const sessions = await Promise.all(peers.map(echoSession));
+    await sleep(300);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, peer] of peers.entries()) {
+        const figures = all.get(peer) as Figures;
+        const cpu = await cpuOf(peer);
+        figures.echo.push(...(await typeAll([sessions[i] as Session], KEYSTROKES / ROUNDS)));
+        figures.echoCpuNs += (await cpuOf(peer)) - cpu;
+      }
+    }
+    for (const session of sessions) session.close();
+  }
+  if (wanted(only, 'flood')) {
+    process.stderr.write('measuring flood throughput...\n');
+    for (let round = 0; round < FLOOD_ROUNDS; round++) {
+      for (const peer of peers) await flood(peer, all.get(peer) as Figures);
+    }
+  }
+}
+
+/** Many sessions at once; last, as what it leaves behind (hundreds of workspaces) would weigh on the rest. */
+async function measureCrowd(all: Map<Peer, Figures>, only: string | undefined): Promise<void> {
+  if (!wanted(only, 'crowd')) return;
+  for (const [peer, figures] of all) {
+    process.stderr.write(`measuring ${FEW} then ${MANY} sessions typing at once: ${peer.name}...\n`);
+    await crowd(peer, figures);
+  }
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(3)}` : '-');
+const p = (xs: readonly number[], q: number) => percentile(xs, q);
+const verdict = (ok: boolean, text: string) => `${ok ? 'meets' : 'MISSES'} ${text}`;
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function report(all: Map<Peer, Figures>, labPeer: Peer, naivePeer: Peer, extra: readonly string[][]): string {
+  const base = all.get(bare) as Figures;
+  const rate = (f: Figures) => f.floodBytes / MB / (f.floodMs / 1000);
+  const perEcho = (f: Figures, peer: Peer) => (peer.pid === null ? NaN : f.echoCpuNs / 1000 / f.echo.length);
+  const per100 = (f: Figures, peer: Peer) => (peer.pid === null ? NaN : f.floodCpuNs / 1e9 / (f.floodBytes / 1e8));
+  const rows = [
+    [
+      '',
+      'echo p50 / p99 ms',
+      'flood MB/s (x bare)',
+      `${FEW} typing p50 / p99 ms`,
+      'CPU/echo us',
+      'CPU/100 MB s',
+      `${MANY} typing p99 ms`,
+      `${MANY} at ${KEYS_PER_SECOND} keys/s`,
+    ],
+    ...[...all].map(([peer, f]) => [
+      peer.name,
+      `${ms(p(f.echo, 50))} / ${ms(p(f.echo, 99))}`,
+      `${rate(f).toFixed(1)} (${(rate(f) / rate(base)).toFixed(2)})`,
+      `${ms(p(f.few, 50))} / ${ms(p(f.few, 99))}`,
+      perEcho(f, peer).toFixed(1),
+      per100(f, peer).toFixed(2),
+      ms(p(f.many, 99)),
+      Number.isFinite(f.pacedShare) ? `${(f.pacedShare * 100).toFixed(1)}% of ${cpus().length} cores` : '-',
+    ]),
+  ];
+  const l = all.get(labPeer) as Figures;
+  const n = all.get(naivePeer) as Figures;
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+  const targets = [
+    verdict(p(l.echo, 50) <= 3 * p(base.echo, 50), `echo p50 <= 3x bare (${ratio(p(l.echo, 50), p(base.echo, 50))})`),
+    verdict(
+      p(l.echo, 99) <= 1.3 * p(base.echo, 99),
+      `echo p99 <= 1.3x bare (${ratio(p(l.echo, 99), p(base.echo, 99))})`,
+    ),
+    verdict(
+      perEcho(l, labPeer) <= 2 * TTYD_CPU_PER_ECHO_US,
+      `CPU per echo <= 2x ttyd's ~${TTYD_CPU_PER_ECHO_US} us (${ratio(perEcho(l, labPeer), TTYD_CPU_PER_ECHO_US)})`,
+    ),
+    verdict(rate(l) >= 0.9 * rate(base), `flood >= 0.9x bare (${ratio(rate(l), rate(base))})`),
+    verdict(
+      per100(l, labPeer) <= per100(n, naivePeer),
+      `flood CPU per 100 MB <= naive's (${ratio(per100(l, labPeer), per100(n, naivePeer))})`,
+    ),
+    verdict(
+      p(l.few, 99) <= p(base.few, 99),
+      `${FEW} typing p99 <= 1.0x bare (${ratio(p(l.few, 99), p(base.few, 99))})`,
+    ),
+    verdict(p(l.many, 99) < 20, `${MANY} typing p99 < 20 ms (${ms(p(l.many, 99))} ms)`),
+  ];
+  const ready = [
+    [`${FEW} sessions ready at once`, ...[...all.values()].map((f) => `${f.fewReadyMs.toFixed(0)} ms`)],
+    [
+      `${FEW} sessions: RSS growth of the path's process`,
+      ...[...all.values()].map((f) => `${(f.fewRss / 1024 / 1024).toFixed(1)} MiB`),
+    ],
+  ];
+  return [
+    table(rows),
+    '',
+    ...targets.map((t) => `  ${t}`),
+    '',
+    table([['', ...[...all.keys()].map((peer) => peer.name)], ...ready]),
+    '',
+    table([['', 'Socket Lab', 'bare node-pty', 'target'], ...extra]),
+  ].join('\n');
+}
+
+/** `npm run bench -- keystroke` measures only what starts with that name (keystroke, flood, crowd, ctrl-c, frozen). */
+const only = process.argv[2];
+const naivePeer = await naive();
+const labPeer = await lab();
+try {
+  process.stdout.write(`Socket Lab terminal path vs its peers, node ${process.version}, ${cpus().length} cores\n`);
+  const all = noFigures([bare, naivePeer, labPeer]);
+  await measureOne(all, only);
+  const extra = await labOnlyFigures(labPeer.backend, only);
+  await measureCrowd(all, only);
+  process.stdout.write(`${report(all, labPeer, naivePeer, extra)}\n`);
+} finally {
+  await Promise.all([naivePeer.close(), labPeer.close()]);
 }
 process.exit(0);

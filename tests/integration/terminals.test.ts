@@ -117,7 +117,11 @@ describe('terminals', () => {
     await t3.waitForStatus('idle');
     t1.type('sleep 1001 & sleep 1002 &\r');
     t3.type('sleep 1003 &\r');
-    await t1.until(() => (t1.text.match(/\[\d\] \d+/g) ?? []).length === 2, 'both jobs to start');
+    // The job lines and the next prompt can come in separate reads: Run is refused (busy) until the prompt is back.
+    await t1.until(
+      () => (t1.text.match(/\[\d\] \d+/g) ?? []).length === 2 && t1.status === 'idle',
+      'both jobs to start and the prompt to come back',
+    );
     socket.run('t1', 0);
     await t1.waitForText(/server listening/);
     const before = await t3.exec('ps -eo args');

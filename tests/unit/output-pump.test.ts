@@ -6,14 +6,14 @@ import { nextTurn, RecordingSink } from '../support/fake-terminal.ts';
 
 const CHANNEL = 5;
 
-function pump() {
+function pump(holdMs?: number) {
   const source: OutputSource & { paused: boolean } = {
     paused: false,
     pause: () => void (source.paused = true),
     resume: () => void (source.paused = false),
   };
   const sink = new RecordingSink();
-  const output = new OutputPump<RecordingSink>(CHANNEL);
+  const output = new OutputPump<RecordingSink>(CHANNEL, holdMs);
   output.setSource(source);
   output.setSink(sink);
   return { output, sink, source };
@@ -61,6 +61,45 @@ describe('OutputPump frames output', () => {
     output.write(Buffer.from('fresh'));
     await nextTurn();
     assert.equal(sink.text(), 'fresh');
+  });
+
+  test('bulk output is held for a larger frame, for a bounded time', async () => {
+    const { output, sink } = pump(50);
+    const read = Buffer.alloc(4096, 0x61);
+    output.write(read);
+    await nextTurn();
+    assert.equal(sink.frames.length, 0, 'a full pty read waits for more');
+    output.write(read);
+    await nextTurn();
+    assert.equal(sink.frames.length, 0);
+    await sink.until(() => sink.frames.length === 1, 'the held output');
+    assert.equal(sink.bytes(), 2 * read.length, 'both reads in one frame');
+    output.write(Buffer.from('$ '));
+    await nextTurn();
+    assert.equal(sink.frames.length, 2, 'a prompt after the flood goes at the end of its turn');
+  });
+
+  test('held bulk output goes as soon as it makes a full frame', async () => {
+    const { output, sink } = pump(60_000);
+    for (let i = 0; i < 7; i++) {
+      output.write(Buffer.alloc(4096, 0x61));
+      await nextTurn();
+    }
+    assert.equal(sink.frames.length, 0);
+    output.write(Buffer.alloc(4096, 0x61));
+    await nextTurn();
+    assert.equal(sink.frames.length, 1, 'sent at the end of the turn that filled it, not when the hold ends');
+    assert.equal(sink.bytes(), 8 * 4096);
+  });
+
+  test('flush sends held bulk output at once', async () => {
+    const { output, sink } = pump(20);
+    output.write(Buffer.alloc(4096, 0x61));
+    await nextTurn();
+    output.flush();
+    assert.equal(sink.frames.length, 1);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    assert.equal(sink.frames.length, 1, 'nothing sent twice when the hold ends');
   });
 
   test('empty output makes no frame', async () => {

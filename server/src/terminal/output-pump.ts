@@ -5,6 +5,18 @@
  */
 import { FLOW_CONTROL } from '#protocol/limits.ts';
 
+/**
+ * A turn's output this large is bulk output (a flood arrives as one pty read of up to 4 KiB per turn), not a
+ * keystroke's echo or a prompt, which go out at the end of their turn.
+ */
+const BULK_BYTES = 1024;
+/**
+ * Bulk output is held until it makes a frame this large, or for at most HOLD_MS: one frame per pty read cost the
+ * backend a send, and the page a message and an acknowledgement, for every 4 KiB.
+ */
+const FRAME_BYTES = 32 * 1024;
+const HOLD_MS = 1;
+
 /** Where output goes: a connection, which frames it for one page. */
 export interface OutputSink {
   /** A binary frame, ready to send; `sent` is called once it has left for the network. */
@@ -21,21 +33,26 @@ export interface OutputSource {
 
 export class OutputPump<S extends OutputSink = OutputSink> {
   readonly #channel: number;
+  readonly #holdMs: number;
   #sink: S | null = null;
   #source: OutputSource | null = null;
-  /** Output written this turn of the event loop, sent as one frame when the turn ends. */
+  /** Output not sent yet: this turn's, or bulk output held for a larger frame. */
   #pending: Buffer[] = [];
   #pendingBytes = 0;
-  #flushScheduled = false;
+  #turnEndScheduled = false;
+  /** Sends held bulk output when its time is up. */
+  #holdTimer: NodeJS.Timeout | null = null;
   #unacked = 0;
   #paused = false;
   // Bound once: the output path allocates no closure per frame.
-  readonly #scheduledFlush = () => this.flush();
+  readonly #atTurnEnd = () => this.#turnEnded();
+  readonly #heldEnough = () => this.flush();
   readonly #sent = () => this.update();
 
-  /** `channel` is the first byte of every frame. */
-  constructor(channel: number) {
+  /** `channel` is the first byte of every frame; `holdMs` bounds how long bulk output waits for more. */
+  constructor(channel: number, holdMs = HOLD_MS) {
     this.#channel = channel;
+    this.#holdMs = holdMs;
   }
 
   get sink(): S | null {
@@ -54,22 +71,30 @@ export class OutputPump<S extends OutputSink = OutputSink> {
   }
 
   /**
-   * Queues UTF-8 output for the sink, if there is one. A flood arrives in many small pty reads within one turn of the
-   * event loop; sending them as one frame saves the browser most of its per-message work. A lone keystroke's echo
-   * still goes out at the end of the same turn.
+   * Queues UTF-8 output for the sink, if there is one. What a turn of the event loop brings goes out as one frame when
+   * the turn ends, so a keystroke's echo leaves at once; bulk output is held a little longer for larger frames.
    */
   write(utf8: Buffer): void {
     if (utf8.length === 0 || !this.#sink) return;
     this.#pending.push(utf8);
     this.#pendingBytes += utf8.length;
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(this.#scheduledFlush);
+    if (this.#turnEndScheduled || (this.#holdTimer && this.#pendingBytes < FRAME_BYTES)) return;
+    this.#turnEndScheduled = true;
+    setImmediate(this.#atTurnEnd);
+  }
+
+  #turnEnded(): void {
+    this.#turnEndScheduled = false;
+    if (this.#pendingBytes >= FRAME_BYTES) this.flush();
+    else if (this.#holdTimer) return;
+    else if (this.#pendingBytes >= BULK_BYTES) this.#holdTimer = setTimeout(this.#heldEnough, this.#holdMs);
+    else this.flush();
   }
 
   /** Sends what is queued now, so that a control message sent next arrives behind it. */
   flush(): void {
-    this.#flushScheduled = false;
+    if (this.#holdTimer) clearTimeout(this.#holdTimer);
+    this.#holdTimer = null;
     const sink = this.#sink;
     const parts = this.#pending;
     const length = this.#pendingBytes;

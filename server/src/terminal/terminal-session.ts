@@ -10,6 +10,7 @@ import type { ServerMessage, TerminalEncoding, TerminalSignal, TerminalStatus } 
 import { createCodec, decodeReplay, type TerminalCodec } from './encodings.ts';
 import { OutputPump, type OutputSink } from './output-pump.ts';
 import { queuedInput } from './pty-input-queue.ts';
+import { PtyWriter } from './pty-writer.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import { StatusTracker } from './status-tracker.ts';
 import { WIRE } from '#protocol/limits.ts';
@@ -62,6 +63,8 @@ export class TerminalSession {
   readonly channel: number;
   readonly #options: TerminalSessionOptions;
   #pty: IPty | null = null;
+  /** Input to #pty goes through this, straight to the kernel when it can. */
+  #writer: PtyWriter | null = null;
   #started = false;
   #ptyExited: Promise<void> = Promise.resolve();
   /** Typed at the next prompt: the command a Restart was asked to run. */
@@ -119,14 +122,15 @@ export class TerminalSession {
 
   input(utf8: Uint8Array): void {
     const pty = this.#pty;
-    if (utf8.length === 0 || !pty) return;
+    const writer = this.#writer;
+    if (utf8.length === 0 || !pty || !writer) return;
     if (queuedInput(pty) > WIRE.pendingInput) {
       throw new SessionError(
         'busy',
         'the program is not reading its input: what you typed was dropped (Stop or Restart it if it is stuck)',
       );
     }
-    pty.write(this.#codec.encodeInput(utf8));
+    writer.write(this.#codec.encodeInput(utf8));
   }
 
   resize(size: TerminalSize): void {
@@ -136,9 +140,9 @@ export class TerminalSession {
 
   signal(signal: TerminalSignal): void {
     const pty = this.#pty;
-    if (!pty) return;
+    if (!pty || !this.#writer) return;
     if (queuedInput(pty) === 0) {
-      pty.write(SIGNAL_KEYS[signal]);
+      this.#writer.write(SIGNAL_KEYS[signal]);
       return;
     }
     // The key would queue behind input the program does not read: deliver the signal itself.
@@ -150,10 +154,10 @@ export class TerminalSession {
   /** Types the lab's command `index` at the shell prompt, as the learner could have. */
   run(index: number): void {
     const command = this.#command(index);
-    if (this.#status.status !== 'idle' || !this.#pty) {
+    if (this.#status.status !== 'idle' || !this.#writer) {
       throw new SessionError('busy', 'the terminal is busy: stop the running program first, or restart the terminal');
     }
-    this.#pty.write(`${CLEAR_LINE}${command}\r`);
+    this.#writer.write(`${CLEAR_LINE}${command}\r`);
   }
 
   /** Ends the shell and everything started from it, then starts a fresh one and, if given, runs command `index`. */
@@ -233,6 +237,7 @@ export class TerminalSession {
       return;
     }
     this.#pty = pty;
+    this.#writer = new PtyWriter(pty);
     this.#pump.setSource(pty);
     // Spawned with `encoding: null`, node-pty hands over Buffers although its typings say string.
     const dataListener = pty.onData((data) => this.#onData(data as unknown as Buffer));
@@ -267,6 +272,7 @@ export class TerminalSession {
 
   #forgetPty(): void {
     this.#pty = null;
+    this.#writer = null;
     this.#pump.setSource(null);
   }
 
@@ -287,7 +293,7 @@ export class TerminalSession {
     if (status !== 'idle') return;
     const pending = this.#pendingCommand;
     this.#pendingCommand = null;
-    if (pending !== null) this.#pty?.write(`${pending}\r`);
+    if (pending !== null) this.#writer?.write(`${pending}\r`);
   }
 
   /** Sends the view a clean screen and the recent output, decoded with the current encoding. */

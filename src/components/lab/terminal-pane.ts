@@ -7,9 +7,9 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
-import { FLOW_CONTROL } from '#protocol/limits.ts';
 import { encodingSchema, type TerminalStatus } from '#protocol/messages.ts';
 import { fillIn } from '../ui-strings.ts';
+import { AckBatcher } from './ack-batcher.ts';
 import type { LabSocket, TerminalEvents } from './lab-socket.ts';
 import type { LabStrings } from './lab-strings.ts';
 import { PaneDom } from './pane-dom.ts';
@@ -29,13 +29,14 @@ export class TerminalPane {
   readonly #fit = new FitAddon();
   readonly #resizeObserver: ResizeObserver;
   readonly #events: TerminalEvents;
-  #unacked = 0;
+  readonly #acks: AckBatcher;
 
   constructor(root: HTMLElement, view: TerminalView, socket: LabSocket, strings: LabStrings) {
     const id = view.id;
     this.id = id;
     this.#dom = new PaneDom(root, `terminal pane ${view.id}`);
     this.#socket = socket;
+    this.#acks = new AckBatcher((bytes) => socket.ack(id, bytes));
     this.#strings = strings;
     this.#commandCount = view.commands.length;
     this.#term = new Terminal({
@@ -67,13 +68,13 @@ export class TerminalPane {
     this.#events = {
       attached: ({ encoding, status, exitCode }) => {
         this.#term.reset();
-        this.#unacked = 0;
+        this.#acks.reset();
         this.#dom.element<HTMLSelectElement>(find('encoding')).value = encoding;
         this.#dom.element(find('overlay')).hidden = true;
         this.#showStatus(status, exitCode);
       },
       output: (bytes) => {
-        this.#term.write(bytes, () => this.#acknowledge(bytes.length));
+        this.#term.write(bytes, () => this.#acks.drawn(bytes.length));
       },
       statusChanged: (status, exitCode) => this.#showStatus(status, exitCode),
       detached: (reason) => {
@@ -122,13 +123,6 @@ export class TerminalPane {
     this.#resizeObserver.disconnect();
     this.#dom.dispose();
     this.#term.dispose();
-  }
-
-  #acknowledge(bytes: number): void {
-    this.#unacked += bytes;
-    if (this.#unacked < FLOW_CONTROL.ackBatch) return;
-    this.#socket.ack(this.id, this.#unacked);
-    this.#unacked = 0;
   }
 
   #showStatus(status: TerminalStatus, exitCode: number | null): void {

@@ -21,7 +21,10 @@ const quoted: [what: string, text: string][] = [
   ["a ws-send's characters", `a \`ws-send\` of ${spaced(WIRE.wsSendChars)} characters`],
   ['input a program has not read', `is held up to ${kib(WIRE.pendingInput)}`],
   ["a join form's body", `at most ${kib(DOOR.joinBodyBytes)}) to \`POST /_lab/join\``],
-  ['wrong passcodes before a wait', `| ${DOOR.wrongPasscodes} wrong passcodes from this client address within a minute`],
+  [
+    'wrong passcodes before a wait',
+    `| ${DOOR.wrongPasscodes} wrong passcodes from this client address within a minute`,
+  ],
   ['a display name', `over ${DOOR.displayNameChars} characters`],
   ['the preview reads at most', `\`too-large\` (${mib(PANES.previewBytes)})`],
   ['the preview waits at most', `\`timeout\` (${PANES.previewTimeoutMs / 60_000} min)`],

@@ -259,34 +259,3 @@ export function openLesson<const T extends readonly string[]>(
 ): Lesson<T[number]> {
   return lessonLab(labId).learner(ids, size);
 }
-
-// --- Old helpers, while the lesson files move to LessonTerminal (removed at the end of the move). ---
-
-/** Ctrl-C, if something runs, and the prompt back. */
-export async function stop(socket: LabSocket, probe: TerminalProbe): Promise<void> {
-  if (probe.status !== 'running') return;
-  socket.signal(probe.id, 'SIGINT');
-  await probe.waitForStatus('idle');
-}
-
-/** Waits for `pattern` in what `probe` shows from now on; each wait returns all it showed since. */
-export function watch(probe: TerminalProbe): (pattern: RegExp) => Promise<string> {
-  const view = from(probe);
-  return (pattern) => view.wait(pattern);
-}
-
-/** Waits for `pattern` in what the terminal printed after `offset` (an index into its text), escapes stripped. */
-export function waitAfter(probe: TerminalProbe, offset: number, pattern: RegExp, timeoutMs?: number): Promise<void> {
-  const what = `${probe.id} to print ${String(pattern)}`;
-  return probe.until(() => pattern.test(plain(probe.text.slice(offset))), what, timeoutMs);
-}
-
-/** Presses Run for command `index` and waits for the program to end; returns what it printed. */
-export async function runToEnd(socket: LabSocket, probe: TerminalProbe, index: number): Promise<string> {
-  const start = probe.text.length;
-  await probe.waitForStatus('idle');
-  socket.run(probe.id, index);
-  await probe.waitForStatus('running');
-  await probe.waitForStatus('idle');
-  return plain(probe.text.slice(start));
-}

@@ -42,6 +42,7 @@ describe('input limits', () => {
       assert.match((await problem.textContent()) ?? '', SAYS.tooBig);
       assert.equal(await validationMessage(box), await problem.textContent(), 'the browser says the same on Send');
       await client.getByRole('button', { name: '发送', exact: true }).click();
+      // Proving a negative: for a second after the click, no message may appear in the log.
       await page.waitForTimeout(1000);
       assert.equal(await client.locator('[data-log] [data-dir="out"]').count(), 0, 'nothing was sent');
       assert.equal((await box.inputValue()).length, 30_000, 'the text is kept, to shorten');

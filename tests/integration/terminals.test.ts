@@ -17,6 +17,7 @@ import {
   type TestLab,
 } from '../support/lab-harness.ts';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
+import { letTimePass } from '../support/waiters.ts';
 
 describe('terminals', () => {
   let lab: TestLab;
@@ -78,9 +79,10 @@ describe('terminals', () => {
     t1.autoAck = false;
     socket.run('t1', 1);
     await t1.until(() => t1.bytes > FLOW_CONTROL.highWatermark, 'the flood to reach the high watermark');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // What was already on its way arrives; after that, for a second, nothing more may come.
+    await letTimePass(1000);
     const held = t1.bytes;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await letTimePass(1000);
     assert.equal(t1.bytes, held, 'nothing more is sent until the page acknowledges');
     // One pty read past the watermark at most: the backend stops reading once it is crossed.
     assert.ok(held < FLOW_CONTROL.highWatermark + 70_000, `sent ${held} unacknowledged bytes`);

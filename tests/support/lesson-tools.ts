@@ -93,18 +93,8 @@ export async function ssShows(
   timeoutMs = 10_000,
 ): Promise<string> {
   let output = '';
-  try {
-    await eventually(
-      async () => {
-        output = (await shell.exec(`ss ${ssArgs}`)).output;
-        return pattern.test(output);
-      },
-      what,
-      timeoutMs,
-    );
-  } catch {
-    assert.fail(`ss ${ssArgs} never showed ${what}:\n${output}`);
-  }
+  const shows = async () => pattern.test((output = (await shell.exec(`ss ${ssArgs}`)).output));
+  await eventually(shows, () => `ss ${ssArgs} to show ${what}; it shows:\n${output}`, timeoutMs);
   await shell.waitForStatus('idle');
   return output;
 }

@@ -6,40 +6,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { FLOW_CONTROL } from '#protocol/limits.ts';
 import { CLOSE_CODES } from '#protocol/messages.ts';
-import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
+import { FIXTURE_LAB, startFixtureLab } from '../support/fixture-lab.ts';
 import { openRaw } from '../support/raw-socket.ts';
-import {
-  labSocket,
-  newLearnerCookie,
-  plain,
-  startTestLab,
-  TerminalProbe,
-  type TestLab,
-} from '../support/lab-harness.ts';
-import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
+import { labSocket, newLearnerCookie, plain, TerminalProbe, type TestLab } from '../support/lab-harness.ts';
 import { letTimePass } from '../support/waiters.ts';
 
 describe('terminals', () => {
   let lab: TestLab;
-  let examples: Awaited<ReturnType<typeof fixtureExamples>>;
-  const sockets: LabSocket[] = [];
-
-  const open = async (cookie?: string) => {
-    const socket = labSocket(lab, FIXTURE_LAB, cookie ?? (await newLearnerCookie(lab)));
-    sockets.push(socket);
-    return socket;
-  };
+  const open = async (cookie?: string) => labSocket(lab, FIXTURE_LAB, cookie ?? (await newLearnerCookie(lab)));
 
   before(async () => {
-    examples = await fixtureExamples();
-    lab = await startTestLab(['--examples-dir', examples.dir]);
+    lab = await startFixtureLab();
   });
 
-  after(async () => {
-    for (const socket of sockets) socket.close();
-    await lab.close();
-    await examples.remove();
-  });
+  // Closing the lab closes its sockets too.
+  after(() => lab?.close());
 
   test('Run types the lab command; the exit status of each command is reported and shown', async () => {
     const socket = await open();

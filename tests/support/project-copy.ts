@@ -1,7 +1,7 @@
 /**
- * A copy of what running the backend takes (server/, package.json, node_modules, a Node binary and a lab), made in
- * a folder of the test's choosing: a private one, to show the lab works from root's home; a public one, to run the
- * backend as another user whatever folder the repository itself is in.
+ * A copy of what running the backend takes (server/, src/protocol/, package.json, node_modules, a Node binary and a
+ * lab), made in a folder of the test's choosing: a private one, to show the lab works from root's home; a public one,
+ * to run the backend as another user whatever folder the repository itself is in.
  */
 import { execFile } from 'node:child_process';
 import { chmod, cp, link, mkdir } from 'node:fs/promises';
@@ -21,6 +21,8 @@ export interface ProjectCopy {
 export async function copyProject(root: string): Promise<ProjectCopy> {
   await mkdir(path.join(root, '.tools'), { recursive: true });
   await cp(path.join(PROJECT_ROOT, 'server'), path.join(root, 'server'), { recursive: true });
+  // The protocol the backend shares with the page (package.json's #protocol/* imports).
+  await cp(path.join(PROJECT_ROOT, 'src', 'protocol'), path.join(root, 'src', 'protocol'), { recursive: true });
   await cp(path.join(PROJECT_ROOT, 'package.json'), path.join(root, 'package.json'));
   // Hard links: a copy of node_modules in well under a second, and every file really inside the copy.
   await run('cp', ['-al', path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules')]);

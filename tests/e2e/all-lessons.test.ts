@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { collectPageErrors, launchBrowser, openLab } from '../support/browser.ts';
-import { PROJECT_ROOT, startTestLab, type TestLab } from '../support/lab-harness.ts';
+import { before, describe, test } from 'node:test';
+import type { BrowserContext } from 'playwright-core';
+import { browserLab, collectPageErrors, openLab } from '../support/browser.ts';
+import { PROJECT_ROOT } from '../support/lab-harness.ts';
 
 const slugs = (await readdir(path.join(PROJECT_ROOT, 'src/content/docs/lessons')))
   .filter((file) => file.endsWith('.mdx'))
@@ -17,21 +17,12 @@ const slugs = (await readdir(path.join(PROJECT_ROOT, 'src/content/docs/lessons')
   .sort();
 
 describe('every lesson page', () => {
-  let lab: TestLab;
-  let browser: Browser;
+  const web = browserLab();
   let context: BrowserContext;
   const checkedLinks = new Map<string, number>();
 
   before(async () => {
-    lab = await startTestLab();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  });
-
-  after(async () => {
-    await context.close();
-    await browser.close();
-    await lab.close();
+    context = await web.newContext({ viewport: { width: 1280, height: 900 } });
   });
 
   test('there are fourteen lessons, each in Chinese and English', async () => {
@@ -49,7 +40,7 @@ describe('every lesson page', () => {
         const page = await context.newPage();
         const errors = collectPageErrors(page);
         try {
-          const response = await page.goto(`${lab.url}${url}`);
+          const response = await page.goto(`${web.lab.url}${url}`);
           assert.equal(response?.status(), 200);
           await openLab(page);
           assert.equal(await page.locator('html').getAttribute('lang'), prefix ? 'en' : 'zh-CN');
@@ -60,12 +51,12 @@ describe('every lesson page', () => {
           assert.ok(links.length >= 3, `${url} has ${links.length} links`);
           for (const link of links) {
             const target = new URL(link);
-            if (target.origin !== new URL(lab.url).origin) {
+            if (target.origin !== new URL(web.lab.url).origin) {
               assert.match(target.protocol, /^https?:$/, `odd link ${link}`);
               continue;
             }
             const key = target.pathname;
-            if (!checkedLinks.has(key)) checkedLinks.set(key, (await fetch(`${lab.url}${key}`)).status);
+            if (!checkedLinks.has(key)) checkedLinks.set(key, (await fetch(`${web.lab.url}${key}`)).status);
             assert.equal(checkedLinks.get(key), 200, `${url} links to ${key}`);
             if (target.hash) {
               const id = decodeURIComponent(target.hash.slice(1));

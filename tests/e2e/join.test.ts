@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { PASSCODE } from '../support/door.ts';
 import {
+  browserLab,
   collectPageErrors,
-  launchBrowser,
   LESSON_01,
   openLab,
   runCommand,
@@ -21,7 +21,7 @@ import {
   waitForScreen,
   type Lang,
 } from '../support/browser.ts';
-import { PROJECT_ROOT, startTestLab, type TestLab } from '../support/lab-harness.ts';
+import { PROJECT_ROOT } from '../support/lab-harness.ts';
 
 const JOIN_PAGE: Record<Lang, string> = { zh: '/join/', en: '/en/join/' };
 const SHOTS_DIR = path.join(PROJECT_ROOT, 'test-results', 'join');
@@ -35,38 +35,19 @@ async function join(page: Page, lang: Lang, passcode: string, name: string): Pro
 }
 
 describe('joining a class in the browser', () => {
-  let lab: TestLab;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  const newPage = async (viewport = { width: 1400, height: 1000 }) => {
-    const context = await browser.newContext({ viewport });
-    contexts.push(context);
-    return context.newPage();
-  };
-
-  before(async () => {
-    [lab, browser] = await Promise.all([startTestLab(['--passcode', PASSCODE]), launchBrowser()]);
-  });
-
-  after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await lab?.close();
-  });
+  const web = browserLab(['--passcode', PASSCODE]);
 
   for (const lang of ['zh', 'en'] as const satisfies Lang[]) {
     test(`${lang}: a lesson leads to the join form; a wrong passcode is explained; the right one opens the lesson's lab`, async () => {
-      const page = await newPage();
-      const errors = collectPageErrors(page);
-      await page.goto(lab.url + LESSON_01[lang]);
+      const { page, errors } = await web.newPage();
+      await page.goto(web.lab.url + LESSON_01[lang]);
       assert.equal(new URL(page.url()).pathname, JOIN_PAGE[lang], 'the lesson led to the join page');
       assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), UI[lang].joinTitle);
       // Empty, the alert region is not shown (so not in the accessibility tree either).
       assert.equal(await page.locator('form [role="alert"]').textContent(), '', 'no error before a try');
 
       const name = lang === 'zh' ? '张三' : 'Ann Lee';
-      const learners = lab.site.lab.store.learners;
+      const learners = web.lab.site.lab.store.learners;
       const before = learners.count();
       await join(page, lang, 'not-the-passcode', name);
       assert.equal(new URL(page.url()).searchParams.get('error'), 'wrong-passcode');
@@ -78,7 +59,7 @@ describe('joining a class in the browser', () => {
       await join(page, lang, PASSCODE, name);
       assert.equal(new URL(page.url()).pathname, LESSON_01[lang], 'back at the lesson');
       await openLab(page);
-      await runCommand(page, lang, 't1', 1);
+      await runCommand(page, lang, 't1', 'python3 server.py');
       await waitForScreen(page, 't1', '正在监听 127.0.0.1:2333');
       const [cookie] = await page.context().cookies();
       assert.equal(cookie?.name, 'socketlab_learner');
@@ -89,8 +70,8 @@ describe('joining a class in the browser', () => {
   }
 
   test('on a phone the join page links to the other language, leading to the same lesson', async () => {
-    const page = await newPage({ width: 390, height: 844 });
-    await page.goto(lab.url + LESSON_01.zh);
+    const { page } = await web.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(web.lab.url + LESSON_01.zh);
     await page.getByRole('link', { name: 'English', exact: true }).click();
     await page.waitForLoadState();
     assert.equal(new URL(page.url()).pathname, JOIN_PAGE.en);
@@ -100,13 +81,11 @@ describe('joining a class in the browser', () => {
 
   test('a lab page whose learner the lab does not know says to join, with the way there', async () => {
     // The lab forgot this class (a new data directory) while the page was open: its socket reconnects, is refused.
-    const page = await newPage();
-    await page.goto(lab.url + LESSON_01.en);
+    const { page } = await web.newPage();
+    await page.goto(web.lab.url + LESSON_01.en);
     await join(page, 'en', PASSCODE, 'Returning');
     await openLab(page);
-    const port = new URL(lab.url).port;
-    await lab.close();
-    lab = await startTestLab(['--passcode', PASSCODE, '--port', port]);
+    await web.restartLab(['--passcode', PASSCODE, '--port', new URL(web.lab.url).port]);
     const banner = page.locator('socket-lab [data-banner]');
     await banner.getByText(UI.en.notJoined).waitFor({ timeout: TIMEOUT });
     await mkdir(SHOTS_DIR, { recursive: true });
@@ -125,13 +104,12 @@ describe('joining a class in the browser', () => {
     for (const [size, viewport] of Object.entries(sizes)) {
       for (const lang of ['zh', 'en'] as const) {
         for (const theme of ['light', 'dark'] as const) {
-          const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-          contexts.push(context);
+          const context = await web.newContext({ viewport, deviceScaleFactor: 1 });
           await context.addInitScript((t) => localStorage.setItem('starlight-theme', t), theme);
           const page = await context.newPage();
           const errors = collectPageErrors(page);
           for (const error of theme === 'dark' ? [null, 'wrong-passcode'] : [null]) {
-            await page.goto(`${lab.url}${JOIN_PAGE[lang]}${error ? `?error=${error}` : ''}`);
+            await page.goto(`${web.lab.url}${JOIN_PAGE[lang]}${error ? `?error=${error}` : ''}`);
             await page.getByLabel(UI[lang].passcode).waitFor();
             const file = `join-${lang}-${size}-${theme}${error ? '-error' : ''}.png`;
             await page.screenshot({ path: path.join(SHOTS_DIR, file), fullPage: true, animations: 'disabled' });

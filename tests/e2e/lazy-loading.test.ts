@@ -3,10 +3,9 @@
  * and a lesson requests it only once its lab is about to scroll into view.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, LESSON_01, openLab } from '../support/browser.ts';
-import { startTestLab, type TestLab } from '../support/lab-harness.ts';
+import { before, describe, test } from 'node:test';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { browserLab, LESSON_01, openLab } from '../support/browser.ts';
 
 /** A class name xterm.js builds its DOM with: any script containing it carries xterm.js. */
 const XTERM_MARKER = 'xterm-helper-textarea';
@@ -38,19 +37,23 @@ function recordScripts(page: Page): { scripts: LoadedScript[]; settled(): Promis
 const carriesXterm = (script: LoadedScript) => script.body.includes(XTERM_MARKER);
 
 describe('the terminal code loads on demand', () => {
-  let lab: TestLab;
-  let browser: Browser;
+  const web = browserLab();
   /** The scripts a lesson loads when its lab comes into view, found in `before`. */
   let labChunks: string[] = [];
 
+  /** A page of its own that records the scripts it loads and the URLs it requests. */
+  const recordingPage = async (options?: BrowserContextOptions) => {
+    const opened = await web.newPage(options);
+    const requested: string[] = [];
+    opened.page.on('request', (request) => requested.push(request.url()));
+    return { ...opened, record: recordScripts(opened.page), requested };
+  };
+
   before(async () => {
-    [lab, browser] = await Promise.all([startTestLab(), launchBrowser()]);
     // Which URLs are the terminal code is the build's business (hashed chunk names); ask a lesson page.
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const { page, record, close } = await recordingPage();
     try {
-      const page = await context.newPage();
-      const record = recordScripts(page);
-      await page.goto(lab.url + LESSON_01.zh);
+      await page.goto(web.lab.url + LESSON_01.zh);
       await page.waitForLoadState('networkidle');
       const beforeLab = new Set(record.scripts.map((s) => s.url));
       await openLab(page);
@@ -58,13 +61,8 @@ describe('the terminal code loads on demand', () => {
       await record.settled();
       labChunks = record.scripts.filter((s) => !beforeLab.has(s.url) && carriesXterm(s)).map((s) => s.url);
     } finally {
-      await context.close();
+      await close();
     }
-  });
-
-  after(async () => {
-    await browser?.close();
-    await lab?.close();
   });
 
   test('a lesson finds its terminal code in a chunk of its own', () => {
@@ -74,14 +72,9 @@ describe('the terminal code loads on demand', () => {
 
   for (const path of ['/', '/en/']) {
     test(`${path} (no lab) requests no terminal code`, async () => {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+      const { page, errors, record, requested, close } = await recordingPage();
       try {
-        const page = await context.newPage();
-        const errors = collectPageErrors(page);
-        const record = recordScripts(page);
-        const requested: string[] = [];
-        page.on('request', (request) => requested.push(request.url()));
-        await page.goto(lab.url + path);
+        await page.goto(web.lab.url + path);
         await page.waitForLoadState('networkidle');
         assert.equal(await page.locator('socket-lab').count(), 0, `${path} has a lab after all`);
         // Scroll through the whole page, in case anything is loaded on the way down.
@@ -94,7 +87,7 @@ describe('the terminal code loads on demand', () => {
         assert.deepEqual(xterm, [], `${path} loaded xterm.js`);
         assert.deepEqual(errors, []);
       } finally {
-        await context.close();
+        await close();
       }
     });
   }
@@ -102,14 +95,9 @@ describe('the terminal code loads on demand', () => {
   test('a lesson whose lab is below the fold requests the terminal code only on scrolling to it', async () => {
     // Small enough that the lab starts well beyond the viewport plus the element's look-ahead margin.
     const viewport = { width: 1000, height: 500 };
-    const context = await browser.newContext({ viewport });
+    const { page, errors, record, requested, close } = await recordingPage({ viewport });
     try {
-      const page = await context.newPage();
-      const errors = collectPageErrors(page);
-      const record = recordScripts(page);
-      const requested: string[] = [];
-      page.on('request', (request) => requested.push(request.url()));
-      await page.goto(lab.url + LESSON_01.en);
+      await page.goto(web.lab.url + LESSON_01.en);
       await page.waitForLoadState('networkidle');
       const labTop = await page.locator('socket-lab').evaluate((el) => el.getBoundingClientRect().top);
       assert.ok(labTop > viewport.height + ROOT_MARGIN_PX * 2, `the lab is only ${labTop}px down: not below the fold`);
@@ -130,7 +118,7 @@ describe('the terminal code loads on demand', () => {
       for (const url of labChunks) assert.ok(requested.includes(url), `scrolling to the lab did not load ${url}`);
       assert.deepEqual(errors, []);
     } finally {
-      await context.close();
+      await close();
     }
   });
 });

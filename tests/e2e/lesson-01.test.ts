@@ -4,12 +4,10 @@
  * and watch the note's original code fail the way the lesson says it does.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext } from 'playwright-core';
+import { describe, test } from 'node:test';
 import {
+  browserLab,
   button,
-  collectPageErrors,
-  launchBrowser,
   LESSON_01,
   openLab,
   runCommand,
@@ -21,38 +19,21 @@ import {
   waitForState,
   type Lang,
 } from '../support/browser.ts';
-import { startTestLab, type TestLab } from '../support/lab-harness.ts';
 
-/** lab.json of 01-first-client-server: t1's commands are [note's original, Python server, TypeScript server]. */
-const T1_NOTE_ORIGINAL = 0;
-const T1_PYTHON_SERVER = 1;
-/** t2's commands are [Python client, TypeScript client]. */
-const T2_PYTHON_CLIENT = 0;
+/** What the commands run, in examples/01-first-client-server/lab.json. */
+const T1_NOTE_ORIGINAL = 'python3 note_original.py';
+const T1_PYTHON_SERVER = 'python3 server.py';
+const T2_PYTHON_CLIENT = 'python3 client.py';
 
 describe('lesson 1 in the browser', () => {
-  let lab: TestLab;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  before(async () => {
-    [lab, browser] = await Promise.all([startTestLab(), launchBrowser()]);
-  });
-
-  after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await lab?.close();
-  });
+  const web = browserLab();
 
   for (const lang of ['zh', 'en'] as const satisfies Lang[]) {
     test(`${lang}: server and client talk, a reload re-attaches, Stop ends the server, the note's code fails`, async () => {
       // A context of its own: a fresh learner cookie, so each language gets its own workspace.
-      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-      contexts.push(context);
-      const page = await context.newPage();
       // Nothing is ignored: a lab that works leaves the console clean, across the reload too.
-      const errors = collectPageErrors(page);
-      await page.goto(lab.url + LESSON_01[lang]);
+      const { page, errors } = await web.newPage();
+      await page.goto(web.lab.url + LESSON_01[lang]);
       assert.equal(await page.locator('html').getAttribute('lang'), lang === 'zh' ? 'zh-CN' : 'en');
       await openLab(page);
 

@@ -4,10 +4,9 @@
  * WebSocket client talking to a hand-written server (lesson 10) and to a websockets 10.4 chat (lesson 11).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, openLab, runCommand, TIMEOUT, waitForScreen } from '../support/browser.ts';
-import { startTestLab, type TestLab } from '../support/lab-harness.ts';
+import { describe, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { browserLab, runCommand, TIMEOUT, waitForScreen } from '../support/browser.ts';
 
 function browserPane(page: Page, id: string): Locator {
   return page.locator(`section[data-pane="${id}"]`);
@@ -20,32 +19,13 @@ async function noteText(pane: Locator, pattern: RegExp, timeout = TIMEOUT): Prom
 }
 
 describe('browser panes in the lessons', () => {
-  let lab: TestLab;
-  let browser: Browser;
-
-  before(async () => {
-    lab = await startTestLab();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser.close();
-    await lab.close();
-  });
-
-  const open = async (path: string) => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(`${lab.url}${path}`);
-    await openLab(page);
-    return { page, errors, close: () => context.close() };
-  };
+  const web = browserLab();
+  const open = (path: string) => web.open(path, { viewport: { width: 1280, height: 1000 } });
 
   test('lesson 5: the note’s response keeps the preview waiting, a correct one completes', async () => {
     const { page, errors, close } = await open('/lessons/05-http-by-hand/');
     try {
-      await runCommand(page, 'zh', 't1', 0);
+      await runCommand(page, 'zh', 't1', 'python3 note_server.py');
       await waitForScreen(page, 't1', /python3 note_server\.py/);
       const preview = browserPane(page, 'page');
       await preview.getByRole('button', { name: '加载' }).click();
@@ -62,7 +42,7 @@ describe('browser panes in the lessons', () => {
       await noteText(preview, /已停止等待/);
 
       await page.locator('section[data-terminal="t1"]').getByRole('button', { name: '停止' }).click();
-      await runCommand(page, 'zh', 't1', 1);
+      await runCommand(page, 'zh', 't1', 'python3 server.py');
       await waitForScreen(page, 't1', /2333/);
       await preview.getByRole('tab', { name: '页面' }).click();
       await preview.getByRole('button', { name: '加载' }).click();
@@ -78,7 +58,7 @@ describe('browser panes in the lessons', () => {
   test('lesson 13: the preview shows what Mono’s HttpListener sends', async () => {
     const { page, errors, close } = await open('/en/lessons/13-httplistener/');
     try {
-      await runCommand(page, 'en', 't1', 0);
+      await runCommand(page, 'en', 't1', 'mcs Server.cs && mono Server.exe');
       // Compiling with mcs takes a few seconds on a small machine.
       await waitForScreen(page, 't1', /127\.0\.0\.1:2333/, 60_000);
       const preview = browserPane(page, 'page');
@@ -96,8 +76,8 @@ describe('browser panes in the lessons', () => {
   });
 
   for (const [path, command, server] of [
-    ['/en/lessons/10-websocket-from-scratch/', 0, /2333/],
-    ['/lessons/11-websockets-library/', 0, /8765/],
+    ['/en/lessons/10-websocket-from-scratch/', 'python3 ws_server.py', /2333/],
+    ['/lessons/11-websockets-library/', '/usr/bin/python3 server.py', /8765/],
   ] as const) {
     test(`${path}: the WebSocket pane connects, sends, hears back and closes with 1000`, async () => {
       const { page, errors, close } = await open(path);

@@ -6,10 +6,8 @@
 import assert from 'node:assert/strict';
 import net, { type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
 import {
-  collectPageErrors,
-  launchBrowser,
+  browserLab,
   LESSON_01,
   openLab,
   runCommand,
@@ -20,9 +18,9 @@ import {
   waitForScreen,
   waitForState,
 } from '../support/browser.ts';
-import { startTestLab, type TestLab } from '../support/lab-harness.ts';
 
-const T1_PYTHON_SERVER = 1;
+/** examples/01-first-client-server/lab.json: t1's Python server. */
+const T1_PYTHON_SERVER = 'python3 server.py';
 
 interface Proxy {
   url: string;
@@ -76,28 +74,18 @@ async function startProxy(target: () => URL): Promise<Proxy> {
 }
 
 describe('reconnecting after the network drops', () => {
-  let lab: TestLab;
-  let browser: Browser;
   let proxy: Proxy;
-
   before(async () => {
-    // The proxy's port is another origin than the backend's own: the backend is told to allow it, as an
-    // instructor behind a proxy would with --allowed-origin.
-    proxy = await startProxy(() => new URL(lab.url));
-    [lab, browser] = await Promise.all([startTestLab(['--allowed-origin', proxy.url]), launchBrowser()]);
+    proxy = await startProxy(() => new URL(web.lab.url));
   });
-
-  after(async () => {
-    await browser?.close();
-    await proxy?.close();
-    await lab?.close();
-  });
+  after(() => proxy?.close());
+  // The proxy's port is another origin than the backend's own: the backend is told to allow it, as an instructor
+  // behind a proxy would with --allowed-origin.
+  const web = browserLab(() => ['--allowed-origin', proxy.url]);
 
   test('the banner says so, the lab comes back by itself with its screens, and the terminals still work', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const { page, errors, close } = await web.newPage();
     try {
-      const page = await context.newPage();
-      const errors = collectPageErrors(page);
       await page.goto(proxy.url + LESSON_01.en);
       await openLab(page);
       const banner = page.locator('socket-lab [data-banner]');
@@ -150,7 +138,7 @@ describe('reconnecting after the network drops', () => {
       assert.equal(await page.locator('section[data-terminal="t4"] [data-action="restart"]').isEnabled(), true);
       assert.deepEqual(errors, [], 'the page logged errors');
     } finally {
-      await context.close();
+      await close();
     }
   });
 });

@@ -40,18 +40,18 @@ async function shoot(browser: Browser, url: string, shot: (typeof SHOTS)[number]
     await page.goto(url + LESSON_01[shot.lang]);
     await openLab(page);
 
-    await runCommand(page, shot.lang, 't1', 1);
+    await runCommand(page, shot.lang, 't1', 'python3 server.py');
     await waitForScreen(page, 't1', '正在监听');
-    await runCommand(page, shot.lang, 't2', 0);
+    await runCommand(page, shot.lang, 't2', 'python3 client.py');
     await waitForScreen(page, 't2', '>>');
     await typeInto(page, 't2', shot.lang === 'zh' ? '你好，服务端！hello' : 'hello, 服务端!');
     await page.keyboard.press('Enter');
     await waitForScreen(page, 't2', '服务端已收到');
-    await runCommand(page, shot.lang, 't3', 0);
+    await runCommand(page, shot.lang, 't3', 'python3 client.py');
     await waitForScreen(page, 't3', '>>');
     await typeInto(page, 't3', shot.lang === 'zh' ? '我在排队' : 'still waiting');
     await page.keyboard.press('Enter');
-    await runCommand(page, shot.lang, 't4', 0, { waitRunning: false });
+    await runCommand(page, shot.lang, 't4', 'ss -tan', { waitRunning: false });
     await waitForScreen(page, 't4', /LISTEN/);
     // The cursor blinks; one settled frame is enough for a picture.
     await page.waitForTimeout(300);

@@ -3,11 +3,10 @@
  * the panes stack in one column and the terminals shrink to fit, as the programs inside them see it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
-  collectPageErrors,
-  launchBrowser,
+  browserLab,
   LESSON_01,
   openLab,
   pane,
@@ -16,7 +15,6 @@ import {
   waitForScreen,
   waitForState,
 } from '../support/browser.ts';
-import { startTestLab, type TestLab } from '../support/lab-harness.ts';
 
 /**
  * The background a terminal's screen shows, as [r, g, b]: the first opaque background behind a point of its screen.
@@ -69,26 +67,13 @@ async function sttySize(page: Page, terminal: string, tag: string): Promise<{ ro
 }
 
 describe('theme and layout', () => {
-  let lab: TestLab;
-  let browser: Browser;
-  let context: BrowserContext;
+  const web = browserLab();
   let page: Page;
   let errors: string[];
 
   before(async () => {
-    [lab, browser] = await Promise.all([startTestLab(), launchBrowser()]);
     // Light to begin with, whatever the machine prefers: Starlight's "auto" follows prefers-color-scheme.
-    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
-    page = await context.newPage();
-    errors = collectPageErrors(page);
-    await page.goto(lab.url + LESSON_01.zh);
-    await openLab(page);
-  });
-
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await lab?.close();
+    ({ page, errors } = await web.open(LESSON_01.zh, { colorScheme: 'light' }));
   });
 
   test("the terminals follow Starlight's theme, live and after a reload", async () => {

@@ -3,47 +3,26 @@
  * server on the note's 127.0.0.1:2333, and each client reaches its own learner's server, never the other's.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  collectPageErrors,
-  launchBrowser,
-  LESSON_01,
-  openLab,
-  runCommand,
-  screenText,
-  typeInto,
-  waitForScreen,
-} from '../support/browser.ts';
-import { startTestLab, type TestLab } from '../support/lab-harness.ts';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserLab, LESSON_01, openLab, runCommand, screenText, typeInto, waitForScreen } from '../support/browser.ts';
 
-const T1_PYTHON_SERVER = 1;
-const T2_PYTHON_CLIENT = 0;
+/** What the commands run, in examples/01-first-client-server/lab.json. */
+const T1_PYTHON_SERVER = 'python3 server.py';
+const T2_PYTHON_CLIENT = 'python3 client.py';
 
 describe('two learners at once', () => {
-  let lab: TestLab;
-  let browser: Browser;
-
-  before(async () => {
-    [lab, browser] = await Promise.all([startTestLab(), launchBrowser()]);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await lab?.close();
-  });
+  const web = browserLab();
 
   test('both bind 127.0.0.1:2333 and each client talks to its own server', async () => {
     const learners = await Promise.all(
       ['alice', 'bob'].map(async (name) => {
         // A browser context is a separate cookie jar: a separate learner, as two people on two machines are.
-        const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-        const page = await context.newPage();
-        return { name, context, page, errors: collectPageErrors(page) };
+        return { name, ...(await web.newPage()) };
       }),
     );
     try {
-      await Promise.all(learners.map(({ page }) => page.goto(lab.url + LESSON_01.zh)));
+      await Promise.all(learners.map(({ page }) => page.goto(web.lab.url + LESSON_01.zh)));
       await Promise.all(learners.map(({ page }) => openLab(page)));
       const ids = (await Promise.all(learners.map(({ context }) => context.cookies()))).map(
         (jar) => jar.find((cookie) => cookie.name === 'socketlab_learner')?.value,
@@ -74,7 +53,7 @@ describe('two learners at once', () => {
       assert.doesNotMatch(await server(bob.page), /alice/, "alice's message reached bob's server");
       for (const { name, errors } of learners) assert.deepEqual(errors, [], `${name}'s page logged errors`);
     } finally {
-      await Promise.all(learners.map(({ context }) => context.close()));
+      await Promise.all(learners.map(({ close }) => close()));
     }
   });
 });

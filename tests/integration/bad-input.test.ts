@@ -3,8 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
-import { labSocket, newLearnerCookie, startTestLab, TerminalProbe, type TestLab } from '../support/lab-harness.ts';
+import { FIXTURE_LAB, startFixtureLab } from '../support/fixture-lab.ts';
+import { labSocket, newLearnerCookie, TerminalProbe, type TestLab } from '../support/lab-harness.ts';
 import { rawRequest } from '../support/raw-http.ts';
 import { openRaw, socketUrl, upgradeStatus } from '../support/raw-socket.ts';
 
@@ -16,19 +16,14 @@ async function rawGet(lab: TestLab, path: string, method = 'GET'): Promise<{ sta
 
 describe('bad input', () => {
   let lab: TestLab;
-  let examples: Awaited<ReturnType<typeof fixtureExamples>>;
   let cookie: string;
 
   before(async () => {
-    examples = await fixtureExamples();
-    lab = await startTestLab(['--examples-dir', examples.dir]);
+    lab = await startFixtureLab();
     cookie = await newLearnerCookie(lab);
   });
 
-  after(async () => {
-    await lab.close();
-    await examples.remove();
-  });
+  after(() => lab?.close());
 
   test('upgrades from another origin, without a learner, or for no lab are refused with plain HTTP errors, and logged', async () => {
     const url = socketUrl(lab, FIXTURE_LAB);

@@ -5,27 +5,16 @@
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
-import {
-  labSocket,
-  newLearnerCookie,
-  PROJECT_ROOT,
-  startTestLab,
-  TerminalProbe,
-  type TestLab,
-} from '../support/lab-harness.ts';
-import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
+import { FIXTURE_LAB, startFixtureLab } from '../support/fixture-lab.ts';
+import { labSocket, newLearnerCookie, PROJECT_ROOT, TerminalProbe, type TestLab } from '../support/lab-harness.ts';
 
 describe('workspace isolation', () => {
   let lab: TestLab;
-  let examples: Awaited<ReturnType<typeof fixtureExamples>>;
-  const sockets: LabSocket[] = [];
   let alice: { server: TerminalProbe; shell: TerminalProbe };
   let bob: { server: TerminalProbe; shell: TerminalProbe };
 
   const learner = async () => {
     const socket = labSocket(lab, FIXTURE_LAB, await newLearnerCookie(lab));
-    sockets.push(socket);
     const server = new TerminalProbe(socket, 't1');
     const shell = new TerminalProbe(socket, 't2');
     await server.waitForStatus('idle');
@@ -34,16 +23,12 @@ describe('workspace isolation', () => {
   };
 
   before(async () => {
-    examples = await fixtureExamples();
-    lab = await startTestLab(['--examples-dir', examples.dir]);
+    lab = await startFixtureLab();
     [alice, bob] = await Promise.all([learner(), learner()]);
   });
 
-  after(async () => {
-    for (const socket of sockets) socket.close();
-    await lab.close();
-    await examples.remove();
-  });
+  // Closing the lab closes its sockets too.
+  after(() => lab?.close());
 
   test('two learners both bind 127.0.0.1:2333 and each client reaches its own server', async () => {
     alice.server.type('python3 echo_server.py alice\r');

@@ -7,7 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { after, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
-import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
+import { FIXTURE_LAB, startFixtureLab } from '../support/fixture-lab.ts';
 import {
   labSocket,
   makeExamples,
@@ -35,12 +35,8 @@ describe('workspace lifecycle', () => {
   });
 
   const startLab = async (options: string[]): Promise<TestLab> => {
-    const examples = await fixtureExamples();
-    const lab = await startTestLab(['--examples-dir', examples.dir, ...options]);
-    cleanups.push(
-      () => examples.remove(),
-      () => lab.close(),
-    );
+    const lab = await startFixtureLab(options);
+    cleanups.push(() => lab.close());
     return lab;
   };
   const track = (socket: LabSocket) => {
@@ -143,9 +139,7 @@ describe('workspace lifecycle', () => {
   });
 
   test('shutdown ends every workspace and removes the data directory', async () => {
-    const examples = await fixtureExamples();
-    cleanups.push(() => examples.remove());
-    const lab = await startTestLab(['--examples-dir', examples.dir, '--sandbox-uid-base', '220000']);
+    const lab = await startFixtureLab(['--sandbox-uid-base', '220000']);
     const socket = labSocket(lab, FIXTURE_LAB, await newLearnerCookie(lab));
     const t1 = new TerminalProbe(socket, 't1');
     await t1.waitForStatus('idle');

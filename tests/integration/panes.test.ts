@@ -14,6 +14,7 @@ import {
   TerminalProbe,
   type TestLab,
 } from '../support/lab-harness.ts';
+import { eventually, letTimePass } from '../support/waiters.ts';
 
 const LAB = '01-panes';
 const title = (text: string) => ({ 'zh-CN': text, en: text });
@@ -127,7 +128,8 @@ describe('browser panes', () => {
     const head = await page.next('http-head');
     assert.equal(head.framing, 'until-close');
     await page.next('http-body');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The response never ends: for a while, no end may be reported.
+    await letTimePass(1500);
     assert.equal(
       page.events.some((e) => e.kind === 'http-end'),
       false,
@@ -209,7 +211,9 @@ describe('browser panes', () => {
     await ws.until(() => ws.errors.some((e) => e.code === 'not-connected'), 'not-connected');
     // Every request above has ended: their forwarders go too (each closes on its own schedule).
     const forwarders = async () => (await shell.exec('ps -eo args')).output.match(/^\/usr\/bin\/socat .*$/gm) ?? [];
-    for (let i = 0; i < 50 && (await forwarders()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    let left: string[] = [];
+    const gone = async () => (left = await forwarders()).length === 0;
+    await eventually(gone, () => `the forwarders to end; still running:\n${left.join('\n')}`, 5000);
     assert.deepEqual(await forwarders(), [], 'no forwarder is left behind');
   });
 });

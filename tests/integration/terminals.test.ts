@@ -6,39 +6,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { FLOW_CONTROL } from '#protocol/limits.ts';
 import { CLOSE_CODES } from '#protocol/messages.ts';
-import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
+import { FIXTURE_LAB, startFixtureLab } from '../support/fixture-lab.ts';
 import { openRaw } from '../support/raw-socket.ts';
-import {
-  labSocket,
-  newLearnerCookie,
-  plain,
-  startTestLab,
-  TerminalProbe,
-  type TestLab,
-} from '../support/lab-harness.ts';
-import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
+import { labSocket, newLearnerCookie, plain, TerminalProbe, type TestLab } from '../support/lab-harness.ts';
+import { letTimePass } from '../support/waiters.ts';
 
 describe('terminals', () => {
   let lab: TestLab;
-  let examples: Awaited<ReturnType<typeof fixtureExamples>>;
-  const sockets: LabSocket[] = [];
-
-  const open = async (cookie?: string) => {
-    const socket = labSocket(lab, FIXTURE_LAB, cookie ?? (await newLearnerCookie(lab)));
-    sockets.push(socket);
-    return socket;
-  };
+  const open = async (cookie?: string) => labSocket(lab, FIXTURE_LAB, cookie ?? (await newLearnerCookie(lab)));
 
   before(async () => {
-    examples = await fixtureExamples();
-    lab = await startTestLab(['--examples-dir', examples.dir]);
+    lab = await startFixtureLab();
   });
 
-  after(async () => {
-    for (const socket of sockets) socket.close();
-    await lab.close();
-    await examples.remove();
-  });
+  // Closing the lab closes its sockets too.
+  after(() => lab?.close());
 
   test('Run types the lab command; the exit status of each command is reported and shown', async () => {
     const socket = await open();
@@ -78,9 +60,10 @@ describe('terminals', () => {
     t1.autoAck = false;
     socket.run('t1', 1);
     await t1.until(() => t1.bytes > FLOW_CONTROL.highWatermark, 'the flood to reach the high watermark');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // What was already on its way arrives; after that, for a second, nothing more may come.
+    await letTimePass(1000);
     const held = t1.bytes;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await letTimePass(1000);
     assert.equal(t1.bytes, held, 'nothing more is sent until the page acknowledges');
     // One pty read past the watermark at most: the backend stops reading once it is crossed.
     assert.ok(held < FLOW_CONTROL.highWatermark + 70_000, `sent ${held} unacknowledged bytes`);

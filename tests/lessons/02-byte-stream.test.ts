@@ -4,52 +4,18 @@
  * put the messages back together; send() can send less than it was given, Node's write() cannot.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
-import {
-  labSocket,
-  newLearnerCookie,
-  probesAtPrompt,
-  startTestLab,
-  TerminalProbe,
-  type TestLab,
-} from '../support/lab-harness.ts';
-import { commandsOf, finished, from, stop } from '../support/lesson-tools.ts';
-
-const LAB = '02-byte-stream';
-const command = commandsOf(LAB);
+import { describe, test } from 'node:test';
+import { listening, openLesson, ssShows } from '../support/lesson-tools.ts';
 
 describe('lesson 2: TCP is a byte stream', () => {
-  let lab: TestLab;
-  let socket: LabSocket;
-  let t1: TerminalProbe;
-  let t2: TerminalProbe;
-  let t3: TerminalProbe;
-  let t4: TerminalProbe;
-
-  before(async () => {
-    lab = await startTestLab();
-    socket = labSocket(lab, LAB, await newLearnerCookie(lab));
-    [t1, t2, t3, t4] = await probesAtPrompt(socket, ['t1', 't2', 't3', 't4'], 120, 40);
-  });
-
-  after(async () => {
-    socket?.close();
-    await lab?.close();
-  });
+  const { t1, t2, t3, t4 } = openLesson('02-byte-stream', ['t1', 't2', 't3', 't4'], { cols: 120, rows: 40 });
 
   test("the note's server reads only the first message of a connection and answers with an HTTP status line", async () => {
-    const server = from(t1);
-    socket.run('t1', command('t1', 'python3 note_fixed.py'));
+    const server = t1.run('python3 note_fixed.py');
     // The note's server prints nothing until a client talks to it: ask ss when it listens.
-    const listening = await t4.exec(
-      "for i in $(seq 50); do ss -Htln 'sport = :2333' | grep -q . && break; sleep 0.1; done; ss -Htln 'sport = :2333'",
-    );
-    assert.match(listening.output, /LISTEN/);
+    await listening(t4, t1);
 
-    const client = from(t2);
-    socket.run('t2', command('t2', 'python3 note_fixed.py client'));
-    await client.wait(/>>/);
+    const client = await t2.start('python3 note_fixed.py client', />>/);
     t2.type('one\r');
     await server.wait(/服务端收到客户端发来的消息:one/);
     // The reply is the browser's status line (A6), read as text by a terminal client.
@@ -58,16 +24,14 @@ describe('lesson 2: TCP is a byte stream', () => {
     t2.type('three\r');
 
     // The later lines reach the server's kernel and stay there: nobody calls recv() on that connection again (A3).
-    const queued = await t4.exec(
-      "for i in $(seq 50); do ss -Htn 'sport = :2333' | awk '$2 > 0 {found=1} END {exit !found}' && break; sleep 0.1; done; ss -Htn 'sport = :2333'",
-    );
-    const recvQ = Number(/ESTAB\s+(\d+)/.exec(queued.output)?.[1]);
+    const queued = await ssShows(t4, "-Htn 'sport = :2333'", /^ESTAB\s+[1-9]/m, "unread bytes on the server's side");
+    const recvQ = Number(/ESTAB\s+(\d+)/.exec(queued)?.[1]);
     // "two" for sure; "three" too if the client was not already stuck waiting for a reply that never comes.
-    assert.ok(recvQ === 3 || recvQ === 8, `unread bytes on the server's side: ${queued.output}`);
+    assert.ok(recvQ === 3 || recvQ === 8, `unread bytes on the server's side: ${queued}`);
     assert.equal(server.text().match(/服务端收到客户端发来的消息/g)?.length, 1, 'the server read one message only');
 
-    await stop(socket, t2);
-    await stop(socket, t1);
+    await t2.stop();
+    await t1.stop();
   });
 
   for (const [lang, serverRun, senderRun] of [
@@ -75,14 +39,9 @@ describe('lesson 2: TCP is a byte stream', () => {
     ['TypeScript', 'node upper_server.ts', 'node sender.ts'],
   ] as const) {
     test(`${lang}: two sends arrive as one recv (FIRSTSECOND), one send of 5000 bytes as 2048 + 2048 + 904`, async () => {
-      const server = from(t1);
-      socket.run('t1', command('t1', serverRun));
-      await server.wait(/服务端已启动/);
-      const sender = from(t2);
-      const done = finished(t2);
-      socket.run('t2', command('t2', senderRun));
-      await done;
-      assert.equal(t2.exitCode, 0, sender.text());
+      const server = await t1.start(serverRun, /服务端已启动/);
+      const got = await t2.runToEnd(senderRun);
+      assert.equal(t2.exitCode, 0, got);
       await server.wait(/recv\(2048\) 收到 0 字节/);
 
       const seen = server.text();
@@ -91,7 +50,6 @@ describe('lesson 2: TCP is a byte stream', () => {
         [...seen.matchAll(/recv\(2048\) 收到 (\d+) 字节/g)].map((m) => Number(m[1])),
         [11, 2048, 2048, 904, 0],
       );
-      const got = sender.text();
       assert.match(got, /回复: b'FIRSTSECOND'/);
       assert.deepEqual(
         [...got.matchAll(/recv\(\) 收到 (\d+) 字节/g)].map((m) => Number(m[1])),
@@ -99,7 +57,7 @@ describe('lesson 2: TCP is a byte stream', () => {
         'the busy server answers each recv on its own, so the replies come in the same pieces',
       );
       assert.match(got, /回复一共 5000 字节/);
-      await stop(socket, t1);
+      await t1.stop();
     });
   }
 
@@ -110,14 +68,9 @@ describe('lesson 2: TCP is a byte stream', () => {
     ['a length prefix', 'node length_server.ts', 'python3 length_sender.py'],
   ] as const) {
     test(`framing with ${framing} (${serverRun} / ${senderRun}) gets every message back intact`, async () => {
-      const server = from(t1);
-      socket.run('t1', command('t1', serverRun));
-      await server.wait(/服务端已启动/);
-      const sender = from(t2);
-      const done = finished(t2);
-      socket.run('t2', command('t2', senderRun));
-      await done;
-      assert.equal(t2.exitCode, 0, sender.text());
+      const server = await t1.start(serverRun, /服务端已启动/);
+      const got = await t2.runToEnd(senderRun);
+      assert.equal(t2.exitCode, 0, got);
       await server.wait(/recv\(2048\) 收到 0 字节/);
 
       const seen = server.text();
@@ -128,10 +81,9 @@ describe('lesson 2: TCP is a byte stream', () => {
       );
       assert.match(seen, /一条消息，5000 字节: b'x{16}'…/);
       assert.equal(seen.match(/一条消息/g)?.length, 3);
-      const got = sender.text();
       assert.match(got, /回复: b'FIRST'\n回复: b'SECOND'\n/);
       assert.match(got, /回复: 一条 5000 字节的消息: b'X{16}'…/);
-      await stop(socket, t1);
+      await t1.stop();
     });
   }
 
@@ -140,24 +92,19 @@ describe('lesson 2: TCP is a byte stream', () => {
       ['python3 sink_server.py', 'python3 send_once.py'],
       ['node sink_server.ts', 'node send_once.ts'],
     ] as const) {
-      const sink = from(t3);
-      socket.run('t3', command('t3', sinkRun));
-      await sink.wait(/接收端已启动/);
-      const sender = from(t4);
-      const done = finished(t4);
-      socket.run('t4', command('t4', senderRun));
-      await done;
-      assert.equal(t4.exitCode, 0, sender.text());
+      const sink = await t3.start(sinkRun, /接收端已启动/);
+      const sender = await t4.runToEnd(senderRun);
+      assert.equal(t4.exitCode, 0, sender);
       if (senderRun.startsWith('python3')) {
-        const sent = Number(/send\(\) 返回 (\d+)/.exec(sender.text())?.[1]);
+        const sent = Number(/send\(\) 返回 (\d+)/.exec(sender)?.[1]);
         assert.ok(sent > 0 && sent < 10_000_000, `send() returned ${sent}`);
-        assert.match(sender.text(), /sendall\(\) 返回：剩下的 \d+ 字节也发出去了/);
+        assert.match(sender, /sendall\(\) 返回：剩下的 \d+ 字节也发出去了/);
       } else {
-        assert.match(sender.text(), /write\(\) 返回 false：10000000 字节 Node 全部收下了/);
-        assert.match(sender.text(), /write\(\) 的回调：10000000 字节全部交给了内核/);
+        assert.match(sender, /write\(\) 返回 false：10000000 字节 Node 全部收下了/);
+        assert.match(sender, /write\(\) 的回调：10000000 字节全部交给了内核/);
       }
       await sink.wait(/一共收到 10000000 字节/);
-      await stop(socket, t3);
+      await t3.stop();
     }
   });
 });

@@ -4,47 +4,21 @@
  * character split at byte 1024.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
-import {
-  labSocket,
-  newLearnerCookie,
-  plain,
-  probesAtPrompt,
-  startTestLab,
-  TerminalProbe,
-  type TestLab,
-} from '../support/lab-harness.ts';
-import { commandsOf, finished, from, listening, stop } from '../support/lesson-tools.ts';
+import { describe, test } from 'node:test';
+import { plain } from '../support/lab-harness.ts';
+import { finished, from, listening, openLesson } from '../support/lesson-tools.ts';
 
 const LAB = '03-bytes-and-text';
-const command = commandsOf(LAB);
+const TERMINALS = ['t1', 't2', 't3'] as const;
+const SIZE = { cols: 120, rows: 40 };
 
 describe("lesson 3: the note's GB2312 server, a UTF-8 client and the terminal's encoding", () => {
-  let lab: TestLab;
-  let socket: LabSocket;
-  let t1: TerminalProbe;
-  let t2: TerminalProbe;
-  let t3: TerminalProbe;
-
-  before(async () => {
-    lab = await startTestLab();
-    socket = labSocket(lab, LAB, await newLearnerCookie(lab));
-    [t1, t2, t3] = await probesAtPrompt(socket, ['t1', 't2', 't3'], 120, 40);
-  });
-
-  after(async () => {
-    socket?.close();
-    await lab?.close();
-  });
+  const { t1, t2, t3 } = openLesson(LAB, TERMINALS, SIZE);
 
   test("the note's own client speaks GB2312 like its server, so 你好 goes through", async () => {
-    const server = from(t1);
-    socket.run('t1', command('t1', 'python3 note_fixed.py'));
-    await listening(t3);
-    const client = from(t2);
-    socket.run('t2', command('t2', 'python3 note_fixed.py client'));
-    await client.wait(/>>/);
+    const server = t1.run('python3 note_fixed.py');
+    await listening(t3, t1);
+    const client = await t2.start('python3 note_fixed.py client', />>/);
     t2.type('你好\r');
     await server.wait(/服务端收到客户端发来的消息:你好/);
     await client.wait(/客户端收到服务器回复的消息:HTTP\/1\.1 200 OK/);
@@ -57,9 +31,8 @@ describe("lesson 3: the note's GB2312 server, a UTF-8 client and the terminal's 
 
   test('raw GB2312 bytes are mojibake in a UTF-8 terminal and text once the menu says GBK; typed text follows', async () => {
     const server = from(t1);
-    const prompt = from(t2);
     let done = finished(t2);
-    socket.run('t2', command('t2', 'python3 bytes_client.py'));
+    const prompt = t2.run('python3 bytes_client.py');
     // Typed before the program reads the terminal, the line would go to the shell's line editor instead.
     await prompt.wait(/>>/);
     t2.type('hello\r');
@@ -71,7 +44,7 @@ describe("lesson 3: the note's GB2312 server, a UTF-8 client and the terminal's 
     await server.wait(/服务端收到客户端发来的消息:hello/);
 
     // The same bytes again, decoded as GBK: the reply reads right; the client's own UTF-8 labels do not.
-    socket.setEncoding('t2', 'gb18030');
+    t2.setEncoding('gb18030');
     // (The note's client printed 不要回答 too, but in UTF-8: read as GBK that line is now the mojibake.)
     await t2.until(() => t2.encoding === 'gb18030' && t2.text.includes('不要回答'), 'the replay decoded as GBK');
     assert.match(plain(t2.text), /<h1> 不要回答！！！不要回答！！！不要回答！！！<\/h1>/);
@@ -79,24 +52,20 @@ describe("lesson 3: the note's GB2312 server, a UTF-8 client and the terminal's 
 
     // Typed in a GBK terminal, 你好 leaves as GBK bytes, which the GB2312 server decodes.
     await t2.waitForStatus('idle');
-    const again = from(t2);
     done = finished(t2);
-    socket.run('t2', command('t2', 'node bytes_client.ts'));
-    await again.wait(/>>/);
+    const again = await t2.start('node bytes_client.ts', />>/);
     t2.type('你好\r');
     await done;
     assert.match(again.text(), /c4 e3 ba c3/);
     await server.wait(/服务端收到客户端发来的消息:你好/);
-    socket.setEncoding('t2', 'utf-8');
+    t2.setEncoding('utf-8');
     await t2.until(() => t2.encoding === 'utf-8' && t2.text.includes('收到 72 字节'), 'back to UTF-8');
   });
 
   test('a UTF-8 client sending 你好 kills the GB2312 server with UnicodeDecodeError', async () => {
     const server = from(t1);
-    const client = from(t2);
     const clientDone = finished(t2);
-    socket.run('t2', command('t2', 'node bytes_client.ts'));
-    await client.wait(/>>/);
+    const client = await t2.start('node bytes_client.ts', />>/);
     t2.type('你好\r');
     await clientDone;
     assert.match(client.text(), /发出 6 字节: e4 bd a0 e5 a5 bd/);
@@ -133,33 +102,14 @@ describe("lesson 3: the note's GB2312 server, a UTF-8 client and the terminal's 
 });
 
 describe('lesson 3: a character split at byte 1024', () => {
-  let lab: TestLab;
-  let socket: LabSocket;
-  let t1: TerminalProbe;
-  let t2: TerminalProbe;
-  let t3: TerminalProbe;
-
-  before(async () => {
-    lab = await startTestLab();
-    socket = labSocket(lab, LAB, await newLearnerCookie(lab));
-    [t1, t2, t3] = await probesAtPrompt(socket, ['t1', 't2', 't3'], 120, 40);
-  });
-
-  after(async () => {
-    socket?.close();
-    await lab?.close();
-  });
+  const { t1, t2, t3 } = openLesson(LAB, TERMINALS, SIZE);
 
   for (const senderRun of ['python3 split_sender.py gb2312', 'node split_sender.ts gb2312']) {
     test(`the note's server dies on the half of 你 that recv(1024) left behind (${senderRun})`, async () => {
-      const server = from(t1);
-      socket.run('t1', command('t1', 'python3 note_fixed.py'));
-      await listening(t3);
-      const sender = from(t2);
-      const done = finished(t2);
-      socket.run('t2', command('t2', senderRun));
-      await done;
-      assert.match(sender.text(), /用 gb2312 发出 1027 字节: 1023 个 a，然后是“你好”: c4 e3 ba c3/);
+      const server = t1.run('python3 note_fixed.py');
+      await listening(t3, t1);
+      const sender = await t2.runToEnd(senderRun);
+      assert.match(sender, /用 gb2312 发出 1027 字节: 1023 个 a，然后是“你好”: c4 e3 ba c3/);
       await t1.waitForStatus('idle');
       assert.match(
         server.text(),
@@ -181,12 +131,8 @@ describe('lesson 3: a character split at byte 1024', () => {
     ],
   ] as const) {
     test(`decoding each recv(1024) on its own fails at the split (${serverRun})`, async () => {
-      const server = from(t1);
-      socket.run('t1', command('t1', serverRun));
-      await server.wait(/服务端已启动/);
-      const done = finished(t2);
-      socket.run('t2', command('t2', senderRun));
-      await done;
+      const server = await t1.start(serverRun, /服务端已启动/);
+      await t2.runToEnd(senderRun);
       await t1.waitForStatus('idle');
       assert.equal(t1.exitCode, 1);
       assert.match(server.text(), /recv\(1024\) 收到 1024 字节，最后 3 个字节: 61 61 e4/);
@@ -199,19 +145,15 @@ describe('lesson 3: a character split at byte 1024', () => {
     ['node split_server_fixed.ts', 'python3 split_sender.py'],
   ] as const) {
     test(`an incremental decoder carries the half character over to the next recv (${serverRun})`, async () => {
-      const server = from(t1);
-      socket.run('t1', command('t1', serverRun));
-      await server.wait(/服务端已启动/);
-      const done = finished(t2);
-      socket.run('t2', command('t2', senderRun));
-      await done;
+      const server = await t1.start(serverRun, /服务端已启动/);
+      await t2.runToEnd(senderRun);
       await server.wait(/客户端关闭了连接/);
       assert.match(
         server.text(),
         /收到 1024 字节，最后 3 个字节: 61 61 e4\n {2}解码得到 1023 个字符，最后几个: aaaaa\nrecv\(1024\) 收到 5 字节，最后 3 个字节: e5 a5 bd\n {2}解码得到 2 个字符，最后几个: 你好/,
       );
       assert.equal(t1.status, 'running');
-      await stop(socket, t1);
+      await t1.stop();
     });
   }
 });

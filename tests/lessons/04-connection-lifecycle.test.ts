@@ -5,67 +5,29 @@
  * socket have SO_REUSEADDR; EOF, shutdown() against close() in the fixed servers.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
-import { labSocket, newLearnerCookie, startTestLab, TerminalProbe, type TestLab } from '../support/lab-harness.ts';
-import { commandsOf, finished, from, listening, stop } from '../support/lesson-tools.ts';
+import { describe, test } from 'node:test';
+import { finished, lessonLab, listening, ssShows } from '../support/lesson-tools.ts';
 
-const LAB = '04-connection-lifecycle';
-const command = commandsOf(LAB);
-
-/** Waits until `ss` (run in `shell`) lists a socket matching `pattern`. */
-async function ssShows(shell: TerminalProbe, ssArgs: string, pattern: RegExp, what: string): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { output } = await shell.exec(`ss ${ssArgs}`);
-    if (pattern.test(output)) return output;
-    if (Date.now() > deadline) assert.fail(`ss ${ssArgs} never showed ${what}:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function openLab(lab: TestLab, cookie: string) {
-  const socket = labSocket(lab, LAB, cookie);
-  const [t1, t2, t3, t4] = ['t1', 't2', 't3', 't4'].map((id) => new TerminalProbe(socket, id, 120, 40)) as [
-    TerminalProbe,
-    TerminalProbe,
-    TerminalProbe,
-    TerminalProbe,
-  ];
-  return { socket, t1, t2, t3, t4 };
-}
+const SIZE = { cols: 120, rows: 40 };
 
 /** A TIME-WAIT left on the server's side of a connection: local address 127.0.0.1:2333. */
 const SERVER_TIME_WAIT = /^\s*0\s+0\s+127\.0\.0\.1:2333\s+127\.0\.0\.1:\d+/m;
 
 describe('lesson 4: connection lifecycle', () => {
-  let lab: TestLab;
-  const sockets: LabSocket[] = [];
-
-  before(async () => {
-    lab = await startTestLab();
-  });
-
-  after(async () => {
-    for (const socket of sockets) socket.close();
-    await lab?.close();
-  });
+  // Each test has a learner of its own, a sandbox and loopback of its own: what a test leaves on 2333 stays with it.
+  const lab = lessonLab('04-connection-lifecycle');
 
   test("the note's server under -X dev: CLOSE-WAIT, ResourceWarning, killed by a client that leaves, Ctrl-C", async () => {
-    const { socket, t1, t2, t3, t4 } = openLab(lab, await newLearnerCookie(lab));
-    sockets.push(socket);
-    for (const probe of [t1, t2, t3, t4]) await probe.waitForStatus('idle');
+    const { t1, t2, t3, t4 } = await lab.newLearner(['t1', 't2', 't3', 't4'], SIZE);
 
-    let server = from(t1);
-    socket.run('t1', command('t1', 'python3 -X dev note_fixed.py'));
-    await listening(t4);
+    let server = t1.run('python3 -X dev note_fixed.py');
+    await listening(t4, t1);
 
     // socat sends a line, reads the whole reply, and leaves. The server never closes its end (A4).
-    const client = from(t3);
-    socket.run('t3', command('t3', 'socat - TCP:127.0.0.1:2333'));
+    const client = t3.run('socat - TCP:127.0.0.1:2333');
     t3.type('hi\r');
     await client.wait(/HTTP\/1\.1 200 OK[\s\S]*<\/h1>/);
-    await stop(socket, t3);
+    await t3.stop();
     // (For a moment the client's side may still be FIN-WAIT-1, until its FIN is acknowledged.)
     const states = await ssShows(
       t4,
@@ -77,12 +39,12 @@ describe('lesson 4: connection lifecycle', () => {
     assert.match(states, /FIN-WAIT-2\s+\d+\s+\d+\s+127\.0\.0\.1:\d+\s+127\.0\.0\.1:2333/);
 
     // The next accept() drops the old socket object: the garbage collector closes it, and -X dev says so.
-    socket.run('t3', command('t3', 'socat - TCP:127.0.0.1:2333'));
+    t3.run('socat - TCP:127.0.0.1:2333');
     await server.wait(
       /note_fixed\.py:22: ResourceWarning: unclosed <socket\.socket fd=4, family=2, type=1, proto=0, laddr=\('127\.0\.0\.1', 2333\), raddr=\('127\.0\.0\.1', \d+\)>/,
     );
     // This client leaves without a word: recv() returns b'', the first send() goes out, the reset kills the second (A11).
-    await stop(socket, t3);
+    await t3.stop();
     await t1.waitForStatus('idle');
     assert.equal(t1.exitCode, 1);
     assert.match(server.text(), /服务端收到客户端发来的消息:\n/);
@@ -96,12 +58,9 @@ describe('lesson 4: connection lifecycle', () => {
     );
 
     // A reset instead of a FIN: recv() itself fails.
-    server = from(t1);
-    socket.run('t1', command('t1', 'python3 note_fixed.py'));
-    await listening(t4);
-    const reset = finished(t2);
-    socket.run('t2', command('t2', 'python3 reset_client.py'));
-    await reset;
+    server = t1.run('python3 note_fixed.py');
+    await listening(t4, t1);
+    await t2.runToEnd('python3 reset_client.py');
     await t1.waitForStatus('idle');
     assert.match(
       server.text(),
@@ -109,29 +68,25 @@ describe('lesson 4: connection lifecycle', () => {
     );
 
     // Ctrl-C: KeyboardInterrupt in accept(); conn.close() never ran, the sockets are closed by the interpreter's exit.
-    server = from(t1);
-    socket.run('t1', command('t1', 'python3 -X dev note_fixed.py'));
-    await listening(t4);
-    await stop(socket, t1);
+    server = t1.run('python3 -X dev note_fixed.py');
+    await listening(t4, t1);
+    await t1.stop();
     assert.equal(t1.exitCode, 130);
     assert.match(server.text(), /conn,addr = server\.accept\(\)[\s\S]*\nKeyboardInterrupt\n/);
     assert.match(server.text(), /ResourceWarning: unclosed <socket\.socket fd=3, [^>]*laddr=\('127\.0\.0\.1', 2333\)>/);
   });
 
   test("after the note's server closes first, nothing can bind 2333 while TIME-WAIT lasts, SO_REUSEADDR or not", async () => {
-    const { socket, t1, t3, t4 } = openLab(lab, await newLearnerCookie(lab));
-    sockets.push(socket);
-    for (const probe of [t1, t3, t4]) await probe.waitForStatus('idle');
+    const { t1, t3, t4 } = await lab.newLearner(['t1', 't3', 't4'], SIZE);
 
-    socket.run('t1', command('t1', 'python3 note_fixed.py'));
-    await listening(t4);
-    const client = from(t3);
+    t1.run('python3 note_fixed.py');
+    await listening(t4, t1);
     const socatDone = finished(t3);
-    socket.run('t3', command('t3', 'socat - TCP:127.0.0.1:2333'));
+    const client = t3.run('socat - TCP:127.0.0.1:2333');
     t3.type('hi\r');
     await client.wait(/<\/h1>/);
     // The server goes first: its end of the connection is the one left in TIME-WAIT.
-    await stop(socket, t1);
+    await t1.stop();
     await socatDone;
     await ssShows(t4, '-Htan state time-wait', SERVER_TIME_WAIT, "a TIME-WAIT on the server's port");
 
@@ -141,23 +96,16 @@ describe('lesson 4: connection lifecycle', () => {
       ['python3 -X dev server.py', /OSError: \[Errno 98\] Address already in use/],
       ['node server.ts', /Error: listen EADDRINUSE: address already in use 127\.0\.0\.1:2333/],
     ] as const) {
-      const attempt = from(t1);
-      const done = finished(t1);
-      socket.run('t1', command('t1', run));
-      await done;
-      assert.equal(t1.exitCode, 1, `${run}: ${attempt.text()}`);
-      assert.match(attempt.text(), failure);
+      const attempt = await t1.runToEnd(run);
+      assert.equal(t1.exitCode, 1, `${run}: ${attempt}`);
+      assert.match(attempt, failure);
     }
   });
 
   test('the fixed servers: EOF, shutdown() against close(), resets survived, restarts with SO_REUSEADDR on both sides', async () => {
-    const { socket, t1, t2, t3, t4 } = openLab(lab, await newLearnerCookie(lab));
-    sockets.push(socket);
-    for (const probe of [t1, t2, t3, t4]) await probe.waitForStatus('idle');
+    const { t1, t2, t3, t4 } = await lab.newLearner(['t1', 't2', 't3', 't4'], SIZE);
 
-    let server = from(t1);
-    socket.run('t1', command('t1', 'python3 -X dev server.py'));
-    await server.wait(/服务端已启动/);
+    let server = await t1.start('python3 -X dev server.py', /服务端已启动/);
 
     for (const [run, reply] of [
       ['python3 client.py', /收到: 服务端一共收到 12 字节: 你好再见\nrecv\(\) 返回 b''：服务端关闭了连接/],
@@ -167,11 +115,7 @@ describe('lesson 4: connection lifecycle', () => {
       ['python3 reset_client.py', /close\(\)：发出了 RST/],
       ['node reset_client.ts', /resetAndDestroy\(\)：发出了 RST/],
     ] as const) {
-      const client = from(t2);
-      const done = finished(t2);
-      socket.run('t2', command('t2', run));
-      await done;
-      assert.match(client.text(), reply, run);
+      assert.match(await t2.runToEnd(run), reply, run);
     }
     await server.wait(
       /连接异常断开: ConnectionResetError\(104, 'Connection reset by peer'\)[\s\S]*连接异常断开: ConnectionResetError/,
@@ -180,9 +124,8 @@ describe('lesson 4: connection lifecycle', () => {
     assert.equal(t1.status, 'running', 'the fixed server survives clients that reset');
 
     // socat: Ctrl-D sends a FIN (shutdown), and socat still reads the reply.
-    const client = from(t3);
     let socatDone = finished(t3);
-    socket.run('t3', command('t3', 'socat - TCP:127.0.0.1:2333'));
+    const client = t3.run('socat - TCP:127.0.0.1:2333');
     t3.type('hi\r');
     await server.wait(/recv\(\) 收到 3 字节: hi/);
     t3.type('\x04');
@@ -192,24 +135,19 @@ describe('lesson 4: connection lifecycle', () => {
     // Ctrl-C with a client connected: the server closes first, cleanly, and leaves a TIME-WAIT behind.
     for (const run of ['python3 -X dev server.py', 'node server.ts']) {
       socatDone = finished(t3);
-      socket.run('t3', command('t3', 'socat - TCP:127.0.0.1:2333'));
+      t3.run('socat - TCP:127.0.0.1:2333');
       await ssShows(t4, "-Htn state established 'dport = :2333'", /127\.0\.0\.1:2333/, 'socat connected');
-      await stop(socket, t1);
+      await t1.stop();
       await socatDone;
       assert.doesNotMatch(server.text(), /ResourceWarning|Traceback/);
       await ssShows(t4, '-Htan state time-wait', SERVER_TIME_WAIT, "a TIME-WAIT on the server's port");
       // Old and new listening sockets both have SO_REUSEADDR (Node sets it itself): the restart works.
-      server = from(t1);
-      socket.run('t1', command('t1', run));
-      await server.wait(/服务端已启动/);
+      server = await t1.start(run, /服务端已启动/);
     }
 
     // A new socket without SO_REUSEADDR still cannot bind.
-    await stop(socket, t1);
-    const note = from(t1);
-    const done = finished(t1);
-    socket.run('t1', command('t1', 'python3 note_fixed.py'));
-    await done;
-    assert.match(note.text(), /OSError: \[Errno 98\] Address already in use/);
+    await t1.stop();
+    const note = await t1.runToEnd('python3 note_fixed.py');
+    assert.match(note, /OSError: \[Errno 98\] Address already in use/);
   });
 });

@@ -4,107 +4,70 @@
  * without (and with a wrong) charset, and `python3 -m http.server` and node:http show what real servers send.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
-import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
-import {
-  labSocket,
-  newLearnerCookie,
-  plain,
-  startTestLab,
-  TerminalProbe,
-  type TestLab,
-} from '../support/lab-harness.ts';
+import { afterEach, describe, test } from 'node:test';
+import { lessonLab, listening, type LessonLab, type Output } from '../support/lesson-tools.ts';
 
-const LAB = '05-http-by-hand';
-/** lab.json: t1's commands. */
-const T1 = { note: 0, python: 1, typescript: 2, charsetPy: 3, charsetTs: 4, httpServer: 5, nodeHttp: 6 };
-/** lab.json: t2's commands. */
-const T2 = { curl: 0, curlMaxTime: 1, twoRequests: 2, longRequest: 3 };
-/** lab.json: t3's commands. */
-const T3 = { noteClient: 0 };
+/** What t1's commands run, in examples/05-http-by-hand/lab.json. */
+const T1 = {
+  note: 'python3 note_server.py',
+  python: 'python3 server.py',
+  typescript: 'node server.ts',
+  charsetPy: 'python3 charset.py',
+  charsetTs: 'node charset.ts',
+  httpServer: 'python3 -m http.server 2333',
+  nodeHttp: 'node http_server.ts',
+};
+/** t2's. */
+const T2 = {
+  curl: 'curl -v http://127.0.0.1:2333/',
+  curlMaxTime: 'curl -v --max-time 3 http://127.0.0.1:2333/',
+  longRequest: `curl -v -H "Cookie: session=$(head -c 1500 /dev/zero | tr '\\0' a)" http://127.0.0.1:2333/`,
+};
+/** t3's. */
+const T3 = { noteClient: 'python3 note_client.py' };
 
 const URL = 'http://127.0.0.1:2333/';
 /** The note's <h1> line in GB2312, as its server sends it: "<h1> 不要…". */
 const NOTE_BODY_BYTES = 52;
 
 /** One learner (one sandbox, one loopback) with the lab's three terminals, and the helpers every test uses. */
-function learner(getLab: () => TestLab) {
-  const self = {} as {
-    socket: LabSocket;
-    t1: TerminalProbe;
-    t2: TerminalProbe;
-    t3: TerminalProbe;
-    startServer(command: number): Promise<number>;
-    stopServer(): Promise<void>;
-  };
-
-  before(async () => {
-    self.socket = labSocket(getLab(), LAB, await newLearnerCookie(getLab()));
-    self.t1 = new TerminalProbe(self.socket, 't1');
-    self.t2 = new TerminalProbe(self.socket, 't2');
-    self.t3 = new TerminalProbe(self.socket, 't3');
-    await Promise.all([self.t1.waitForStatus('idle'), self.t2.waitForStatus('idle'), self.t3.waitForStatus('idle')]);
-  });
-
+function learner(lab: LessonLab) {
+  const L = lab.learner(['t1', 't2', 't3']);
   // A failed test must not leave its programs behind for the next one.
-  afterEach(async () => {
-    for (const probe of [self.t1, self.t2, self.t3]) {
-      if (probe.status !== 'running') continue;
-      self.socket.signal(probe.id, 'SIGINT');
-      await probe.waitForStatus('idle');
-    }
-  });
+  afterEach(() => L.stopAll());
 
-  after(() => self.socket?.close());
-
-  /** A shell command in t3, waiting for the prompt to come back so that Run works there again. */
-  const shell = async (command: string) => {
-    const result = await self.t3.exec(command);
-    await self.t3.waitForStatus('idle');
-    return result;
+  return {
+    ...L,
+    /** Runs one of t1's servers and waits until port 2333 accepts connections; returns what it shows. */
+    async startServer(run: string): Promise<Output> {
+      const server = L.t1.run(run);
+      await L.t1.waitForStatus('running');
+      await listening(L.t3, L.t1);
+      return server;
+    },
+    async stopServer(): Promise<void> {
+      L.t1.interrupt();
+      await L.t1.waitForStatus('idle');
+      const { code } = await L.t3.exec("ss -Htln 'sport = :2333' | grep -c .");
+      assert.equal(code, 1, 'nothing listens on 2333 any more');
+    },
   };
-
-  /** Runs one of t1's servers and waits until port 2333 accepts connections; returns where its output starts. */
-  self.startServer = async (command: number) => {
-    const start = self.t1.text.length;
-    self.socket.run('t1', command);
-    await self.t1.waitForStatus('running');
-    const { code } = await shell(
-      "for i in $(seq 100); do ss -Htln 'sport = :2333' | grep -q . && break; sleep 0.1; done; ss -Htln 'sport = :2333' | grep -q .",
-    );
-    assert.equal(code, 0, `nothing listens on 2333; t1 shows:\n${plain(self.t1.text.slice(start))}`);
-    return start;
-  };
-
-  self.stopServer = async () => {
-    self.socket.signal('t1', 'SIGINT');
-    await self.t1.waitForStatus('idle');
-    assert.equal((await shell("ss -Htln 'sport = :2333' | grep -c .")).code, 1, 'nothing listens on 2333 any more');
-  };
-
-  return self;
 }
 
 describe('05-http-by-hand', () => {
-  let lab: TestLab;
-  before(async () => {
-    lab = await startTestLab();
-  });
-  after(async () => {
-    await lab?.close();
-  });
+  const lab = lessonLab('05-http-by-hand');
 
   // The note's server has no SO_REUSEADDR, so it cannot bind while a TIME_WAIT is left on port 2333 (lesson 4): every
   // fixed server leaves one (it closes first), and so does the note's server once it closes a connection itself. Its
   // own learner, then, with that test last.
   describe("the note's server", () => {
-    const L = learner(() => lab);
+    const L = learner(lab);
 
     test("the note's server: curl reports no size and times out; the request shows in T1", async () => {
-      const start = await L.startServer(T1.note);
-      L.socket.run('t2', T2.curlMaxTime);
+      const served = await L.startServer(T1.note);
+      const curl = L.t2.run(T2.curlMaxTime);
       await L.t2.until(() => L.t2.status === 'idle' && L.t2.exitCode === 28, 'curl to give up with exit code 28');
-      const out = plain(L.t2.text);
+      const out = curl.text();
       assert.match(out, /< HTTP\/1\.1 200 OK \n/);
       assert.match(out, /\* no chunk, no close, no size\. Assume close to signal end/);
       assert.match(
@@ -113,21 +76,17 @@ describe('05-http-by-hand', () => {
       );
       // The body is GB2312: in a UTF-8 terminal the Chinese is broken, the tags are not.
       assert.match(out, /<h1> \uFFFD+.*<\/h1>/);
-      const served = plain(L.t1.text.slice(start));
       assert.match(
-        served,
+        served.text(),
         /服务端收到客户端发来的消息:GET \/ HTTP\/1\.1\nHost: 127\.0\.0\.1:2333\nUser-Agent: curl\/7\.88/,
       );
       await L.stopServer();
     });
 
     test("the note's server: one recv(1024) cuts a long request, and the unread rest turns close into a reset", async () => {
-      const start = await L.startServer(T1.note);
-      L.t2.text = '';
-      L.socket.run('t2', T2.longRequest);
-      await L.t2.waitForText(/no chunk, no close, no size/);
-      await L.t1.waitForText(/Cookie: session=a+/);
-      const served = plain(L.t1.text.slice(start));
+      const server = await L.startServer(T1.note);
+      const curl = await L.t2.start(T2.longRequest, /no chunk, no close, no size/);
+      const served = await server.wait(/Cookie: session=a+/);
       const cookie = /Cookie: session=(a+)/.exec(served)?.[1] ?? '';
       assert.ok(cookie.length > 500 && cookie.length < 1500, `the server printed ${cookie.length} of 1500 bytes`);
       assert.ok(
@@ -135,52 +94,46 @@ describe('05-http-by-hand', () => {
       );
       await L.t3.exec(`curl -s --max-time 1 -o /dev/null ${URL}`);
       await L.t2.until(() => L.t2.status === 'idle' && L.t2.exitCode === 56, 'curl to fail with exit code 56');
-      assert.match(plain(L.t2.text), /Recv failure: Connection reset by peer/);
+      assert.match(curl.text(), /Recv failure: Connection reset by peer/);
       await L.stopServer();
     });
 
     test("the note's client gets the bytes meant for a browser", async () => {
-      await L.startServer(T1.note);
-      L.socket.run('t3', T3.noteClient);
-      await L.t3.waitForText('>>');
-      L.t3.type('你好\r');
-      await L.t3.waitForText(/客户端收到服务器回复的消息:HTTP\/1\.1 200 OK/);
-      await L.t1.waitForText('服务端收到客户端发来的消息:你好');
-      L.socket.signal('t3', 'SIGINT');
-      await L.t3.waitForStatus('idle');
+      const server = await L.startServer(T1.note);
+      await L.t3.start(T3.noteClient, '>>');
+      await L.t3.ask('你好', /客户端收到服务器回复的消息:HTTP\/1\.1 200 OK/);
+      await server.wait('服务端收到客户端发来的消息:你好');
+      await L.t3.stop();
       await L.stopServer();
     });
 
     // Last: it leaves a TIME_WAIT on port 2333 that even the fixed server cannot bind over for a minute.
     test("the note's server: a waiting request ends only when the next connection arrives", async () => {
       await L.startServer(T1.note);
-      L.t2.text = '';
-      L.socket.run('t2', T2.curl);
-      await L.t2.waitForText(/no chunk, no close, no size/);
+      const curl = await L.t2.start(T2.curl, /no chunk, no close, no size/);
       assert.equal(L.t2.status, 'running', 'curl keeps waiting');
       // A second connection: the note's server accepts it, `conn` is reassigned and the first socket is closed.
       const second = await L.t3.exec(`curl -s --max-time 2 -o /dev/null ${URL}`);
       assert.equal(second.code, 28, 'the second request waits in turn');
       await L.t2.until(() => L.t2.status === 'idle' && L.t2.exitCode === 0, 'the first curl to finish');
-      assert.match(plain(L.t2.text), /\* Closing connection 0/);
+      assert.match(curl.text(), /\* Closing connection 0/);
       await L.stopServer();
-      const start = L.t1.text.length;
-      L.socket.run('t1', T1.python);
+      const fixed = L.t1.run(T1.python);
       await L.t1.until(() => L.t1.status === 'idle' && L.t1.exitCode === 1, 'the fixed server to fail to start');
-      assert.match(plain(L.t1.text.slice(start)), /OSError: \[Errno 98\] Address already in use/);
+      assert.match(fixed.text(), /OSError: \[Errno 98\] Address already in use/);
       assert.match((await L.t3.exec("ss -Htan state time-wait 'sport = :2333'")).output, /127\.0\.0\.1:2333\s/);
     });
   });
 
   describe('the fixed servers, the charset demo and real servers', () => {
-    const L = learner(() => lab);
+    const L = learner(lab);
 
     for (const [name, command] of [
       ['Python', T1.python],
       ['TypeScript', T1.typescript],
     ] as const) {
       test(`the fixed server (${name}): a complete response with Content-Length, then close`, async () => {
-        const start = await L.startServer(command);
+        const served = await L.startServer(command);
         const { output, code } = await L.t2.exec(`curl -sv --max-time 3 -o page.html ${URL}`);
         assert.equal(code, 0, output);
         assert.match(output, /< HTTP\/1\.1 200 OK\n< Content-Type: text\/html; charset=utf-8\n< Content-Length: \d+\n/);
@@ -189,10 +142,7 @@ describe('05-http-by-hand', () => {
         const length = Number(/Content-Length: (\d+)/.exec(output)?.[1]);
         assert.equal((await L.t2.exec('wc -c < page.html')).output.trim().split('\n').at(-1), String(length));
         assert.match((await L.t2.exec('cat page.html')).output, /<h1>不要回答！！！不要回答！！！不要回答！！！<\/h1>/);
-        assert.match(
-          plain(L.t1.text.slice(start)),
-          /--- 来自 127\.0\.0\.1:\d+ 的请求 ---\nGET \/ HTTP\/1\.1\nHost: 127\.0\.0\.1:2333/,
-        );
+        assert.match(served.text(), /--- 来自 127\.0\.0\.1:\d+ 的请求 ---\nGET \/ HTTP\/1\.1\nHost: 127\.0\.0\.1:2333/);
 
         // Connection: close, so a second URL on the same command line needs a new connection.
         const two = await L.t2.exec(`curl -sv --max-time 3 -o /dev/null -o /dev/null ${URL} ${URL}again`);
@@ -205,7 +155,7 @@ describe('05-http-by-hand', () => {
           `curl -s --max-time 3 -o /dev/null -w '%{http_code}' -H "Cookie: session=$(head -c 1500 /dev/zero | tr '\\0' a)" ${URL}`,
         );
         assert.equal(long.code, 0, long.output);
-        await L.t1.until(() => /Cookie: session=a{1500}\n/.test(plain(L.t1.text)), 'the whole cookie in T1');
+        await served.wait(/Cookie: session=a{1500}\n/);
         await L.stopServer();
       });
     }
@@ -237,8 +187,8 @@ describe('05-http-by-hand', () => {
     }
 
     test('python3 -m http.server serves index.html over HTTP/1.0; node:http keeps the connection alive', async () => {
-      const start = await L.startServer(T1.httpServer);
-      assert.match(plain(L.t1.text.slice(start)), /Serving HTTP on/);
+      const served = await L.startServer(T1.httpServer);
+      assert.match(served.text(), /Serving HTTP on/);
       const { output, code } = await L.t2.exec(`curl -sv --max-time 3 -o served.html ${URL}`);
       assert.equal(code, 0, output);
       assert.match(
@@ -249,7 +199,7 @@ describe('05-http-by-hand', () => {
       const length = /Content-Length: (\d+)/.exec(output)?.[1];
       assert.equal((await L.t2.exec('wc -c < index.html')).output.trim().split('\n').at(-1), length);
       assert.equal((await L.t2.exec('cmp served.html index.html')).code, 0);
-      await L.t1.waitForText(/"GET \/ HTTP\/1\.1" 200 -/);
+      await served.wait(/"GET \/ HTTP\/1\.1" 200 -/);
       await L.stopServer();
 
       await L.startServer(T1.nodeHttp);

@@ -6,21 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { after, afterEach, before, describe, test } from 'node:test';
-import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
-import {
-  labSocket,
-  newLearnerCookie,
-  plain,
-  probesAtPrompt,
-  startTestLab,
-  TerminalProbe,
-  type TestLab,
-} from '../support/lab-harness.ts';
+import { afterEach, describe, test } from 'node:test';
+import { openLesson, type Output } from '../support/lesson-tools.ts';
 
-const LAB = '13-httplistener';
-/** lab.json: t1's commands. */
-const T1 = { csharp: 0, python: 1, typescript: 2, csharpLocalhost: 3, csharpNoSlash: 4 };
+/** What t1's commands run, in examples/13-httplistener/lab.json. */
+const T1 = {
+  csharp: 'mcs Server.cs && mono Server.exe',
+  python: 'python3 server.py',
+  typescript: 'node server.ts',
+  csharpLocalhost: 'mono Server.exe http://localhost:2333/',
+  csharpNoSlash: 'mono Server.exe http://127.0.0.1:2333',
+};
 
 const URL = 'http://127.0.0.1:2333/';
 const WS_HEADERS =
@@ -29,43 +25,13 @@ const WS_HEADERS =
 const NO_MONO = existsSync('/usr/bin/mcs') ? false : 'Mono (mono-mcs) is not installed';
 
 describe('13-httplistener', () => {
-  let lab: TestLab;
-  let socket: LabSocket;
-  let t1: TerminalProbe;
-  let t2: TerminalProbe;
-  let t3: TerminalProbe;
-
-  before(async () => {
-    lab = await startTestLab();
-    socket = labSocket(lab, LAB, await newLearnerCookie(lab));
-    [t1, t2, t3] = await probesAtPrompt(socket, ['t1', 't2', 't3']);
-  });
+  const { t1, t2, t3 } = openLesson('13-httplistener', ['t1', 't2', 't3']);
 
   // A failed test must not leave its server behind for the next one.
-  afterEach(async () => {
-    if (t1?.status !== 'running') return;
-    socket.signal('t1', 'SIGINT');
-    await t1.waitForStatus('idle');
-  });
+  afterEach(() => t1.stop());
 
-  after(async () => {
-    socket?.close();
-    await lab?.close();
-  });
-
-  /** Runs one of t1's servers and waits for its start-up line; returns where its output starts. */
-  async function startServer(command: number, started: RegExp): Promise<number> {
-    const start = t1.text.length;
-    socket.run('t1', command);
-    // The first C# run compiles Server.cs first.
-    await t1.until(() => started.test(plain(t1.text.slice(start))), `${started} in t1`, 60_000);
-    return start;
-  }
-
-  async function stopServer(): Promise<void> {
-    socket.signal('t1', 'SIGINT');
-    await t1.waitForStatus('idle');
-  }
+  /** Runs one of t1's servers and waits for its start-up line (the first C# run compiles Server.cs first). */
+  const startServer = (run: string, started: RegExp): Promise<Output> => t1.start(run, started, 60_000);
 
   /** curl in t2; the output is what the learner sees (headers with -i, the body, -v's lines). */
   const curl = (args: string) => t2.exec(`curl ${args}`);
@@ -74,7 +40,7 @@ describe('13-httplistener', () => {
     'C#: compiles and runs as the non-root learner; curl sees the headers Mono adds',
     { skip: NO_MONO },
     async () => {
-      const start = await startServer(T1.csharp, /HttpListener 已启动: http:\/\/127\.0\.0\.1:2333\//);
+      const server = await startServer(T1.csharp, /HttpListener 已启动: http:\/\/127\.0\.0\.1:2333\//);
       const id = await t3.exec('id -u');
       assert.notEqual(id.output.trim().split('\n').at(-1), '0', 'the sandbox user is not root');
       assert.match((await t3.exec("ss -Htlnp 'sport = :2333'")).output, /127\.0\.0\.1:2333 .*"mono"/);
@@ -88,7 +54,7 @@ describe('13-httplistener', () => {
       const length = /Content-Length: (\d+)/.exec(page.output)?.[1];
       assert.equal((await t2.exec('wc -c < page.html')).output.trim().split('\n').at(-1), length);
       assert.match((await t2.exec('cat page.html')).output, /<h1>不要回答！！！不要回答！！！不要回答！！！<\/h1>/);
-      const served = plain(t1.text.slice(start));
+      const served = server.text();
       assert.match(served, /--- 来自 127\.0\.0\.1:\d+ 的请求 ---\nGET \/ HTTP\/1\.1\nHost: 127\.0\.0\.1:2333\n/);
       assert.match(served, /=> 200, Content-Length: \d+/);
 
@@ -97,7 +63,7 @@ describe('13-httplistener', () => {
       assert.equal(two.code, 0, two.output);
       assert.match(two.output, /Re-using existing connection #0/);
       assert.equal(two.output.match(/Connected to 127\.0\.0\.1/g)?.length, 1);
-      await stopServer();
+      await t1.stop();
     },
   );
 
@@ -105,7 +71,7 @@ describe('13-httplistener', () => {
     'C#: chunked without ContentLength64, a response without Close() never ends, no WebSocket',
     { skip: NO_MONO },
     async () => {
-      const start = await startServer(T1.csharp, /HttpListener 已启动/);
+      const server = await startServer(T1.csharp, /HttpListener 已启动/);
       const chunked = await curl(`-si --raw --max-time 5 ${URL}chunked`);
       assert.equal(chunked.code, 0, chunked.output);
       assert.match(chunked.output, /Transfer-Encoding: chunked\n/);
@@ -121,13 +87,13 @@ describe('13-httplistener', () => {
       const ws = await curl(`-si --max-time 5 ${WS_HEADERS} ${URL}ws`);
       assert.equal(ws.code, 0, ws.output);
       assert.match(ws.output, /HTTP\/1\.1 501 Not Implemented/);
-      const served = plain(t1.text.slice(start));
+      const served = server.text();
       assert.match(served, /IsWebSocketRequest: False/);
       assert.match(
         served,
         /AcceptWebSocketAsync: System\.NotImplementedException: The method or operation is not implemented\./,
       );
-      await stopServer();
+      await t1.stop();
     },
   );
 
@@ -137,18 +103,17 @@ describe('13-httplistener', () => {
     async () => {
       // Server.exe exists after the first test compiled it; compile again in case this test runs alone.
       await t2.exec('test -f Server.exe || mcs Server.cs');
-      let start = t1.text.length;
-      socket.run('t1', T1.csharpNoSlash);
+      const noSlash = t1.run(T1.csharpNoSlash);
       await t1.until(() => t1.status === 'idle' && t1.exitCode === 1, 'mono to fail with exit status 1', 30_000);
-      assert.match(plain(t1.text.slice(start)), /Unhandled Exception:\nSystem\.ArgumentException: No path specified\./);
+      assert.match(noSlash.text(), /Unhandled Exception:\nSystem\.ArgumentException: No path specified\./);
 
-      start = await startServer(T1.csharpLocalhost, /HttpListener 已启动: http:\/\/localhost:2333\//);
+      const server = await startServer(T1.csharpLocalhost, /HttpListener 已启动: http:\/\/localhost:2333\//);
       const byIp = await curl(`-si --max-time 5 ${URL}`);
       assert.match(byIp.output, /HTTP\/1\.1 400 Bad Request\n[\s\S]*<h1>Bad Request \(Invalid host\)<\/h1>/);
       const byName = await curl('-si --max-time 5 http://localhost:2333/');
       assert.match(byName.output, /HTTP\/1\.1 200 OK/);
-      assert.match(plain(t1.text.slice(start)), /Host: localhost:2333/);
-      await stopServer();
+      assert.match(server.text(), /Host: localhost:2333/);
+      await t1.stop();
     },
   );
 
@@ -184,7 +149,7 @@ describe('13-httplistener', () => {
 
       const two = await curl(`-sv --max-time 5 -o /dev/null -o /dev/null ${URL} ${URL}chunked`);
       assert.match(two.output, /Re-using existing connection #0/);
-      await stopServer();
+      await t1.stop();
     });
   }
 });

@@ -3,7 +3,17 @@
  * helpers that look at a lab the way a learner does: its buttons by their accessible names, its status badges, and
  * the text xterm.js shows on screen.
  */
-import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
+import { after, before } from 'node:test';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type ConsoleMessage,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { startTestLab, type TestLab } from './lab-harness.ts';
 
 /** Chromium as root in a container: no setuid sandbox, no GPU, and nothing phoning home during a test. */
 export function launchBrowser(): Promise<Browser> {
@@ -150,18 +160,30 @@ export async function waitForState(page: Page, terminal: string, state: string, 
     });
 }
 
+/** The index of the command that runs `run` in the terminal's menu, from the lab's own view config. */
+async function commandIndex(page: Page, terminal: string, run: string): Promise<number> {
+  const lab = page.locator('socket-lab').filter({ has: pane(page, terminal) });
+  const config = JSON.parse((await lab.getAttribute('data-config')) ?? '{}') as {
+    terminals?: { id: string; commands: { run: string }[] }[];
+  };
+  const index = config.terminals?.find((t) => t.id === terminal)?.commands.findIndex((c) => c.run === run) ?? -1;
+  if (index === -1) throw new Error(`terminal ${terminal} of ${page.url()} has no command "${run}"`);
+  return index;
+}
+
 /**
- * Picks command `index` of the terminal's menu and presses Run once the shell is ready for it; then waits for the
- * badge to say running, unless the command may be over before the badge could be seen running.
+ * Picks the command that runs `run` from the terminal's menu and presses Run once the shell is ready for it; then
+ * waits for the badge to say running, unless the command may be over before the badge could be seen running.
  */
 export async function runCommand(
   page: Page,
   lang: Lang,
   terminal: string,
-  index: number,
+  run: string,
   { waitRunning = true } = {},
 ): Promise<void> {
   await waitForState(page, terminal, 'idle');
+  const index = await commandIndex(page, terminal, run);
   const menu = pane(page, terminal).locator('select[data-command]');
   if ((await menu.count()) > 0) await menu.selectOption(String(index));
   await button(page, terminal, UI[lang].run).click({ timeout: TIMEOUT });
@@ -172,4 +194,82 @@ export async function runCommand(
 export async function typeInto(page: Page, terminal: string, text: string): Promise<void> {
   await pane(page, terminal).locator('[data-screen] .xterm-screen').click();
   await page.keyboard.type(text);
+}
+
+/** A browser page of a suite's own browser context (a learner of its own), and what it logs as broken. */
+export interface OpenPage {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+  /** Closes the page's context now rather than after the suite. */
+  close(): Promise<void>;
+}
+
+export interface BrowserLab {
+  readonly lab: TestLab;
+  readonly browser: Browser;
+  /** A browser context, closed after the suite if not before; 1400 × 1000 unless `options` say otherwise. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** A page in a context of its own, its errors collected. */
+  newPage(options?: BrowserContextOptions): Promise<OpenPage>;
+  /** newPage, at `path` of the site, with its lab open (openLab). */
+  open(path: string, options?: BrowserContextOptions): Promise<OpenPage>;
+  /** Closes the backend and starts another one with `options` (the same port, say, for a backend that restarted). */
+  restartLab(options: string[]): Promise<void>;
+}
+
+/**
+ * The backend (started with `options`, or what the function returns when the suite starts) and Chromium, for the
+ * suite this is called in: started before its tests, closed after them along with every context opened through it.
+ */
+export function browserLab(options: string[] | (() => string[]) = []): BrowserLab {
+  let lab: TestLab | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  before(async () => {
+    [lab, browser] = await Promise.all([
+      startTestLab(typeof options === 'function' ? options() : options),
+      launchBrowser(),
+    ]);
+  });
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await lab?.close();
+  });
+
+  const started = <T>(thing: T | undefined, what: string): T => {
+    if (thing === undefined) throw new Error(`the ${what} is not started yet: use it inside a test or a hook`);
+    return thing;
+  };
+  const self: BrowserLab = {
+    get lab() {
+      return started(lab, 'backend');
+    },
+    get browser() {
+      return started(browser, 'browser');
+    },
+    async newContext(contextOptions = {}) {
+      const context = await self.browser.newContext({ viewport: { width: 1400, height: 1000 }, ...contextOptions });
+      contexts.push(context);
+      return context;
+    },
+    async newPage(contextOptions) {
+      const context = await self.newContext(contextOptions);
+      const page = await context.newPage();
+      return { page, context, errors: collectPageErrors(page), close: () => context.close() };
+    },
+    async open(path, contextOptions) {
+      const opened = await self.newPage(contextOptions);
+      await opened.page.goto(self.lab.url + path);
+      await openLab(opened.page);
+      return opened;
+    },
+    async restartLab(restartOptions) {
+      await self.lab.close();
+      lab = undefined;
+      lab = await startTestLab(restartOptions);
+    },
+  };
+  return self;
 }

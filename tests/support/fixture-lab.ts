@@ -2,7 +2,7 @@
  * A small lab for backend tests, independent of the course's lessons: an echo server that says who it is, and a
  * client, both real Python programs on 127.0.0.1:2333.
  */
-import { makeExamples } from './lab-harness.ts';
+import { makeExamples, startTestLab, type TestLab } from './lab-harness.ts';
 
 export const FIXTURE_LAB = '01-fixture';
 
@@ -44,4 +44,24 @@ export function fixtureExamples() {
       files: { 'echo_server.py': ECHO_SERVER, 'send.py': SEND },
     },
   });
+}
+
+/** The backend with the fixture lab as its only lab, and `options`; closing it also removes the lab's folder. */
+export async function startFixtureLab(options: string[] = []): Promise<TestLab> {
+  const examples = await fixtureExamples();
+  let lab: TestLab;
+  try {
+    lab = await startTestLab(['--examples-dir', examples.dir, ...options]);
+  } catch (error) {
+    await examples.remove();
+    throw error;
+  }
+  const close = lab.close;
+  return {
+    ...lab,
+    close: async () => {
+      await close();
+      await examples.remove();
+    },
+  };
 }

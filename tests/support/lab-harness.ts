@@ -137,13 +137,27 @@ export class TerminalProbe implements TerminalEvents {
   readonly #decoder = new TextDecoder();
   #execs = 0;
   readonly #waiters = new Waiters();
-  readonly #socket: LabSocket;
+  #socket: LabSocket | null = null;
+  readonly #size: [cols: number, rows: number];
   readonly id: string;
 
-  constructor(socket: LabSocket, id: string, cols = 100, rows = 30) {
-    this.#socket = socket;
+  /** Attaches to terminal `id` of `socket` at once, or, without a socket, once connect() is called. */
+  constructor(socket: LabSocket | null, id: string, cols = 100, rows = 30) {
     this.id = id;
-    socket.attach(id, this, cols, rows);
+    this.#size = [cols, rows];
+    if (socket) this.connect(socket);
+  }
+
+  /** Attaches to terminal `id` of `socket`: a probe a suite makes before its learner exists connects in `before`. */
+  connect(socket: LabSocket): void {
+    this.#socket = socket;
+    socket.attach(this.id, this, ...this.#size);
+  }
+
+  /** The lab socket the probe is attached to. */
+  protected get socket(): LabSocket {
+    if (!this.#socket) throw new Error(`terminal ${this.id} is not connected yet: use it inside a test`);
+    return this.#socket;
   }
 
   attached(info: { encoding: TerminalEncoding; status: TerminalStatus; exitCode: number | null }): void {
@@ -157,7 +171,7 @@ export class TerminalProbe implements TerminalEvents {
   output(bytes: Uint8Array): void {
     this.text += this.#decoder.decode(bytes, { stream: true });
     this.bytes += bytes.length;
-    if (this.autoAck) this.#socket.ack(this.id, bytes.length);
+    if (this.autoAck) this.socket.ack(this.id, bytes.length);
     this.#waiters.notify();
   }
   statusChanged(status: TerminalStatus, exitCode: number | null): void {
@@ -176,7 +190,7 @@ export class TerminalProbe implements TerminalEvents {
 
   /** Types like a learner: the text as input frames. */
   type(text: string): void {
-    this.#socket.input(this.id, text);
+    this.socket.input(this.id, text);
   }
 
   /** Waits until `predicate` holds, re-checking on every event. */

@@ -1,22 +1,67 @@
 /**
- * Running a lesson's lab the way its page does: its commands by what they run (not by menu position), and waiting
- * on what a learner would watch for.
+ * Running a lesson's lab the way its page does, and the one way a lesson test sets itself up:
+ *
+ *     describe('lesson 7: …', () => {
+ *       const { t1, t2 } = openLesson('07-socketserver-threads', ['t1', 't2']);
+ *       test('…', async () => {
+ *         const server = await t1.start('python3 server.py', /正在监听/);
+ *         …
+ *
+ * openLesson starts the backend before the suite's tests, makes a learner (a sandbox of its own), opens the lab
+ * socket and waits for every shell's prompt; after the tests it closes them again. Commands are pressed by what they
+ * run, as lab.json lists them (not by menu position), and tests wait on what a learner would watch for.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
-import { plain, PROJECT_ROOT, type TerminalProbe } from './lab-harness.ts';
+import type { TerminalEncoding } from '#protocol/messages.ts';
+import {
+  labSocket,
+  newLearnerCookie,
+  plain,
+  PROJECT_ROOT,
+  startTestLab,
+  TerminalProbe,
+  type TestLab,
+} from './lab-harness.ts';
+import { eventually } from './waiters.ts';
 
-/** A lookup of lab `labId`'s command menus: the index of `run` in a terminal's menu, as the Run button sends it. */
-export function commandsOf(labId: string): (terminal: string, run: string) => number {
+/** The index of the command that runs `run` in `terminal`'s menu, as the Run button sends it. */
+export type CommandLookup = (terminal: string, run: string) => number;
+
+/** A lookup of lab `labId`'s command menus; a command lab.json does not have fails the test. */
+export function commandsOf(labId: string): CommandLookup {
   const manifest = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', labId, 'lab.json'), 'utf8')) as {
     terminals: { id: string; commands?: { run: string }[] }[];
   };
   return (terminal, run) => {
     const index = manifest.terminals.find((t) => t.id === terminal)?.commands?.findIndex((c) => c.run === run) ?? -1;
-    assert.notEqual(index, -1, `lab.json has no command "${run}" in ${terminal}`);
+    assert.notEqual(index, -1, `${labId}/lab.json has no command "${run}" in ${terminal}`);
     return index;
+  };
+}
+
+/** What a terminal shows from one moment on, escapes stripped: earlier output does not count. */
+export interface Output {
+  text(): string;
+  /** Waits until the output shows `pattern`; resolves with all of it so far. */
+  wait(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+}
+
+/** What `probe` shows from now on. */
+export function from(probe: TerminalProbe): Output {
+  const start = probe.text.length;
+  const text = () => plain(probe.text.slice(start));
+  const shows = (pattern: RegExp | string) =>
+    typeof pattern === 'string' ? text().includes(pattern) : pattern.test(text());
+  return {
+    text,
+    async wait(pattern, timeoutMs = 20_000) {
+      await probe.until(() => shows(pattern), `${probe.id} to show ${String(pattern)}`, timeoutMs);
+      return text();
+    },
   };
 }
 
@@ -33,58 +78,174 @@ export function finished(probe: TerminalProbe, timeoutMs = 30_000): Promise<void
   );
 }
 
-/** What the terminal shows from now on: earlier output does not count. */
-export function from(probe: TerminalProbe) {
-  const start = probe.text.length;
-  const text = () => plain(probe.text.slice(start));
-  return {
-    text,
-    wait: (pattern: RegExp, timeoutMs = 20_000) =>
-      probe.until(() => pattern.test(text()), `${probe.id} to show ${String(pattern)}`, timeoutMs),
-  };
-}
-
-/** Ctrl-C, if something runs, and the prompt back. */
-export async function stop(socket: LabSocket, probe: TerminalProbe): Promise<void> {
-  if (probe.status !== 'running') return;
-  socket.signal(probe.id, 'SIGINT');
-  await probe.waitForStatus('idle');
-}
-
-/** Waits until something listens on 127.0.0.1:`port` (the note's server prints nothing when it starts). */
-export async function listening(shell: TerminalProbe, port = 2333): Promise<void> {
-  const check = `ss -Htln 'sport = :${port}' | grep -q LISTEN`;
-  const { code } = await shell.exec(`for i in $(seq 50); do ${check} && break; sleep 0.1; done; ${check}`);
-  assert.equal(code, 0, `nothing listens on ${port}`);
-}
-
-/** Waits for `pattern` in what `probe` shows from now on; each wait returns all it showed since. */
-export function watch(probe: TerminalProbe): (pattern: RegExp) => Promise<string> {
-  const view = from(probe);
-  return async (pattern) => {
-    await view.wait(pattern);
-    return view.text();
-  };
-}
-
-/** Waits for `pattern` in what the terminal printed after `offset` (an index into its text), escapes stripped. */
-export function waitAfter(probe: TerminalProbe, offset: number, pattern: RegExp, timeoutMs?: number): Promise<void> {
-  const what = `${probe.id} to print ${String(pattern)}`;
-  return probe.until(() => pattern.test(plain(probe.text.slice(offset))), what, timeoutMs);
-}
-
-/** Waits until the command started by Run has ended, and checks it ended with `code`. */
+/** Waits until the command that runs has ended, and checks it ended with `code`. */
 export async function waitForExit(probe: TerminalProbe, code: number, timeoutMs?: number): Promise<void> {
   await probe.until(() => probe.status === 'idle', `${probe.id} to finish`, timeoutMs);
   assert.equal(probe.exitCode, code, `${probe.id} exit status`);
 }
 
-/** Presses Run for command `index` and waits for the program to end; returns what it printed. */
-export async function runToEnd(socket: LabSocket, probe: TerminalProbe, index: number): Promise<string> {
-  const start = probe.text.length;
-  await probe.waitForStatus('idle');
-  socket.run(probe.id, index);
-  await probe.waitForStatus('running');
-  await probe.waitForStatus('idle');
-  return plain(probe.text.slice(start));
+/** Runs `ss ssArgs` in `shell` until its output matches `pattern`; returns that output, the prompt back. */
+export async function ssShows(
+  shell: TerminalProbe,
+  ssArgs: string,
+  pattern: RegExp,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<string> {
+  let output = '';
+  const shows = async () => pattern.test((output = (await shell.exec(`ss ${ssArgs}`)).output));
+  await eventually(shows, () => `ss ${ssArgs} to show ${what}; it shows:\n${output}`, timeoutMs);
+  await shell.waitForStatus('idle');
+  return output;
+}
+
+/**
+ * Waits until something listens on 127.0.0.1:`port` (a note's server prints nothing when it starts), asking `ss` in
+ * `shell`; if nothing does, the failure shows what `server` printed.
+ */
+export async function listening(shell: TerminalProbe, server?: TerminalProbe, port = 2333): Promise<void> {
+  try {
+    await ssShows(shell, `-Htln 'sport = :${port}'`, /LISTEN/, `a socket listening on ${port}`);
+  } catch (error) {
+    if (!server) throw error;
+    assert.fail(`${(error as Error).message}\n${server.id} shows:\n${plain(server.text).slice(-2000)}`);
+  }
+}
+
+/** A terminal of a lesson's lab: a probe that also presses the lab's buttons, its commands named by what they run. */
+export class LessonTerminal extends TerminalProbe {
+  readonly #command: CommandLookup;
+
+  constructor(command: CommandLookup, id: string, size: TerminalSize = {}) {
+    super(null, id, size.cols, size.rows);
+    this.#command = command;
+  }
+
+  /** Presses Run for the command of this terminal's menu that runs `run`; returns what the terminal shows from now. */
+  run(run: string): Output {
+    const index = this.#command(this.id, run);
+    const shown = from(this);
+    this.socket.run(this.id, index);
+    return shown;
+  }
+
+  /** Runs `run` and waits until it shows `ready` (a server's start-up line, a client's prompt). */
+  async start(run: string, ready: RegExp | string, timeoutMs?: number): Promise<Output> {
+    const shown = this.run(run);
+    await shown.wait(ready, timeoutMs);
+    return shown;
+  }
+
+  /** Runs `run` once the prompt is there, and waits for it to end; returns what it printed (see exitCode). */
+  async runToEnd(run: string, timeoutMs?: number): Promise<string> {
+    await this.waitForStatus('idle');
+    const done = finished(this, timeoutMs);
+    const shown = this.run(run);
+    await done;
+    return shown.text();
+  }
+
+  /** Types `line` and Enter into the program that runs, and waits until it answers with `reply`. */
+  ask(line: string, reply: RegExp | string): Promise<string> {
+    const shown = from(this);
+    this.type(`${line}\r`);
+    return shown.wait(reply);
+  }
+
+  /** Ctrl-C, as the Stop button sends it; does not wait. */
+  interrupt(): void {
+    this.socket.signal(this.id, 'SIGINT');
+  }
+
+  /** Ctrl-C, if something runs, and the prompt back. */
+  async stop(): Promise<void> {
+    if (this.status !== 'running') return;
+    this.interrupt();
+    await this.waitForStatus('idle');
+  }
+
+  /** Picks the terminal's encoding, as its menu does. */
+  setEncoding(encoding: TerminalEncoding): void {
+    this.socket.setEncoding(this.id, encoding);
+  }
+
+  /** A command typed at the prompt (see TerminalProbe.exec), then the prompt back, so that Run works here again. */
+  override async exec(command: string, timeoutMs?: number): Promise<{ output: string; code: number }> {
+    const result = await super.exec(command, timeoutMs);
+    await this.waitForStatus('idle');
+    return result;
+  }
+}
+
+export interface TerminalSize {
+  cols?: number;
+  rows?: number;
+}
+
+/** One learner's terminals of a lesson's lab, by id, and what goes for all of them. */
+export type Lesson<Id extends string> = { readonly [K in Id]: LessonTerminal } & {
+  readonly terminals: readonly LessonTerminal[];
+  /** Ctrl-C in every terminal that runs something, and every prompt back. */
+  stopAll(): Promise<void>;
+};
+
+export interface LessonLab {
+  /** A learner with terminals `ids`, opened before the tests of the suite this is called in, closed after them. */
+  learner<const T extends readonly string[]>(ids: T, size?: TerminalSize): Lesson<T[number]>;
+  /** A learner opened now, inside a test, for a test that needs a sandbox of its own; closed with the lab. */
+  newLearner<const T extends readonly string[]>(ids: T, size?: TerminalSize): Promise<Lesson<T[number]>>;
+}
+
+/** Lesson `labId`'s backend for the suite this is called in: started before its tests, closed after them. */
+export function lessonLab(labId: string): LessonLab {
+  const command = commandsOf(labId);
+  let lab: TestLab | undefined;
+  before(async () => {
+    lab = await startTestLab();
+  });
+  after(async () => {
+    await lab?.close();
+  });
+
+  const make = <T extends readonly string[]>(ids: T, size?: TerminalSize): Lesson<T[number]> => {
+    const terminals = ids.map((id) => new LessonTerminal(command, id, size));
+    const stopAll = async () => {
+      await Promise.all(terminals.map((terminal) => terminal.stop()));
+    };
+    return { ...Object.fromEntries(ids.map((id, i) => [id, terminals[i]])), terminals, stopAll } as Lesson<T[number]>;
+  };
+  /** A new learner's lab socket, every terminal attached and at its prompt. */
+  const connect = async (terminals: readonly LessonTerminal[]): Promise<LabSocket> => {
+    if (!lab) throw new Error(`the ${labId} lab is not started yet: open a learner inside a test or a hook`);
+    const socket = labSocket(lab, labId, await newLearnerCookie(lab));
+    for (const terminal of terminals) terminal.connect(socket);
+    await Promise.all(terminals.map((terminal) => terminal.waitForStatus('idle')));
+    return socket;
+  };
+
+  return {
+    learner(ids, size) {
+      const lesson = make(ids, size);
+      let socket: LabSocket | undefined;
+      before(async () => {
+        socket = await connect(lesson.terminals);
+      });
+      after(() => socket?.close());
+      return lesson;
+    },
+    async newLearner(ids, size) {
+      const lesson = make(ids, size);
+      await connect(lesson.terminals);
+      return lesson;
+    },
+  };
+}
+
+/** Lesson `labId`'s backend and one learner with terminals `ids`, for the tests of the suite this is called in. */
+export function openLesson<const T extends readonly string[]>(
+  labId: string,
+  ids: T,
+  size?: TerminalSize,
+): Lesson<T[number]> {
+  return lessonLab(labId).learner(ids, size);
 }

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '#protocol/messages.ts';
 import { LabSocket, NotJoinedError, type ConnectionState } from '../../src/components/lab/lab-socket.ts';
+import { eventually, letTimePass } from '../support/waiters.ts';
 
 describe('LabSocket', () => {
   let server: WebSocketServer;
@@ -43,7 +44,9 @@ describe('LabSocket', () => {
     greeting = (send) => send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION + 1, maxPayload: 1 }));
     const states: ConnectionState[] = [];
     const socket = connect((state) => states.push(state));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await eventually(() => states.includes('outdated'), 'the reload notice');
+    // The backoff is 50 ms: a reconnect, if it tried one, would come well within this.
+    await letTimePass(500);
     socket.close();
     assert.ok(states.includes('outdated'), states.join());
     assert.equal(states.filter((s) => s === 'open').length, 1, 'no reconnect after the reload notice');
@@ -63,7 +66,8 @@ describe('LabSocket', () => {
     const detached: string[] = [];
     const socket = connect(() => undefined);
     socket.attach('t1', { ...silentTerminal, detached: (reason) => detached.push(reason) }, 80, 24);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // It reconnects only once it has handled the first connection's close.
+    await eventually(() => connections === 2, 'the socket to reconnect');
     socket.close();
     assert.deepEqual(detached, ['workspace-ended']);
     assert.equal(connections, 2, 'and it reconnects');
@@ -90,7 +94,7 @@ describe('LabSocket', () => {
       80,
       24,
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await eventually(() => connections === 2, 'the socket to reconnect');
     socket.close();
     assert.deepEqual(detached, ['workspace-ended']);
     assert.equal(connections, 2);
@@ -110,7 +114,9 @@ describe('LabSocket', () => {
       onState: (state) => states.push(state),
       backoff: () => 20,
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(() => states.includes('not-joined'), 'the not-joined state');
+    // The backoff is 20 ms: a retry, if it tried one, would come well within this.
+    await letTimePass(300);
     socket.close();
     assert.deepEqual(states, ['connecting', 'not-joined', 'closed']);
     assert.equal(prepared, 1, 'no retry: only joining helps');

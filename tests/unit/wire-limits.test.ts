@@ -11,6 +11,7 @@ import { WIRE } from '#protocol/limits.ts';
 import { parseClientMessage, PROTOCOL_VERSION } from '#protocol/messages.ts';
 import { LabSocket } from '../../src/components/lab/lab-socket.ts';
 import { fitsPayload, messageBytes, wsSendOverflow } from '../../src/components/lab/wire-limits.ts';
+import { eventually } from '../support/waiters.ts';
 
 const LIMIT = 64 * 1024;
 
@@ -86,13 +87,13 @@ describe('LabSocket under a small maxPayload', () => {
       open: (u) => new WebSocket(u),
       onError: (code, message) => errors.push(`${code}: ${message}`),
     });
-    const deadline = Date.now() + 5000;
-    while (socket.maxPayload === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await eventually(() => socket.maxPayload !== null, "the backend's hello", 5000);
     assert.equal(socket.maxPayload, MAX);
 
     socket.wsSend('ws', '你'.repeat(400));
     socket.wsSend('ws', '你好');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Sent after the refused one on the same connection: once it arrives, anything the first did has happened.
+    await eventually(() => received.length > 0, 'the short message to arrive');
     assert.equal(errors.length, 1, errors.join());
     assert.match(errors[0] ?? '', /^bad-message: ws-send not sent/);
     assert.deepEqual(received, [JSON.stringify({ type: 'ws-send', pane: 'ws', text: '你好' })]);

@@ -50,6 +50,39 @@ describe('the editor in lesson 1', () => {
     await lab?.close();
   });
 
+  test('a lab page loads no CodeMirror until a file is opened in the editor', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      const scripts: { url: string; body: Promise<string> }[] = [];
+      page.on('response', (response) => {
+        if (response.request().resourceType() !== 'script') return;
+        scripts.push({ url: response.url(), body: response.text().catch(() => '') });
+      });
+      /** A class name CodeMirror builds its DOM with: any script containing it carries CodeMirror. */
+      const carriesCodeMirror = async () =>
+        (await Promise.all(scripts.map(async (s) => ((await s.body).includes('cm-content') ? [s.url] : [])))).flat();
+      await page.goto(lab.url + LESSON_01.en);
+      await openLab(page);
+      const menu = editorPane(page).locator('select[data-file-menu]');
+      await menu.locator('option[value="server.py"]').waitFor({ state: 'attached', timeout: TIMEOUT });
+      await page.waitForLoadState('networkidle');
+      assert.deepEqual(await carriesCodeMirror(), [], 'CodeMirror loaded before the editor was used');
+      assert.equal(await page.locator('.cm-editor').count(), 0);
+
+      await menu.selectOption('server.py');
+      await waitForEditor(page, /ENCODING/);
+      await page.waitForLoadState('networkidle');
+      const loaded = await carriesCodeMirror();
+      assert.ok(loaded.length > 0, 'opening a file loaded no CodeMirror');
+      for (const url of loaded) assert.match(new URL(url).pathname, /^\/_astro\/.+\.js$/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('edit server.py, keep it across a reload, save, run it, compare, reset; changes from a terminal', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     try {

@@ -68,6 +68,10 @@ export class EditorPane {
     this.#dom.on(find('action', 'compare'), 'click', () => this.#toggleCompare());
     this.#dom.on(find('action', 'reset-file'), 'click', () => this.#resetFile());
     this.#dom.onDispose(() => void this.#loading?.then((view) => view.destroy()));
+    // A reload or a closed tab does not wait for the draft's delay: what was typed last is kept too.
+    const flush = () => this.#writeDraft();
+    window.addEventListener('pagehide', flush);
+    this.#dom.onDispose(() => window.removeEventListener('pagehide', flush));
   }
 
   setConnected(connected: boolean): void {
@@ -111,7 +115,7 @@ export class EditorPane {
         if (message.path === this.#file?.path) this.#changed(message.version);
         break;
       case 'file-original':
-        if (message.path === this.#file?.path && this.#comparing) this.#view?.compare(message.text);
+        if (message.path === this.#file?.path && this.#comparing) void this.#view?.compare(message.text);
         break;
     }
   }
@@ -261,14 +265,14 @@ export class EditorPane {
     if (!file) return;
     this.#comparing = !this.#comparing;
     if (this.#comparing) this.#client.original(file.path);
-    else this.#view?.compare(null);
+    else void this.#view?.compare(null);
     this.#refresh();
   }
 
   #stopComparing(): void {
     if (!this.#comparing) return;
     this.#comparing = false;
-    this.#view?.compare(null);
+    void this.#view?.compare(null);
   }
 
   #resetFile(): void {

@@ -49,7 +49,7 @@ export const editorTheme = EditorView.theme({
   '.cm-textfield, .cm-button': { fontSize: 'var(--sl-text-xs)' },
 });
 
-/** CodeMirror's own words (the search panel's, the comparison's), in the page's language. */
+/** CodeMirror's own words (the search panel's), in the page's language. */
 export function editorPhrases(s: LabStrings): Record<string, string> {
   return {
     Find: s['lab.cm.find'],
@@ -65,8 +65,5 @@ export function editorPhrases(s: LabStrings): Record<string, string> {
     close: s['lab.cm.close'],
     'Go to line': s['lab.cm.goToLine'],
     go: s['lab.cm.go'],
-    Accept: s['lab.cm.accept'],
-    Reject: s['lab.cm.reject'],
-    'Revert this chunk': s['lab.cm.revertChunk'],
   };
 }

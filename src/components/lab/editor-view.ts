@@ -6,7 +6,6 @@
  */
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
-import { unifiedMergeView } from '@codemirror/merge';
 import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/search';
 import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import {
@@ -39,7 +38,7 @@ export interface EditorHandle {
   /** The text, with the file's own line breaks. */
   text(): string;
   /** Shows what differs from `original`, or stops comparing (null). */
-  compare(original: string | null): void;
+  compare(original: string | null): Promise<void>;
   setTheme(): void;
   focus(): void;
   destroy(): void;
@@ -97,8 +96,13 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): Edito
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, selection: { anchor: head } });
     },
     text: () => view.state.sliceDoc(),
-    compare(original) {
-      const merge = original === null ? [] : unifiedMergeView({ original, gutter: true, mergeControls: true });
+    async compare(original) {
+      // The comparison's code is loaded when it is first asked for. No accept/reject buttons on its chunks: they
+      // would cover the learner's code on a narrow screen, and "Reset this file" puts the whole original back.
+      const merge =
+        original === null
+          ? []
+          : (await import('@codemirror/merge')).unifiedMergeView({ original, gutter: true, mergeControls: false });
       view.dispatch({ effects: comparison.reconfigure(merge) });
     },
     setTheme() {

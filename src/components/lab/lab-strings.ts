@@ -104,9 +104,6 @@ export const LAB_STRING_KEYS = [
   'lab.cm.close',
   'lab.cm.goToLine',
   'lab.cm.go',
-  'lab.cm.accept',
-  'lab.cm.reject',
-  'lab.cm.revertChunk',
 ] as const;
 export type LabStringKey = (typeof LAB_STRING_KEYS)[number];
 

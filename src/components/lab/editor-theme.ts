@@ -40,6 +40,9 @@ export const editorTheme = EditorView.theme({
     outline: '1px solid var(--sl-color-accent)',
   },
   '.cm-searchMatch': { backgroundColor: 'color-mix(in srgb, var(--sl-color-orange) 30%, transparent)' },
+  // The comparison with the original: lines changed or added in green, the original's lines in red.
+  '.cm-changedLine, .cm-insertedLine': { backgroundColor: 'var(--sl-color-green-low)' },
+  '.cm-deletedChunk': { backgroundColor: 'var(--sl-color-red-low)' },
   '.cm-panels': {
     backgroundColor: 'var(--sl-color-bg-nav)',
     color: 'var(--sl-color-white)',

@@ -8,7 +8,7 @@ import type { FileEntry } from '#protocol/files.ts';
 import { FILES } from '#protocol/limits.ts';
 import type { Logger } from '../log.ts';
 import { FileError } from './file-error.ts';
-import type { FileHelper } from './file-helper.ts';
+import type { FileHelper, WriteCondition } from './file-helper.ts';
 import { scanHome, type FileSignature } from './home-files.ts';
 
 /** The helper's temporary files, renamed over a file when a save completes: never the learner's. */
@@ -56,8 +56,8 @@ export class WorkspaceFiles {
   }
 
   /** Writes `text` if the file is still version `base` (null: if there is no such file); its new version. */
-  save(path: string, text: string, base: string | null): Promise<string> {
-    return this.#write(path, text, base ?? 'absent').then((answer) => answer.version);
+  async save(path: string, text: string, base: string | null): Promise<string> {
+    return (await this.#write(path, text, base ?? 'absent')).version;
   }
 
   /** Puts the lesson's original back, whatever the file is now. */
@@ -114,14 +114,13 @@ export class WorkspaceFiles {
     for (const watcher of this.#watchers) if (watcher.wants(path)) watcher.changed(path, version);
   }
 
-  #write(path: string, text: string, condition: string) {
+  async #write(path: string, text: string, condition: WriteCondition): Promise<{ version: string }> {
     const written = this.#writing.then(() => this.#o.helper({ op: 'write', path, text, if: condition }));
     this.#writing = written.catch(() => undefined);
+    const answer = await written;
     // Into the store at once, not at the next scan: the save is kept even if the workspace ends a moment later.
-    return written.then((answer) => {
-      void this.#o.saveWork();
-      return answer;
-    });
+    void this.#o.saveWork();
+    return answer;
   }
 
   #entries(scan: ReadonlyMap<string, FileSignature>): FileEntry[] {

@@ -166,7 +166,8 @@ export class EditorPane {
       this.#changedWhileSaving = version;
       return;
     }
-    if (version === file.base) return;
+    // The learner is leaving this file for another (its draft is kept): nothing to ask about now.
+    if (version === file.base || (this.#opening !== null && this.#opening !== file.path)) return;
     if (version === null) {
       file.base = null;
       this.#ask('lab.deletedOutside', file.path, ['save-again', 'close-file']);
@@ -212,6 +213,7 @@ export class EditorPane {
 
   #refused(code: ErrorCode, message: string, path: string | undefined): void {
     const file = this.#file;
+    if (path === file?.path) this.#fetchTheirs = false;
     if (path === this.#opening) {
       this.#opening = null;
       this.#drafts.open = file?.path ?? null;

@@ -16,6 +16,7 @@ import {
   launchBrowser,
   LESSON_01,
   openLab,
+  typeInto,
   UI,
   waitForEditor,
   type Lang,
@@ -53,6 +54,10 @@ async function shoot(browser: Browser, url: string, lang: Lang, theme: 'light' |
     const base = path.join(outDir, `editor-${lang}-${theme}-${screen}`);
     await editor.screenshot({ path: `${base}-pane.png`, animations: 'disabled' });
     await page.screenshot({ path: `${base}-page.png`, animations: 'disabled' });
+    // The file changes in the workspace while the edit is unsaved: the pane asks.
+    await typeInto(page, 't4', "sed -i 's/2333/2334/' server.py\n");
+    await editor.getByRole('button', { name: UI[lang].loadTheirs, exact: true }).waitFor();
+    await editor.screenshot({ path: `${base}-notice.png`, animations: 'disabled' });
     return [base, ...errors];
   } finally {
     await context.close();

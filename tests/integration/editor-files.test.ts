@@ -233,6 +233,21 @@ describe('the editor’s files', () => {
       );
     });
 
+    test(`more than ${FILES.pendingRequests} requests at once: the rest are refused as busy`, async () => {
+      const [messages, errors] = [files.messages.length, files.errors.length];
+      const asked = FILES.pendingRequests + 2;
+      for (let i = 0; i < asked; i += 1) files.client.open('send.py');
+      await files.next('file', messages, (m) => m.path === 'send.py');
+      await eventually(
+        () =>
+          files.messages.slice(messages).filter((m) => m.type === 'file').length + files.errors.length - errors >=
+          asked,
+        'every request answered or refused',
+      );
+      const refusals = files.errors.slice(errors);
+      assert.ok(refusals.length >= 2 && refusals.every((r) => r.code === 'busy'), JSON.stringify(refusals));
+    });
+
     test('the outside is untouched and the lab still serves', async () => {
       assert.match((await t1.exec('head -1 /etc/passwd')).output, /^learner:/m);
       assert.doesNotMatch((await t1.exec('ls /tmp')).output, /x\.py/);

@@ -11,6 +11,7 @@ const UNSAVED = '● ';
 export class EditorMenu {
   readonly #select: HTMLSelectElement;
   readonly #strings: LabStrings;
+  #shown = '';
 
   constructor(dom: PaneDom, strings: LabStrings, onPick: (path: string) => void) {
     this.#select = dom.element<HTMLSelectElement>(find('fileMenu'));
@@ -21,6 +22,11 @@ export class EditorMenu {
   }
 
   render(files: readonly FileEntry[], selected: string | null, unsaved: ReadonlySet<string>, enabled: boolean): void {
+    // Called on every keystroke: the options are rebuilt only when something they show changed (which would also
+    // close the menu if it were open).
+    const key = JSON.stringify([files.map((f) => [f.path, f.original]), selected, [...unsaved].sort(), enabled]);
+    if (key === this.#shown) return;
+    this.#shown = key;
     const option = (path: string) => {
       const element = document.createElement('option');
       element.value = path;

@@ -2,6 +2,9 @@
  * The line above the editor that says what needs the learner's attention (the file changed in the workspace, a save
  * refused) with the answers that fit, or just informs.
  */
+import type { ErrorCode } from '#protocol/messages.ts';
+import { fillIn } from '../ui-strings.ts';
+import type { LabStrings } from './lab-strings.ts';
 import type { PaneDom } from './pane-dom.ts';
 import { find, hookValue, STYLE_HOOKS, type EditorAction } from './selectors.ts';
 
@@ -32,4 +35,13 @@ export class EditorNotice {
   hide(): void {
     this.#box.hidden = true;
   }
+}
+
+/** Refusals the learner gets explained in their language; the backend's own words follow in brackets. */
+const EXPLAINED = ['bad-path', 'not-found', 'not-a-file', 'not-text', 'too-large'] as const;
+
+/** What the notice says when the backend refused a request about `path`. */
+export function refusalText(strings: LabStrings, code: ErrorCode, message: string, path = ''): string {
+  const reason = strings[`lab.fileError.${EXPLAINED.find((known) => known === code) ?? 'other'}`];
+  return `${fillIn(strings['lab.fileFailed'], { path, reason })} (${message})`;
 }

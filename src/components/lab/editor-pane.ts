@@ -13,10 +13,11 @@ import type { EditorHandle } from './editor-view.ts';
 import { FileClient } from './file-client.ts';
 import type { FileServerMessage, LabSocket } from './lab-socket.ts';
 import type { LabStringKey, LabStrings } from './lab-strings.ts';
+import { EditorBar } from './editor-bar.ts';
 import { EditorMenu } from './editor-menu.ts';
-import { EditorNotice, type Answer, type Tone } from './editor-notice.ts';
+import { EditorNotice, refusalText, type Answer, type Tone } from './editor-notice.ts';
 import { PaneDom } from './pane-dom.ts';
-import { find, STYLE_HOOKS, type EditorAction } from './selectors.ts';
+import { find } from './selectors.ts';
 
 /** The file shown, as the workspace last told: its version (null once it is gone) and that version's text. */
 interface OpenFile {
@@ -34,6 +35,7 @@ export class EditorPane {
   readonly #client: FileClient;
   readonly #drafts: Drafts;
   readonly #menu: EditorMenu;
+  readonly #bar: EditorBar;
   readonly #notice: EditorNotice;
   #files: FileEntry[] = [];
   /** The backend has listed the files on this connection, so its workspace is ready for requests. */
@@ -64,9 +66,11 @@ export class EditorPane {
       message: (message) => this.#receive(message),
       error: (code, message, path) => this.#refused(code, message, path),
     });
-    this.#dom.on(find('action', 'save'), 'click', () => this.#save());
-    this.#dom.on(find('action', 'compare'), 'click', () => this.#toggleCompare());
-    this.#dom.on(find('action', 'reset-file'), 'click', () => this.#resetFile());
+    this.#bar = new EditorBar(this.#dom, strings, {
+      save: () => this.#save(),
+      compare: () => this.#toggleCompare(),
+      reset: () => this.#resetFile(),
+    });
     this.#dom.onDispose(() => void this.#loading?.then((view) => view.destroy()));
     // A reload or a closed tab does not wait for the draft's delay: what was typed last is kept too.
     const flush = () => this.#writeDraft();
@@ -231,10 +235,7 @@ export class EditorPane {
         return this.#refresh();
       }
     }
-    const known = ['bad-path', 'not-found', 'not-a-file', 'not-text', 'too-large'] as const;
-    const reason = this.#strings[`lab.fileError.${known.find((k) => k === code) ?? 'other'}`];
-    const text = fillIn(this.#strings['lab.fileFailed'], { path: path ?? '', reason });
-    this.#notice.show(`${text} (${message})`, []);
+    this.#notice.show(refusalText(this.#strings, code, message, path), []);
     this.#refresh();
   }
 
@@ -326,31 +327,25 @@ export class EditorPane {
     return file !== null && (file.base === null || this.#view?.text() !== file.saved);
   }
 
-  /** The buttons, the badge and the menu, as things are now. */
+  /** The header, the badge and the menu, as things are now. */
   #refresh(): void {
     const file = this.#file;
-    const original = file !== null && this.#files.some((f) => f.path === file.path && f.original);
-    this.#button('save').disabled = !this.#ready || !file || this.#saving !== null;
-    this.#button('compare').disabled = !this.#ready || !original;
-    this.#button('reset-file').disabled = !this.#ready || !original;
-    const compare = this.#button('compare');
-    compare.setAttribute('aria-pressed', String(this.#comparing));
-    compare.textContent = this.#strings[this.#comparing ? 'lab.hideCompare' : 'lab.compare'];
+    const dirty = this.#dirty();
     const unsaved = new Set(this.#drafts.paths());
-    if (file && this.#dirty()) unsaved.add(file.path);
+    if (file && dirty) unsaved.add(file.path);
     this.#menu.render(this.#files, this.#opening ?? file?.path ?? null, unsaved, this.#ready);
-    const state = this.#saving !== null ? 'saving' : this.#dirty() ? 'unsaved' : 'saved';
-    const badge = this.#dom.element(find('status'));
-    badge.setAttribute(STYLE_HOOKS.state, state === 'unsaved' ? 'running' : 'idle');
-    badge.textContent = file ? this.#strings[`lab.${state}`] : '';
+    this.#bar.render({
+      ready: this.#ready,
+      comparing: this.#comparing,
+      file: file && {
+        state: this.#saving !== null ? 'saving' : dirty ? 'unsaved' : 'saved',
+        original: this.#files.some((f) => f.path === file.path && f.original),
+      },
+    });
   }
 
   /** Says `key` (about `path`) above the editor, with the answers the learner can give. */
   #ask(key: LabStringKey, path: string, answers: Answer[], tone: Tone = 'warning'): void {
     this.#notice.show(fillIn(this.#strings[key], { path }), answers, tone);
-  }
-
-  #button(action: EditorAction): HTMLButtonElement {
-    return this.#dom.element<HTMLButtonElement>(find('action', action));
   }
 }

@@ -77,6 +77,22 @@ describe('the editor in lesson 1', () => {
       const loaded = await carriesCodeMirror();
       assert.ok(loaded.length > 0, 'opening a file loaded no CodeMirror');
       for (const url of loaded) assert.match(new URL(url).pathname, /^\/_astro\/.+\.js$/);
+
+      // The editor follows Starlight's theme, as the terminals do: background and syntax colours change with it.
+      const colours = () =>
+        editorPane(page)
+          .locator('.cm-editor')
+          .evaluate((editor) => [
+            getComputedStyle(editor).backgroundColor,
+            getComputedStyle(editor.querySelector('.tok-keyword') as Element).color,
+          ]);
+      const before = await colours();
+      const other =
+        (await page.evaluate(() => document.documentElement.dataset['theme'])) === 'light' ? 'dark' : 'light';
+      await page.evaluate((theme) => (document.documentElement.dataset['theme'] = theme), other);
+      const after = await colours();
+      assert.notEqual(after[0], before[0], 'the background did not change with the theme');
+      assert.notEqual(after[1], before[1], 'the keywords did not change colour with the theme');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

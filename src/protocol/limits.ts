@@ -71,6 +71,27 @@ export const WORK = {
   saveEveryMs: 2000,
 } as const;
 
+/** The editor's files (src/protocol/files.ts). */
+export const FILES = {
+  /** Largest file the editor opens or saves: bytes of UTF-8. */
+  maxBytes: 1 * MIB,
+  /** Characters of a path relative to the home. */
+  pathChars: 1024,
+  /** Bytes of one name in a path: Linux's NAME_MAX, what its file systems hold. */
+  nameBytes: 255,
+  /**
+   * A save is sent in parts of at most this many UTF-16 units, because a whole file does not fit in one message
+   * (maxPayload). Even a part of nothing but characters JSON escapes as \u00XX (6 bytes each) stays under it.
+   */
+  saveChunkChars: 8 * KIB,
+  /** Parts of one save: a UTF-16 unit is at least one byte of UTF-8, so maxBytes never needs more. */
+  saveParts: 128,
+  /** File requests one page may have waiting at once; more are refused (`busy`). */
+  pendingRequests: 4,
+  /** How long the file helper in the sandbox may take for one request before it is killed. */
+  helperTimeoutMs: 15_000,
+} as const;
+
 /** Defaults of the per-workspace kernel limits (each has an option; see `--help`). */
 export const WORKSPACE_DEFAULTS = {
   memoryMiB: 512,

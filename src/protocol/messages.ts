@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { portSchema, requestPathSchema, terminalIdSchema } from './lab-manifest.ts';
 import { WIRE } from './limits.ts';
 import { parseWithFriendlyErrors } from './errors.ts';
+import { FILE_ERROR_CODES, fileClientMessages, fileServerMessages } from './files.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -64,11 +65,17 @@ const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ws-disconnect'), pane: paneIdSchema }),
   /** "Reset files": the lesson's original files back, the learner's changes forgotten, the workspace started anew. */
   z.strictObject({ type: z.literal('reset-files') }),
+  ...fileClientMessages,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type TerminalMessage = Extract<ClientMessage, { terminal: string }>;
 export type PaneMessage = Extract<ClientMessage, { pane: string }>;
 export type WorkspaceMessage = Extract<ClientMessage, { type: 'reset-files' }>;
+export type FileMessage = Extract<ClientMessage, { type: 'files' | `file-${string}` }>;
+
+export function isFileMessage(message: ClientMessage): message is FileMessage {
+  return message.type === 'files' || message.type.startsWith('file-');
+}
 
 const base64 = z.base64();
 const at = z.number().int().nonnegative();
@@ -136,6 +143,7 @@ const ERROR_CODES = [
   'busy',
   'workspace-failed',
   'internal',
+  ...FILE_ERROR_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -171,8 +179,11 @@ const serverMessageSchema = z.discriminatedUnion('type', [
     message: z.string(),
     terminal: terminalIdSchema.optional(),
     pane: paneIdSchema.optional(),
+    /** The file an editor request was about. */
+    path: z.string().optional(),
   }),
   z.strictObject({ type: z.literal('pane'), pane: paneIdSchema, event: paneEventSchema }),
+  ...fileServerMessages,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

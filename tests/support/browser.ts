@@ -52,6 +52,13 @@ export const UI = {
     joinTitle: '加入课堂',
     wrongPasscode: '口令不对。请向老师确认后再试一次。',
     notJoined: '要使用终端，请先加入课堂：',
+    save: '保存',
+    saved: '已保存',
+    unsaved: '未保存',
+    compare: '与原文件对比',
+    resetFile: '还原此文件',
+    loadTheirs: '载入新版本（丢弃我的修改）',
+    replaceAll: '全部替换',
   },
   en: {
     run: 'Run',
@@ -66,6 +73,13 @@ export const UI = {
     joinTitle: 'Join the class',
     wrongPasscode: 'That passcode is not right. Check it with your instructor and try again.',
     notJoined: 'To use the terminals, join the class first:',
+    save: 'Save',
+    saved: 'saved',
+    unsaved: 'unsaved',
+    compare: 'Compare with the original',
+    resetFile: 'Reset this file',
+    loadTheirs: 'Load the new version (drop my changes)',
+    replaceAll: 'replace all',
   },
 } as const;
 
@@ -272,4 +286,43 @@ export function browserLab(options: string[] | (() => string[]) = []): BrowserLa
     },
   };
   return self;
+}
+
+/** The editor pane of the page's lab. */
+export function editorPane(page: Page): Locator {
+  return page.locator('section[data-editor]');
+}
+
+/**
+ * The text of the file in the editor. CodeMirror draws only the lines near the visible ones, so the editor is scrolled
+ * from top to bottom and what it drew on the way is joined (lines may repeat: enough to look for a line in it).
+ */
+export function editorText(page: Page): Promise<string> {
+  return editorPane(page)
+    .locator('.cm-scroller')
+    .evaluate(async (scroller) => {
+      const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      const seen: string[] = [];
+      const start = scroller.scrollTop;
+      for (let top = 0; ; top += scroller.clientHeight) {
+        scroller.scrollTop = top;
+        await frame();
+        seen.push((scroller.querySelector('.cm-content') as HTMLElement).innerText);
+        if (top + scroller.clientHeight >= scroller.scrollHeight) break;
+      }
+      scroller.scrollTop = start;
+      return seen.join('\n');
+    });
+}
+
+/** Waits until the editor shows `pattern` (or, with `absent`, no longer does). */
+export async function waitForEditor(page: Page, pattern: RegExp, { absent = false } = {}): Promise<void> {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const text = await editorText(page).catch(() => '');
+    if (pattern.test(text) !== absent) return;
+    if (Date.now() > deadline)
+      throw new Error(`the editor never ${absent ? 'lost' : 'showed'} ${String(pattern)}:\n${text}`);
+    await page.waitForTimeout(100);
+  }
 }

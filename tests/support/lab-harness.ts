@@ -105,7 +105,10 @@ export function labSocket(
   lab: Pick<TestLab, 'url' | 'origin'>,
   labId: string,
   cookie: string,
-  extra: { onState?: (state: ConnectionState, detail?: string) => void } = {},
+  extra: {
+    onState?: (state: ConnectionState, detail?: string) => void;
+    onError?: (code: ErrorCode, message: string) => void;
+  } = {},
 ): LabSocket {
   const socket = new LabSocket({
     url: `${lab.url.replace(/^http/, 'ws')}/_lab/ws?lab=${labId}`,

@@ -12,6 +12,8 @@ import { encodeInputFrame } from '#protocol/frames.ts';
 import { CLOSE_CODES, type ServerMessage } from '#protocol/messages.ts';
 import type { TerminalSessionOptions } from '../../server/src/terminal/terminal-session.ts';
 import { LabConnection, type LabWorkspace, type LabWorkspaces } from '../../server/src/ws/lab-connection.ts';
+import type { FileHelper } from '../../server/src/workspace/file-helper.ts';
+import { WorkspaceFiles } from '../../server/src/workspace/workspace-files.ts';
 import { fakeTerminal } from '../support/fake-terminal.ts';
 import { openRawUrl, type RawSocket } from '../support/raw-socket.ts';
 import { eventually } from '../support/waiters.ts';
@@ -36,6 +38,15 @@ function fakeWorkspace(options: Partial<TerminalSessionOptions> = {}) {
     connect: () => {
       throw new Error('this lab has no panes');
     },
+    files: new WorkspaceFiles({
+      home: '/nonexistent',
+      originals: new Map(),
+      helper: (async () => {
+        throw new Error('this workspace has no files');
+      }) as FileHelper,
+      saveWork: async () => {},
+      log: createRecordingLogger(),
+    }),
   };
   const closeTerminals = () => Promise.all(terminals.map((t) => t.session.close()));
   const leases = { taken: 0, released: 0 };

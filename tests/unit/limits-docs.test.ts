@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DOOR, FLOW_CONTROL, PANES, WIRE } from '#protocol/limits.ts';
+import { DOOR, FILES, FLOW_CONTROL, PANES, WIRE } from '#protocol/limits.ts';
 
 const docs = await readFile(path.join(import.meta.dirname, '..', '..', 'docs', 'protocol.md'), 'utf8');
 
@@ -31,6 +31,12 @@ const quoted: [what: string, text: string][] = [
   ['the high watermark', `Above ${spaced(FLOW_CONTROL.highWatermark)} it stops reading the pty`],
   ['the low watermark', `below ${spaced(FLOW_CONTROL.lowWatermark)} it reads again`],
   ['the ack batch', `in batches of at least ${spaced(FLOW_CONTROL.ackBatch)} bytes`],
+  ['the largest file the editor opens', `at most ${mib(FILES.maxBytes)} of UTF-8 text`],
+  ["a path's characters", `at most ${FILES.pathChars} characters long`],
+  ["a name's bytes", `each name in it at most ${FILES.nameBytes} bytes of UTF-8`],
+  ["a save's parts", `parts of at most ${FILES.saveChunkChars} UTF-16 units`],
+  ['the parts of one save', `at most ${FILES.saveParts} of them`],
+  ['file requests waiting', `A page may have ${FILES.pendingRequests} file requests waiting at once`],
 ];
 
 for (const [what, text] of quoted) {

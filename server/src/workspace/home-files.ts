@@ -6,7 +6,7 @@
  */
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import { homePathSchema } from '#protocol/files.ts';
 
 /** What a changed file looks like from outside: enough to notice a change without reading it. */
 export interface FileSignature {
@@ -21,22 +21,6 @@ const SKIPPED_DIRS = new Set(['__pycache__']);
 /** A home with more entries than this is not a lesson's; the rest is not looked at. */
 export const MAX_HOME_ENTRIES = 5000;
 const MAX_DEPTH = 12;
-
-/**
- * A path relative to the home, '/'-separated, with no way out of it: checked before the store's paths are written back
- * into a new home, however they got into the store.
- */
-export const homePathSchema = z
-  .string()
-  .min(1)
-  .max(1024)
-  .refine(
-    (p) =>
-      !p.startsWith('/') &&
-      !p.includes('\0') &&
-      p.split('/').every((part) => part !== '' && part !== '.' && part !== '..'),
-    'not a plain relative path inside the home',
-  );
 
 export async function scanHome(home: string): Promise<Map<string, FileSignature>> {
   const files = new Map<string, FileSignature>();

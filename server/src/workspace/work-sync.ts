@@ -13,7 +13,8 @@ import type { ProcessSpec } from '../sandbox/argv.ts';
 import { WORK } from '#protocol/limits.ts';
 import type { WorkFile } from '../store/work-store.ts';
 import type { Store } from '../store/store.ts';
-import { homePathSchema, scanHome, type FileSignature } from './home-files.ts';
+import { homePathSchema } from '#protocol/files.ts';
+import { scanHome, type FileSignature } from './home-files.ts';
 import { readTar } from './tar-reader.ts';
 
 export interface WorkSyncOptions {
@@ -28,6 +29,8 @@ export interface WorkSyncOptions {
   command(argv: readonly string[]): ProcessSpec | null;
   /** Tells the learner something about their work (in the terminals). */
   notify(text: string): void;
+  /** Hears what each look at the home found: the editor learns of files changed from a terminal this way. */
+  scanned(files: ReadonlyMap<string, FileSignature>): void;
   log: Logger;
 }
 
@@ -72,6 +75,7 @@ export class WorkSync {
   /** Takes the home as it is now (originals plus restored work) as saved. */
   async begin(): Promise<void> {
     this.#known = await scanHome(this.#o.home);
+    this.#o.scanned(new Map(this.#known));
     for (const file of this.#o.store.work.list(this.#o.learnerId, this.#o.labId)) {
       if (!file.deleted) this.#stored.set(file.path, file.content.length);
     }
@@ -114,6 +118,7 @@ export class WorkSync {
 
   async #saveChanges(): Promise<void> {
     const now = await scanHome(this.#o.home);
+    this.#o.scanned(now);
     const changed = [...now].filter(([p, sig]) => this.#known.get(p)?.stamp !== sig.stamp);
     const removed = [...this.#known.keys()].filter((p) => !now.has(p));
     if (changed.length === 0 && removed.length === 0) return;

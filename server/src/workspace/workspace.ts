@@ -16,7 +16,9 @@ import type { Tunnel } from '../sandbox/tunnel.ts';
 import { TerminalSession } from '../terminal/terminal-session.ts';
 import type { Store } from '../store/store.ts';
 import { LimitWatch } from './limit-watch.ts';
+import { fileHelper } from './file-helper.ts';
 import { readOriginals, restoreWork, WorkSync } from './work-sync.ts';
+import { WorkspaceFiles } from './workspace-files.ts';
 import { WorkspaceDisk } from './workspace-disk.ts';
 
 /** How long a hung-up terminal's programs get to exit before they are killed. */
@@ -56,6 +58,8 @@ export class Workspace {
   readonly id: string;
   /** Resolves when the workspace can no longer run anything, whether closed or its sandbox died. */
   readonly ended: Promise<void>;
+  /** Its home's files, for the editor. */
+  readonly files: WorkspaceFiles;
   readonly #host: HostParts & { runtime: WorkspaceRuntime };
   readonly #log: Logger;
   readonly #terminals: ReadonlyMap<string, TerminalSession>;
@@ -109,17 +113,27 @@ export class Workspace {
     });
     let ended = false;
     void runtime.ended.then(() => (ended = true));
+    // Once the sandbox is gone, so is every program that could change the home under the backend's feet.
+    const command = (argv: readonly string[]) => (ended ? null : runtime.command(argv));
+    const home = path.join(host.root, 'home');
+    this.files = new WorkspaceFiles({
+      home,
+      originals,
+      helper: fileHelper(command, env.tools.filesDir),
+      saveWork: () => this.#work.save(),
+      log: env.log,
+    });
     this.#work = new WorkSync({
       store: env.store,
       learnerId: spec.learnerId,
       labId: spec.lab.id,
-      home: path.join(host.root, 'home'),
+      home,
       originals,
-      // Once the sandbox is gone, so is every program that could change the home under the backend's feet.
-      command: (argv) => (ended ? null : runtime.command(argv)),
+      command,
       notify: (text) => {
         for (const terminal of this.#terminals.values()) terminal.notice(text);
       },
+      scanned: (files) => this.files.scanned(files),
       log: env.log,
     });
   }

@@ -11,6 +11,7 @@ import { PaneError, PaneSessions } from '../panes/pane-sessions.ts';
 import { decodeFrame } from '#protocol/frames.ts';
 import {
   CLOSE_CODES,
+  isFileMessage,
   parseClientMessage,
   PROTOCOL_VERSION,
   type ErrorCode,
@@ -21,6 +22,9 @@ import type { Tunnel } from '../sandbox/tunnel.ts';
 import { SessionError, type DetachReason, type TerminalSession } from '../terminal/terminal-session.ts';
 import type { Attachment, AttachmentOutlet } from './attachment.ts';
 import { TerminalAttachment } from './terminal-attachment.ts';
+import { FileError } from '../workspace/file-error.ts';
+import type { WorkspaceFiles } from '../workspace/workspace-files.ts';
+import { FileRequests } from './file-requests.ts';
 import { WIRE } from '#protocol/limits.ts';
 
 const BINARY = { binary: true } as const;
@@ -31,6 +35,7 @@ export interface LabWorkspace {
   readonly ended: Promise<void>;
   terminal(id: string): TerminalSession | undefined;
   connect(port: number): Tunnel;
+  readonly files: WorkspaceFiles;
 }
 
 /** What a connection uses of the workspace registry. */
@@ -50,7 +55,7 @@ export interface ConnectionContext {
   log: Logger;
 }
 
-type About = { terminal?: string; pane?: string };
+type About = { terminal?: string; pane?: string; path?: string };
 type Lease = Awaited<ReturnType<LabWorkspaces['acquire']>>;
 type Close = { code: number; reason: string };
 
@@ -65,6 +70,7 @@ export class LabConnection {
   readonly #channels = new Map<number, Attachment>();
   #lease: Lease | null = null;
   #panes: PaneSessions | null = null;
+  #files: FileRequests | null = null;
   /** Messages that arrived before the workspace was ready; null once it is (or the connection ended). */
   #pending: { data: Buffer; isBinary: boolean }[] | null = [];
   #alive = true;
@@ -129,6 +135,11 @@ export class LabConnection {
       browser: this.#context.browser,
       send: (message) => this.#send(message),
     });
+    this.#files = new FileRequests({
+      files: workspace.files,
+      send: (message) => this.#send(message),
+      report: (error, path, what) => this.#report(error, path ? { path } : {}, what),
+    });
     const queued = this.#pending ?? [];
     this.#pending = null;
     for (const message of queued) {
@@ -175,6 +186,9 @@ export class LabConnection {
       what = `"${message.type}"`;
       if (message.type === 'reset-files') {
         this.#resetFiles();
+      } else if (isFileMessage(message)) {
+        about = 'path' in message ? { path: message.path } : {};
+        this.#files?.handle(message);
       } else if ('pane' in message) {
         about = { pane: message.pane };
         this.#panes?.handle(message);
@@ -246,6 +260,8 @@ export class LabConnection {
     this.#pending = null;
     this.#panes?.close();
     this.#panes = null;
+    this.#files?.close();
+    this.#files = null;
     this.#lease?.release();
     this.#lease = null;
     if (close) this.#ws.close(close.code, close.reason);
@@ -253,7 +269,7 @@ export class LabConnection {
 
   /** The one way a failed action reaches the page: a refusal with its own code, or a fault of ours, also logged. */
   #report(error: unknown, about: About, what: string): void {
-    if (error instanceof SessionError || error instanceof PaneError) {
+    if (error instanceof SessionError || error instanceof PaneError || error instanceof FileError) {
       this.#fail(error.code, error.message, about);
       return;
     }

@@ -1,10 +1,12 @@
 /**
- * A running lab: one LabSocket for the lab's terminals, a pane per terminal, the connection banner, full screen.
+ * A running lab: one LabSocket for the lab's terminals, a pane per terminal, the editor, the connection banner, full
+ * screen.
  * Loaded on demand by lab-element.ts, together with xterm.js.
  */
 import xtermCss from '@xterm/xterm/css/xterm.css?url';
 import { joinUrl } from '#protocol/join.ts';
 import { LAB_PATHS } from '#protocol/messages.ts';
+import { EditorPane } from './editor-pane.ts';
 import { LabSocket, NotJoinedError, type ConnectionState } from './lab-socket.ts';
 import type { LabStringKey, LabStrings } from './lab-strings.ts';
 import { PreviewPane } from './preview-pane.ts';
@@ -70,10 +72,12 @@ export function mountLab(host: HTMLElement): () => void {
 
   const panes: TerminalPane[] = [];
   const browsers: (PreviewPane | WebSocketPane)[] = [];
+  let editor: EditorPane | null = null;
   const showState = (state: ConnectionState) => {
     if (banner) showBanner(banner, state, strings);
     for (const pane of panes) pane.setConnected(state === 'open');
     for (const browser of browsers) browser.setConnected(state === 'open');
+    editor?.setConnected(state === 'open');
   };
 
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -100,8 +104,12 @@ export function mountLab(host: HTMLElement): () => void {
     if (root) browsers.push(new BROWSER_PANES[view.kind](root, view, socket, strings));
   }
 
+  const editorRoot = host.querySelector<HTMLElement>(find('editor'));
+  if (editorRoot) editor = new EditorPane(editorRoot, socket, strings, config.lab);
+
   const stopThemeWatch = onThemeChange(() => {
     for (const pane of panes) pane.setTheme();
+    editor?.setTheme();
   });
   const fullscreen = host.querySelector<HTMLButtonElement>(find('fullscreen'));
   const toggleFullscreen = () => {
@@ -122,5 +130,6 @@ export function mountLab(host: HTMLElement): () => void {
     socket.close();
     for (const pane of panes) pane.dispose();
     for (const browser of browsers) browser.dispose();
+    editor?.dispose();
   };
 }

@@ -11,7 +11,9 @@ import {
   PROTOCOL_VERSION,
   type ClientMessage,
   type ErrorCode,
+  type FileMessage,
   type PaneEvent,
+  type ServerMessage,
   type TerminalEncoding,
   type TerminalSignal,
   type TerminalStatus,
@@ -48,6 +50,15 @@ export interface PaneEvents {
   error(code: ErrorCode, message: string): void;
 }
 
+/** What the backend says about the workspace's files (file-client.ts reads it). */
+export type FileServerMessage = Extract<ServerMessage, { type: 'files' | `file${string}` }>;
+
+export interface FileEvents {
+  message(message: FileServerMessage): void;
+  /** A file request refused; `path` when it was about one file. */
+  error(code: ErrorCode, message: string, path: string | undefined): void;
+}
+
 export interface LabSocketOptions {
   /** ws:// or wss:// URL of the lab endpoint, with `?lab=<id>`. */
   url: string;
@@ -80,6 +91,7 @@ export class LabSocket {
   readonly #terminals = new Map<string, Wanted>();
   readonly #byChannel = new Map<number, string>();
   readonly #panes = new Map<string, PaneEvents>();
+  #files: FileEvents | null = null;
   #ws: WebSocket | null = null;
   #state: ConnectionState = 'connecting';
   #maxPayload: number | null = null;
@@ -172,6 +184,16 @@ export class LabSocket {
 
   wsDisconnect(pane: string): void {
     this.#send({ type: 'ws-disconnect', pane });
+  }
+
+  /** Where the editor's messages go. Like the panes', its requests do not outlive a dropped connection. */
+  listenFiles(events: FileEvents): void {
+    this.#files = events;
+  }
+
+  /** A file request (file-client.ts makes them). */
+  sendFile(message: FileMessage): void {
+    this.#send(message);
   }
 
   close(): void {
@@ -293,6 +315,10 @@ export class LabSocket {
         break;
       }
       case 'error': {
+        if (message.path !== undefined && this.#files) {
+          this.#files.error(message.code, message.message, message.path);
+          break;
+        }
         const events =
           (message.terminal === undefined ? undefined : this.#terminals.get(message.terminal)?.events) ??
           (message.pane === undefined ? undefined : this.#panes.get(message.pane));
@@ -302,6 +328,9 @@ export class LabSocket {
       }
       case 'pane':
         this.#panes.get(message.pane)?.event(message.event);
+        break;
+      default:
+        this.#files?.message(message);
         break;
     }
   }

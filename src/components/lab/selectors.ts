@@ -34,6 +34,11 @@ const HOOKS = {
   /** The WebSocket pane's message form, and the line saying why a message cannot go (or can be no longer). */
   send: 'data-send',
   sendProblem: 'data-send-problem',
+  /** The editor pane, its file menu, the box CodeMirror draws into, and the notice above it. */
+  editor: 'data-editor',
+  fileMenu: 'data-file-menu',
+  editorHost: 'data-editor-host',
+  notice: 'data-notice',
 } as const;
 
 /**
@@ -43,7 +48,11 @@ const HOOKS = {
  */
 export const STYLE_HOOKS = { state: 'data-state', direction: 'data-dir' } as const;
 
-export type Action = 'run' | 'stop' | 'restart' | 'take-over' | 'load' | 'cancel' | 'connect' | 'disconnect' | 'send';
+export type Action =
+  'run' | 'stop' | 'restart' | 'take-over' | 'load' | 'cancel' | 'connect' | 'disconnect' | 'send' | EditorAction;
+/** The editor's buttons: its bar's, and its notice's answers. */
+export type EditorAction =
+  'save' | 'compare' | 'reset-file' | 'load-theirs' | 'keep-mine' | 'save-again' | 'close-file';
 export type PreviewView = 'page' | 'raw';
 
 /** The hooks that carry a value, and what it is. */

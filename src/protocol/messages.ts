@@ -125,6 +125,13 @@ const paneEventSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type PaneEvent = z.infer<typeof paneEventSchema>;
+type PaneEventOf<K extends PaneEvent['kind']> = Extract<PaneEvent, { kind: K }>;
+/** The pane's vocabulary, for the backend code that produces it: taken from the schema, never written again. */
+export type PreviewOutcome = PaneEventOf<'http-end'>['outcome'];
+export type Framing = PaneEventOf<'http-head'>['framing'];
+export type WsOpcode = PaneEventOf<'ws-message'>['opcode'];
+export type WsDirection = PaneEventOf<'ws-message'>['direction'];
+export type WsClosedBy = PaneEventOf<'ws-closed'>['by'];
 
 /**
  * `starting`: the shell is being started. `idle`: the shell waits at its prompt. `running`: a command runs in the

@@ -8,9 +8,7 @@ import type { Tunnel } from '../sandbox/tunnel.ts';
 import { requestHead, type BrowserIdentity } from './browser-request.ts';
 import { ResponseReader, type ResponseHead } from './http-response.ts';
 import { PANES } from '#protocol/limits.ts';
-
-export type PreviewOutcome =
-  'complete' | 'closed' | 'truncated' | 'refused' | 'cancelled' | 'too-large' | 'timeout' | 'malformed';
+import type { PreviewOutcome } from '#protocol/messages.ts';
 
 export type PreviewEvent =
   | { kind: 'http-sent'; request: string }

@@ -6,8 +6,7 @@
  */
 import { headerValues } from '#protocol/headers.ts';
 import { PANES } from '#protocol/limits.ts';
-
-export type Framing = 'none' | 'content-length' | 'chunked' | 'until-close';
+import type { Framing } from '#protocol/messages.ts';
 
 export interface ResponseHead {
   statusLine: string;

@@ -10,18 +10,17 @@ import { requestHead, type BrowserIdentity } from './browser-request.ts';
 import { headerValues } from '#protocol/headers.ts';
 import { ResponseReader } from './http-response.ts';
 import { PANES } from '#protocol/limits.ts';
+import type { WsClosedBy, WsDirection, WsOpcode } from '#protocol/messages.ts';
 
 /** RFC 6455 section 1.3: appended to the key before hashing. */
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const CLOSE_TIMEOUT_MS = 2000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
-export type WsOpcode = 'text' | 'binary' | 'ping' | 'pong';
-
 export type WsEvent =
   | { kind: 'ws-handshake'; request: string; response: string; accepted: boolean; problem: string }
-  | { kind: 'ws-message'; direction: 'in' | 'out'; opcode: WsOpcode; data: Buffer; at: number }
-  | { kind: 'ws-closed'; code: number | null; reason: string; by: 'server' | 'client' | 'network'; at: number };
+  | { kind: 'ws-message'; direction: WsDirection; opcode: WsOpcode; data: Buffer; at: number }
+  | { kind: 'ws-closed'; code: number | null; reason: string; by: WsClosedBy; at: number };
 
 export interface WsClient {
   sendText(text: string): void;
@@ -125,7 +124,7 @@ export function startWebSocket(
   let fragments: { opcode: WsOpcode; parts: Buffer[]; size: number } | null = null;
   let closeTimer: NodeJS.Timeout | null = null;
 
-  const finish = (code: number | null, reason: string, by: 'server' | 'client' | 'network') => {
+  const finish = (code: number | null, reason: string, by: WsClosedBy) => {
     if (phase === 'closed') return;
     phase = 'closed';
     if (closeTimer) clearTimeout(closeTimer);

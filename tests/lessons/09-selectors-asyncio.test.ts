@@ -97,7 +97,7 @@ describe('lesson 9: one thread, many sockets', () => {
       await shown.t2.wait(/离开了聊天室/);
       await lesson.stopAll();
       // The clients notice the server going away (nc just ends).
-      assert.match(shown.t3.text(), /服务端关闭了连接|\$ /);
+      await shown.t3.wait(/服务端关闭了连接|\$ /);
     });
   }
 

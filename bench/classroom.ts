@@ -128,7 +128,12 @@ async function main(): Promise<void> {
     .slice(2)
     .map(Number)
     .filter((n) => n > 0);
-  const rounds: readonly (readonly Hostile[])[] = process.env['BENCH_QUIET_ONLY'] ? [[]] : [[], HOSTILE];
+  // BENCH_HOSTILE=memory,cpu picks the neighbours (all five by default), to find which of them costs the quiet ones.
+  const chosen = (process.env['BENCH_HOSTILE'] ?? '')
+    .split(',')
+    .filter((k): k is Hostile => HOSTILE.includes(k as Hostile));
+  const hostile = chosen.length > 0 ? chosen : HOSTILE;
+  const rounds: readonly (readonly Hostile[])[] = process.env['BENCH_QUIET_ONLY'] ? [[]] : [[], hostile];
   for (const n of sizes.length ? sizes : [30]) {
     const quietP99: number[] = [];
     for (const hostile of rounds) {

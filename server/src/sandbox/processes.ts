@@ -8,27 +8,46 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const POLL_MS = 20;
 
-async function processesInSession(sessionId: number): Promise<number[]> {
+/** Files of /proc read at once: a scan must not run the backend out of descriptors (a class has thousands of pids). */
+const SCAN_BATCH = 128;
+
+/** Every process's session id, by pid, from one pass over /proc. */
+async function scanSessions(): Promise<Map<number, number>> {
   const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
-  // Read in parallel: a terminal or tunnel that is closing waits on this scan, several at once.
-  const stats = await Promise.all(
-    pids.map((pid) =>
-      readFile(`/proc/${pid}/stat`, 'latin1').catch((error: NodeJS.ErrnoException) => {
-        // The process ended between readdir and readFile.
-        if (error.code === 'ENOENT' || error.code === 'ESRCH') return null;
-        throw error;
-      }),
-    ),
-  );
-  return pids
-    .filter((_, i) => {
+  const sessions = new Map<number, number>();
+  for (let at = 0; at < pids.length; at += SCAN_BATCH) {
+    const batch = pids.slice(at, at + SCAN_BATCH);
+    const stats = await Promise.all(
+      batch.map((pid) =>
+        readFile(`/proc/${pid}/stat`, 'latin1').catch((error: NodeJS.ErrnoException) => {
+          // The process ended between readdir and readFile.
+          if (error.code === 'ENOENT' || error.code === 'ESRCH') return null;
+          throw error;
+        }),
+      ),
+    );
+    batch.forEach((pid, i) => {
       const stat = stats[i];
-      if (!stat) return false;
+      if (!stat) return;
       // Fields after the command name, which is in parentheses and may itself contain spaces or parentheses.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[3]) === sessionId;
-    })
-    .map(Number);
+      sessions.set(Number(pid), Number(fields[3]));
+    });
+  }
+  return sessions;
+}
+
+/**
+ * One scan at a time, shared by every terminal and tunnel closing meanwhile (a shutdown closes hundreds at once):
+ * each waits for the scan under way rather than starting its own. Callers poll, so a process forked after the scan
+ * began is seen by the next one.
+ */
+let scanning: Promise<Map<number, number>> | null = null;
+
+async function processesInSession(sessionId: number): Promise<number[]> {
+  scanning ??= scanSessions().finally(() => (scanning = null));
+  const sessions = await scanning;
+  return [...sessions].filter(([, session]) => session === sessionId).map(([pid]) => pid);
 }
 
 /**

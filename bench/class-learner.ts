@@ -2,14 +2,13 @@
  * One learner of the classroom benchmark on lesson 1's lab, through LabSocket (the page's own protocol client): its
  * four terminals, the server and two clients started by the lab's own commands, and typing timed key by key.
  */
-import NodeWebSocket from 'ws';
-import { AckBatcher } from '../src/components/lab/ack-batcher.ts';
-import { LabSocket, type TerminalEvents } from '../src/components/lab/lab-socket.ts';
-import type { TerminalStatus } from '#protocol/messages.ts';
-import { Waiters } from '../tests/support/waiters.ts';
+import type { LabSocket } from '../src/components/lab/lab-socket.ts';
+import { PageTerminal, pageSocket } from './support.ts';
 
 const LAB = '01-first-client-server';
 const TERMINALS = ['t1', 't2', 't3', 't4'] as const;
+/** Two hundred learners arriving at once on two cores take their time. */
+const WAIT_MS = 120_000;
 type TerminalId = (typeof TERMINALS)[number];
 /** The lab's commands: t1 "python3 server.py", t2 and t3 "python3 client.py". */
 const PYTHON_SERVER = 1;
@@ -26,77 +25,43 @@ const HOSTILE_COMMANDS: Record<Hostile, string> = {
   disk: 'while :; do head -c 2G /dev/zero > fill; rm -f fill; done',
 };
 
-class TerminalView implements TerminalEvents {
-  status: TerminalStatus | null = null;
-  text = '';
-  readonly #acks: AckBatcher;
-  onOutput: (() => void) | null = null;
-  readonly #waiters = new Waiters();
-
-  constructor(ack: (bytes: number) => void) {
-    this.#acks = new AckBatcher(ack);
-  }
-
-  attached(info: { status: TerminalStatus }): void {
-    this.status = info.status;
-    this.#waiters.notify();
-  }
-  output(bytes: Uint8Array): void {
-    this.text = (this.text + Buffer.from(bytes).toString('utf8')).slice(-4000);
-    this.#acks.drawn(bytes.length);
-    this.onOutput?.();
-    this.#waiters.notify();
-  }
-  statusChanged(status: TerminalStatus): void {
-    this.status = status;
-    this.#waiters.notify();
-  }
-  detached(): void {}
-  error(): void {}
-
-  until(predicate: () => boolean, what: string, ms = 120_000): Promise<void> {
-    return this.#waiters.until(predicate, what, ms, () => `status ${this.status}: ${this.text.slice(-300)}`);
-  }
-}
-
 export class ClassLearner {
   readonly #socket: LabSocket;
-  readonly #views = new Map<TerminalId, TerminalView>();
+  readonly #views = new Map<TerminalId, PageTerminal>();
   readonly #created = performance.now();
 
   constructor(url: string, cookie: string) {
-    this.#socket = new LabSocket({
-      url: `${url.replace(/^http/, 'ws')}/_lab/ws?lab=${LAB}`,
-      open: (u) =>
-        new NodeWebSocket(u, { headers: { cookie, origin: url }, perMessageDeflate: false }) as unknown as WebSocket,
-    });
+    this.#socket = pageSocket(url, cookie, LAB);
     for (const id of TERMINALS) {
-      const view = new TerminalView((bytes) => this.#socket.ack(id, bytes));
+      const view = new PageTerminal((bytes) => this.#socket.ack(id, bytes));
       this.#views.set(id, view);
       this.#socket.attach(id, view, 100, 30);
     }
   }
 
-  #view(id: TerminalId): TerminalView {
-    return this.#views.get(id) as TerminalView;
+  #view(id: TerminalId): PageTerminal {
+    return this.#views.get(id) as PageTerminal;
   }
 
   /** Resolves with the ms from opening the lab to every terminal at its prompt. */
   async ready(): Promise<number> {
-    await Promise.all(TERMINALS.map((id) => this.#view(id).until(() => this.#view(id).status === 'idle', 'a prompt')));
+    await Promise.all(
+      TERMINALS.map((id) => this.#view(id).until(() => this.#view(id).status === 'idle', WAIT_MS, 'a prompt')),
+    );
     return performance.now() - this.#created;
   }
 
   async startServerAndClients(): Promise<void> {
     this.#socket.run('t1', PYTHON_SERVER);
-    await this.#view('t1').until(() => this.#view('t1').text.includes('2333'), 'the server to listen');
+    await this.#view('t1').until(() => this.#view('t1').text.includes('2333'), WAIT_MS, 'the server to listen');
     for (const id of ['t2', 't3'] as const) {
       this.#socket.run(id, PYTHON_CLIENT);
-      await this.#view(id).until(() => this.#view(id).status === 'running', 'a client');
+      await this.#view(id).until(() => this.#view(id).status === 'running', WAIT_MS, 'a client');
     }
     // Client 1 is accepted; client 2 waits in the backlog, as lesson 1 shows (the server serves one at a time).
     await this.#view('t1').until(
       () => (this.#view('t1').text.match(/127\.0\.0\.1:\d+/g) ?? []).length >= 2,
+      WAIT_MS,
       'client 1 to be accepted',
     );
   }
@@ -116,7 +81,7 @@ export class ClassLearner {
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 1000));
     for (let i = 0; i < perSecond * seconds; i += 1) {
       const start = performance.now();
-      const echoed = new Promise<void>((resolve) => (view.onOutput = resolve));
+      const echoed = new Promise<void>((resolve) => (view.onOutput = () => resolve()));
       this.#socket.input('t2', i % 20 === 19 ? '\r' : String.fromCharCode(97 + (i % 26)));
       await echoed;
       times.push(performance.now() - start);

@@ -141,30 +141,25 @@ export async function learnerCookie(url: string): Promise<string> {
   return (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
 }
 
-/** One learner's terminal t1, through LabSocket: the code the browser runs, minus xterm.js. */
-export class Learner implements TerminalEvents {
-  readonly socket: LabSocket;
+/**
+ * One terminal as the page shows it, minus xterm.js: its status, what it printed (the last few KiB as text), and
+ * acknowledgements sent the way the page sends them (AckBatcher), the bytes counting as drawn at once. Every
+ * benchmark's client terminal is one of these.
+ */
+export class PageTerminal implements TerminalEvents {
   status: TerminalStatus | null = null;
   received = 0;
+  /** The end of what it printed, for waiting on a line. */
+  text = '';
   /** When false, output is not acknowledged: a page that stopped drawing. */
   acking = true;
+  onOutput: ((bytes: Uint8Array) => void) | null = null;
   readonly #acks: AckBatcher;
   readonly #waiters = new Waiters();
-  onOutput: ((bytes: Uint8Array) => void) | null = null;
+  readonly #decoder = new TextDecoder();
 
-  constructor(url: string, cookie: string) {
-    this.socket = new LabSocket({
-      url: `${url.replace(/^http/, 'ws')}/_lab/ws?lab=${LAB}`,
-      open: (u) =>
-        process.env['BENCH_WS'] === 'undici'
-          ? new WebSocket(u, { headers: { cookie, origin: url } } as unknown as string[])
-          : (new NodeWebSocket(u, {
-              headers: { cookie, origin: url },
-              perMessageDeflate: false,
-            }) as unknown as WebSocket),
-    });
-    this.#acks = new AckBatcher((bytes) => this.socket.ack('t1', bytes));
-    this.socket.attach('t1', this, 120, 40);
+  constructor(ack: (bytes: number) => void) {
+    this.#acks = new AckBatcher(ack);
   }
 
   attached(info: { status: TerminalStatus }): void {
@@ -173,8 +168,8 @@ export class Learner implements TerminalEvents {
   }
   output(bytes: Uint8Array): void {
     this.received += bytes.length;
+    this.text = (this.text + this.#decoder.decode(bytes, { stream: true })).slice(-4000);
     this.onOutput?.(bytes);
-    // As the page does, with the page's own batching; the bytes count as drawn at once.
     if (this.acking) this.#acks.drawn(bytes.length);
     this.#waiters.notify();
   }
@@ -191,8 +186,34 @@ export class Learner implements TerminalEvents {
     this.#acks.flush();
   }
 
-  until(predicate: () => boolean, ms = 60_000): Promise<void> {
-    return this.#waiters.until(predicate, 'the terminal', ms, () => `status ${this.status}, ${this.received} bytes`);
+  until(predicate: () => boolean, ms = 60_000, what = 'the terminal'): Promise<void> {
+    return this.#waiters.until(predicate, what, ms, () => `status ${this.status}: ${this.text.slice(-300)}`);
+  }
+}
+
+/** The page's own protocol client on `lab`, speaking from `url`'s origin with the learner's cookie. */
+export function pageSocket(url: string, cookie: string, lab: string): LabSocket {
+  return new LabSocket({
+    url: `${url.replace(/^http/, 'ws')}/_lab/ws?lab=${lab}`,
+    open: (u) =>
+      process.env['BENCH_WS'] === 'undici'
+        ? new WebSocket(u, { headers: { cookie, origin: url } } as unknown as string[])
+        : (new NodeWebSocket(u, {
+            headers: { cookie, origin: url },
+            perMessageDeflate: false,
+          }) as unknown as WebSocket),
+  });
+}
+
+/** One learner's terminal t1 of the bench lab, through LabSocket: the code the browser runs, minus xterm.js. */
+export class Learner extends PageTerminal {
+  readonly socket: LabSocket;
+
+  constructor(url: string, cookie: string) {
+    const socket = pageSocket(url, cookie, LAB);
+    super((bytes) => socket.ack('t1', bytes));
+    this.socket = socket;
+    socket.attach('t1', this, 120, 40);
   }
 }
 

@@ -7,13 +7,11 @@
  * Lesson 1's server.py open with an unsaved change and the comparison with the original shown, on a desktop and a
  * phone screen, in both languages and both themes.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import {
   collectPageErrors,
   editorPane,
-  launchBrowser,
   LESSON_01,
   openLab,
   typeInto,
@@ -21,7 +19,7 @@ import {
   waitForEditor,
   type Lang,
 } from '../support/browser.ts';
-import { startTestLab } from '../support/lab-harness.ts';
+import { takeShots } from '../support/shots.ts';
 
 const outDir = path.resolve(process.argv[2] ?? '/tmp/editor-screenshots');
 
@@ -64,19 +62,7 @@ async function shoot(browser: Browser, url: string, lang: Lang, theme: 'light' |
   }
 }
 
-const lab = await startTestLab();
-const browser = await launchBrowser();
-try {
-  await mkdir(outDir, { recursive: true });
-  for (const screen of ['desktop', 'phone'] as const) {
-    for (const lang of ['zh', 'en'] as const) {
-      for (const theme of ['light', 'dark'] as const) {
-        const [file, ...errors] = await shoot(browser, lab.url, lang, theme, screen);
-        console.log(`${file}${errors.length ? `\n  page errors:\n  ${errors.join('\n  ')}` : ''}`);
-      }
-    }
-  }
-} finally {
-  await browser.close();
-  await lab.close();
-}
+const SHOTS = (['desktop', 'phone'] as const).flatMap((screen) =>
+  (['zh', 'en'] as const).flatMap((lang) => (['light', 'dark'] as const).map((theme) => ({ screen, lang, theme }))),
+);
+await takeShots(outDir, SHOTS, (browser, url, { lang, theme, screen }) => shoot(browser, url, lang, theme, screen));

@@ -7,12 +7,10 @@
  * Each shot: the Python server in "Server", a message in Chinese and ASCII from "Client 1", a second client queued
  * behind it in "Client 2", and `ss -tan` in "Observe", which is step 1-5 of the lesson's exercise.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import {
   collectPageErrors,
-  launchBrowser,
   LESSON_01,
   openLab,
   runCommand,
@@ -20,7 +18,8 @@ import {
   waitForScreen,
   type Lang,
 } from '../support/browser.ts';
-import { PROJECT_ROOT, startTestLab } from '../support/lab-harness.ts';
+import { PROJECT_ROOT } from '../support/lab-harness.ts';
+import { takeShots } from '../support/shots.ts';
 
 const outDir = path.resolve(process.argv[2] ?? path.join(PROJECT_ROOT, 'docs', 'screenshots'));
 
@@ -64,15 +63,4 @@ async function shoot(browser: Browser, url: string, shot: (typeof SHOTS)[number]
   }
 }
 
-const lab = await startTestLab();
-const browser = await launchBrowser();
-try {
-  await mkdir(outDir, { recursive: true });
-  for (const shot of SHOTS) {
-    const [file, ...errors] = await shoot(browser, lab.url, shot);
-    console.log(`${file}${errors.length ? `\n  page errors:\n  ${errors.join('\n  ')}` : ''}`);
-  }
-} finally {
-  await browser.close();
-  await lab.close();
-}
+await takeShots(outDir, SHOTS, shoot);

@@ -14,6 +14,7 @@ import { FileClient } from './file-client.ts';
 import type { FileServerMessage, LabSocket } from './lab-socket.ts';
 import type { LabStringKey, LabStrings } from './lab-strings.ts';
 import { EditorBar } from './editor-bar.ts';
+import { EditorCompare } from './editor-compare.ts';
 import { EditorMenu } from './editor-menu.ts';
 import { EditorNotice, refusalText, type Answer, type Tone } from './editor-notice.ts';
 import { PaneDom } from './pane-dom.ts';
@@ -53,7 +54,7 @@ export class EditorPane {
   /** The next `file` for the open file is the workspace's version, for the learner to choose from, not to show. */
   #fetchTheirs = false;
   #theirs: { text: string; version: string } | null = null;
-  #comparing = false;
+  readonly #compare: EditorCompare;
   #draftTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(root: HTMLElement, socket: LabSocket, strings: LabStrings, lab: string) {
@@ -66,9 +67,13 @@ export class EditorPane {
       message: (message) => this.#receive(message),
       error: (code, message, path) => this.#refused(code, message, path),
     });
+    this.#compare = new EditorCompare(this.#client, () => this.#view);
     this.#bar = new EditorBar(this.#dom, strings, {
       save: () => this.#save(),
-      compare: () => this.#toggleCompare(),
+      compare: () => {
+        if (this.#file) this.#compare.toggle(this.#file.path);
+        this.#refresh();
+      },
       reset: () => this.#resetFile(),
     });
     this.#dom.onDispose(() => void this.#loading?.then((view) => view.destroy()));
@@ -119,7 +124,7 @@ export class EditorPane {
         if (message.path === this.#file?.path) this.#changed(message.version);
         break;
       case 'file-original':
-        if (message.path === this.#file?.path && this.#comparing) void this.#view?.compare(message.text);
+        if (message.path === this.#file?.path) this.#compare.original(message.text);
         break;
     }
   }
@@ -152,7 +157,7 @@ export class EditorPane {
     const shown = mine?.text ?? text;
     if (switching) await view.show(path, shown);
     else if (view.text() !== shown) view.replace(shown);
-    if (switching) this.#stopComparing();
+    if (switching) this.#compare.stop();
     if (mine && mine.base !== version) {
       // Edits kept from before, made to a version the workspace no longer has: the learner chooses.
       this.#file.base = mine.base;
@@ -263,21 +268,6 @@ export class EditorPane {
     this.#refresh();
   }
 
-  #toggleCompare(): void {
-    const file = this.#file;
-    if (!file) return;
-    this.#comparing = !this.#comparing;
-    if (this.#comparing) this.#client.original(file.path);
-    else void this.#view?.compare(null);
-    this.#refresh();
-  }
-
-  #stopComparing(): void {
-    if (!this.#comparing) return;
-    this.#comparing = false;
-    void this.#view?.compare(null);
-  }
-
   #resetFile(): void {
     const file = this.#file;
     if (!file || !window.confirm(fillIn(this.#strings['lab.resetFileConfirm'], { path: file.path }))) return;
@@ -336,7 +326,7 @@ export class EditorPane {
     this.#menu.render(this.#files, this.#opening ?? file?.path ?? null, unsaved, this.#ready);
     this.#bar.render({
       ready: this.#ready,
-      comparing: this.#comparing,
+      comparing: this.#compare.on,
       file: file && {
         state: this.#saving !== null ? 'saving' : dirty ? 'unsaved' : 'saved',
         original: this.#files.some((f) => f.path === file.path && f.original),

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createRecordingLogger } from '../../server/src/log.ts';
 import { BACKEND_LEAF, inheritCpuset, ROOT_GROUP } from '../../server/src/sandbox/cgroup-delegation.ts';
+import { BACKEND_CPU_LEAF } from '../../server/src/sandbox/backend-cpu.ts';
 import { limitFiles, readCounters, shouldWrite } from '../../server/src/sandbox/cgroup-files.ts';
 import { locateCgroups, type HostCgroups } from '../../server/src/sandbox/cgroup-paths.ts';
 import { CgroupHost, type CgroupSetup } from '../../server/src/sandbox/cgroup.ts';
@@ -153,14 +154,17 @@ describe('cgroup v1 (a hierarchy per controller)', () => {
     assert.equal(await exists(path.join(dirOf('memory'), 'memory.memsw.limit_in_bytes')), false);
   });
 
-  test('the instance group weighs as many workspaces as it holds', async () => {
+  test("the instance group weighs two default groups; the backend's leaf in it as many as its workspaces", async () => {
     const { found } = await v1Host();
     const host = started(await CgroupHost.start(found, true, '1-2', createRecordingLogger()));
     const first = await host.createWorkspace('ws-1', LIMITS);
     const instance = path.dirname(path.dirname(first.procsFiles.find((f) => f.includes('/cpu/')) as string));
-    assert.equal(await read(path.join(instance, 'cpu.shares')), '1024');
-    await host.createWorkspace('ws-2', LIMITS);
+    const backendShares = () => read(path.join(instance, BACKEND_CPU_LEAF, 'cpu.shares'));
     assert.equal(await read(path.join(instance, 'cpu.shares')), '2048');
+    assert.equal(await backendShares(), '1024');
+    for (const name of ['ws-2', 'ws-3']) await host.createWorkspace(name, LIMITS);
+    assert.equal(await read(path.join(instance, 'cpu.shares')), '2048', 'not more with more workspaces');
+    assert.equal(await backendShares(), '3072');
     assert.equal(await exists(path.join(path.dirname(instance), 'cpu.shares')), false, "the host's group is not ours");
   });
 

@@ -1,16 +1,17 @@
 /**
  * The backend's own place in the lab's CPU group: a leaf beside the workspaces' groups, weighing as much as all of
  * them together. The backend serves every learner's keystrokes; where it competed with the lab's group from outside
- * (the lab weighing as many groups as it has workspaces), five busy neighbours left it a few percent of the CPU and
- * every quiet learner's echo took a second. Inside, it gets at least half whenever it has work, and being mostly idle
- * it is let in at once when a keystroke wakes it. It only takes what it uses: the workspaces get the rest.
+ * (then weighing as many groups as it had workspaces), five busy neighbours left it a few percent of the CPU and
+ * every quiet learner's echo took a second. Inside, it gets at least half of the lab's share whenever it has work, and
+ * being mostly idle it is let in at once when a keystroke wakes it. It only takes what it uses: the workspaces get the
+ * rest.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
 import type { LimitFile } from './cgroup-files.ts';
 
-const LEAF = 'backend';
+export const BACKEND_CPU_LEAF = 'backend';
 
 export class BackendCpuGroup {
   readonly #dir: string;
@@ -29,7 +30,7 @@ export class BackendCpuGroup {
    * is the group it leaves, where it goes back at the end. Null, with a warning, when the kernel refuses.
    */
   static async join(instanceDir: string, home: string, log: Logger): Promise<BackendCpuGroup | null> {
-    const dir = path.join(instanceDir, LEAF);
+    const dir = path.join(instanceDir, BACKEND_CPU_LEAF);
     try {
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, 'cgroup.procs'), String(process.pid));

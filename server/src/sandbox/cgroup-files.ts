@@ -76,16 +76,30 @@ export function limitFiles(version: CgroupVersion, controller: Controller, limit
 }
 
 /**
- * The CPU weight of a group of ours holding `workspaces` workspaces: as much as that many groups of the host weigh
- * by default (a login session, a service). With the default, the whole lab would weigh as one of them, and a busy
- * workspace would thin out its neighbours' share against everything else on the machine: with others' programs
- * busy, a neighbour took 2.9x its time alone next to 32 busy loops (1.2-1.5x with the weight scaled).
+ * The CPU weight of the backend's leaf in the lab's group while it holds `workspaces` workspaces: as much as all of
+ * them together, so the process that serves every keystroke gets at least half of the lab's share when it has work.
  */
-export function groupWeight(version: CgroupVersion, workspaces: number): LimitFile {
-  const n = Math.max(1, workspaces);
+export function backendWeight(version: CgroupVersion, workspaces: number): LimitFile {
+  return weightOf(version, Math.max(1, workspaces));
+}
+
+/**
+ * How many default groups (a login session, a service) the lab's own group weighs against the rest of the machine,
+ * whatever its number of workspaces. Two: one workspace busy beside another still gets its fair share when other
+ * programs on the machine are busy too (alone a neighbour took 2.9x its time next to 32 busy loops, 1.2-1.5x at
+ * two). Not more: the kernel's own threads sit beside the lab at one default weight each, and the tty and network
+ * work that echoes every learner's keystroke runs in them (flush_to_ldisc in a kworker, loopback in ksoftirqd). With
+ * the lab weighing one per workspace, 15 workspaces with five busy ones held those threads back for up to 0.5 s and
+ * a quiet learner's echo p99 went from 3 ms to 370 ms.
+ */
+export function labWeight(version: CgroupVersion): LimitFile {
+  return weightOf(version, 2);
+}
+
+function weightOf(version: CgroupVersion, groups: number): LimitFile {
   return version === 1
-    ? { file: 'cpu.shares', value: String(Math.min(262_144, CPU_SHARES_V1 * n)) }
-    : { file: 'cpu.weight', value: String(Math.min(10_000, CPU_WEIGHT_V2 * n)) };
+    ? { file: 'cpu.shares', value: String(Math.min(262_144, CPU_SHARES_V1 * groups)) }
+    : { file: 'cpu.weight', value: String(Math.min(10_000, CPU_WEIGHT_V2 * groups)) };
 }
 
 /** Writes a limit file unless it is optional and absent. */

@@ -14,7 +14,8 @@ import type { Logger } from '../log.ts';
 import { BackendCpuGroup } from './backend-cpu.ts';
 import { claimGroups, inheritCpuset, type Claim, type Missing, type Placement } from './cgroup-delegation.ts';
 import {
-  groupWeight,
+  backendWeight,
+  labWeight,
   limitFiles,
   readCounters,
   shouldWrite,
@@ -69,6 +70,7 @@ export class CgroupHost {
       const cpu = claim.placements.find((p) => p.controllers.includes('cpu'));
       const home = claim.version === 1 ? found.v1.find((h) => h.controllers.includes('cpu'))?.dir : found.unified?.dir;
       if (isRoot && cpu && home) host.#backend = await BackendCpuGroup.join(cpu.dir, home, log);
+      await host.#weighLab();
       await host.#reweigh(0);
       return { ok: true, host };
     } catch (error) {
@@ -110,19 +112,21 @@ export class CgroupHost {
     return new WorkspaceCgroup(this.version, made, () => void this.#reweigh(-1));
   }
 
-  /** Sets our groups' CPU weight for the number of workspaces now in the instance (see groupWeight). */
+  /** Sets the lab group's CPU weight against the rest of the machine, once (see labWeight). */
+  async #weighLab(): Promise<void> {
+    const weight = labWeight(this.version);
+    for (const dir of this.#weighted) {
+      await writeFile(path.join(dir, weight.file), weight.value).catch((error: unknown) => {
+        // The workspaces keep their own limits; only their share against the rest of the machine is off.
+        this.#log.warn('could not set the CPU weight of the lab group', { group: dir, error: String(error) });
+      });
+    }
+  }
+
+  /** Sets the backend's CPU weight for the number of workspaces now in the instance (see backendWeight). */
   #reweigh(change: number): Promise<void> {
     this.#workspaces += change;
-    this.#weighing = this.#weighing.then(async () => {
-      const weight = groupWeight(this.version, this.#workspaces);
-      await this.#backend?.weigh(weight);
-      for (const dir of this.#weighted) {
-        await writeFile(path.join(dir, weight.file), weight.value).catch((error: unknown) => {
-          // The workspaces keep their own limits; only their share against the rest of the machine is off.
-          this.#log.warn('could not set the CPU weight of the lab group', { group: dir, error: String(error) });
-        });
-      }
-    });
+    this.#weighing = this.#weighing.then(() => this.#backend?.weigh(backendWeight(this.version, this.#workspaces)));
     return this.#weighing;
   }
 

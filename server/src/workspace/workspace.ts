@@ -78,6 +78,8 @@ export class Workspace {
     const { runtime } = host;
     this.#log = env.log;
     this.ended = runtime.ended;
+    const { cgroup } = host;
+    const scope = cgroup ? () => cgroup.processes() : null;
     this.#terminals = new Map(
       spec.lab.manifest.terminals.map((terminal, channel) => [
         terminal.id,
@@ -98,7 +100,7 @@ export class Workspace {
               encoding: null,
             });
           },
-          endSession: (leader) => endSession(leader, HANGUP_GRACE_MS),
+          endSession: (leader) => endSession(leader, HANGUP_GRACE_MS, scope),
           signalForeground,
         }),
       ]),

@@ -4,7 +4,7 @@
  * from one run:
  * - what one look for a terminal's processes costs with the class running: through its workspace's cgroup (what
  *   closing a terminal does now) beside a scan of all of /proc (what it did before, and still does without cgroups);
- *   a terminal being closed looks every 20 ms until its processes are gone;
+ *   a terminal being closed looks again (20 ms, then up to 160 ms apart) until its processes are gone;
  * - the time from SIGTERM to the backend's exit with cgroups, and the same class under --no-limits (no cgroups, no
  *   disks: the /proc scans, without the cost of unmounting disks and removing groups).
  * Asserts nothing.

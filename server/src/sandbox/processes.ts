@@ -10,7 +10,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const POLL_MS = 20;
+/** Looks while waiting for processes to end: soon at first (most are gone at once), then less often. */
+const FIRST_POLL_MS = 20;
+const LAST_POLL_MS = 160;
 
 /** The pids a session's processes are among (a workspace's cgroup); null: any process of the machine. */
 export type ProcessScope = (() => Promise<number[]>) | null;
@@ -36,11 +38,27 @@ async function readSession(pid: number): Promise<number | undefined> {
 }
 
 /**
- * One scan at a time, shared by every terminal and tunnel closing meanwhile (a shutdown closes hundreds at once):
- * each waits for the scan under way rather than starting its own. Callers poll, so a process forked after the scan
- * began is seen by the next one.
+ * One look at a time per scope, shared by every terminal and tunnel closing meanwhile (a shutdown closes hundreds at
+ * once, four terminals to a workspace): each waits for the look under way rather than starting its own. Callers
+ * poll, so a process forked after the look began is seen by the next one.
  */
 let scanning: Promise<Map<number, number>> | null = null;
+const looking = new Map<NonNullable<ProcessScope>, Promise<Map<number, number>>>();
+
+function sessionsIn(scope: ProcessScope): Promise<Map<number, number>> {
+  if (!scope) {
+    scanning ??= scanSessions().finally(() => (scanning = null));
+    return scanning;
+  }
+  let look = looking.get(scope);
+  if (!look) {
+    look = scope()
+      .then(sessionsOf)
+      .finally(() => looking.delete(scope));
+    looking.set(scope, look);
+  }
+  return look;
+}
 
 /** The session id of each of `pids` still there. */
 async function sessionsOf(pids: readonly number[]): Promise<Map<number, number>> {
@@ -58,14 +76,11 @@ async function sessionsOf(pids: readonly number[]): Promise<Map<number, number>>
 
 /** The pids of the processes in session `sessionId`, looked for in `scope`. */
 export async function sessionProcesses(sessionId: number, scope: ProcessScope): Promise<number[]> {
-  let sessions: Map<number, number>;
-  // The leader is looked at too: it joins the cgroup as its first step, and may not have yet when closed at once.
-  if (scope) sessions = await sessionsOf([...new Set([sessionId, ...(await scope())])]);
-  else {
-    scanning ??= scanSessions().finally(() => (scanning = null));
-    sessions = await scanning;
-  }
-  return [...sessions].filter(([, session]) => session === sessionId).map(([pid]) => pid);
+  const sessions = await sessionsIn(scope);
+  const pids = [...sessions].filter(([, session]) => session === sessionId).map(([pid]) => pid);
+  // The leader joins the cgroup as its first step, and may not have yet when its terminal is closed at once.
+  if (!sessions.has(sessionId) && (await readSession(sessionId)) === sessionId) pids.push(sessionId);
+  return pids;
 }
 
 /**
@@ -102,12 +117,12 @@ async function settle(
   kill?: (pids: number[]) => void,
 ): Promise<boolean> {
   const deadline = Date.now() + ms;
-  for (;;) {
+  for (let wait = FIRST_POLL_MS; ; wait = Math.min(2 * wait, LAST_POLL_MS)) {
     const pids = await sessionProcesses(sessionId, scope);
     if (done(pids)) return true;
     if (Date.now() >= deadline) return false;
     kill?.(pids);
-    await sleep(POLL_MS);
+    await sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
   }
 }
 

@@ -5,6 +5,7 @@
  * is reached and once its terminals run (no editor or pane opened). Targets: < 50 KB without a lab, < 150 KB with
  * it. `node bench/page-weight.ts` (BENCH_SCRIPTS=1 lists each script). Asserts nothing.
  */
+import { get } from 'node:http';
 import { loadavg } from 'node:os';
 import type { Page, Response } from 'playwright-core';
 import { launchBrowser, LESSON_01, openLab } from '../tests/support/browser.ts';
@@ -15,6 +16,20 @@ interface Script {
   wire: number;
   decoded: number;
   encoding: string;
+  /** What it costs a browser that does not take brotli (Firefox over plain HTTP): asked for again with gzip only. */
+  gzip: number;
+}
+
+/** The body's size on the wire when only gzip is accepted. */
+function gzipBytes(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'accept-encoding': 'gzip' } }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      response.on('end', () => resolve(bytes));
+      response.on('error', reject);
+    }).on('error', reject);
+  });
 }
 
 const kb = (n: number) => `${(n / 1000).toFixed(1)} KB`;
@@ -23,13 +38,14 @@ const kb = (n: number) => `${(n / 1000).toFixed(1)} KB`;
 function recordScripts(page: Page): { settled(): Promise<Script[]> } {
   const reading: Promise<Script>[] = [];
   const measure = async (response: Response): Promise<Script> => {
-    const [sizes, body, headers] = await Promise.all([
+    const [sizes, body, headers, gzip] = await Promise.all([
       response.request().sizes(),
       response.body(),
       response.allHeaders(),
+      gzipBytes(response.url()),
     ]);
     const encoding = headers['content-encoding'] ?? 'identity';
-    return { url: response.url(), wire: sizes.responseBodySize, decoded: body.length, encoding };
+    return { url: response.url(), wire: sizes.responseBodySize, decoded: body.length, encoding, gzip };
   };
   page.on('response', (response) => {
     if (response.request().resourceType() === 'script') reading.push(measure(response));
@@ -40,11 +56,12 @@ function recordScripts(page: Page): { settled(): Promise<Script[]> } {
 function report(label: string, scripts: readonly Script[], target: number): void {
   const wire = scripts.reduce((sum, s) => sum + s.wire, 0);
   const decoded = scripts.reduce((sum, s) => sum + s.decoded, 0);
+  const gzip = scripts.reduce((sum, s) => sum + s.gzip, 0);
   const encodings = [...new Set(scripts.map((s) => s.encoding))].join(', ');
   const verdict = wire < target ? 'within' : 'OVER';
   console.log(
-    `${label.padEnd(46)} ${kb(wire).padStart(9)} on the wire (${encodings}), ${kb(decoded).padStart(9)} decoded, ` +
-      `${scripts.length} scripts; ${verdict} the ${kb(target)} target`,
+    `${label.padEnd(58)} ${kb(wire).padStart(9)} on the wire (${encodings}; gzip only: ${kb(gzip)}), ` +
+      `${kb(decoded)} decoded, ${scripts.length} scripts; ${verdict} the ${kb(target)} target`,
   );
   if (process.env['BENCH_SCRIPTS']) {
     for (const s of [...scripts].sort((a, b) => b.wire - a.wire)) {

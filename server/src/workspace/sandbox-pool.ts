@@ -72,6 +72,8 @@ export class SandboxPool {
         await sleep(REFILL_PAUSE_MS);
         // A failure is logged and the filling stops: the next take tries again, rather than a loop of failures.
         if (!(await this.#add())) break;
+        if (this.#ready.length === this.#options.size)
+          this.#options.log.info('sandbox pool full', { size: this.#ready.length });
       }
     })().finally(() => (this.#filling = null));
   }

@@ -5,22 +5,24 @@
  * - what one look for a terminal's processes costs with the class running: through its workspace's cgroup (what
  *   closing a terminal does now) beside a scan of all of /proc (what it did before, and still does without cgroups);
  *   a terminal being closed looks again (20 ms, then up to 160 ms apart) until its processes are gone;
- * - the time from SIGTERM to the backend's exit with cgroups, and the same class under --no-limits (no cgroups, no
- *   disks: the /proc scans, without the cost of unmounting disks and removing groups).
+ * - the time from SIGTERM to the backend's exit, and the CPU time the backend's threads spent in it (the rest is the
+ *   kernel and the ending processes'), with cgroups, and for the same class under --no-limits (no cgroups, no disks:
+ *   the /proc scans, without the cost of unmounting disks and removing groups).
  * Asserts nothing.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sessionProcesses } from '../server/src/sandbox/processes.ts';
 import { cgroupDirsOf, processesOf } from '../tests/support/host-processes.ts';
 import { ClassLearner } from './class-learner.ts';
-import { COURSE_EXAMPLES, learnerCookie, percentile, startBackend } from './support.ts';
+import { COURSE_EXAMPLES, learnerCookie, percentile, startBackend, type Backend } from './support.ts';
 
 const UID_BASE = 300_000;
 /** The pages' own goodbye (a save of each workspace's files) is over before the stop is timed. */
 const SETTLE_MS = 3000;
 const LOOKS = 20;
+const CPU_POLL_MS = 20;
 
 const load = () => `load ${loadavg()[0]?.toFixed(2)}`;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
@@ -60,7 +62,40 @@ async function looks(): Promise<{ cgroup: number; proc: number; pids: number }> 
   return { cgroup, proc, pids: Number(pids) };
 }
 
-async function stopClass(n: number, args: readonly string[], measureLooks: boolean): Promise<number> {
+/** CPU time in ns of each thread of `pid` now (an empty map once it is gone). */
+async function threadCpu(pid: number): Promise<Map<string, number>> {
+  const times = new Map<string, number>();
+  for (const task of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const stat = await readFile(`/proc/${pid}/task/${task}/schedstat`, 'latin1').catch(() => '');
+    if (stat) times.set(task, Number(stat.split(' ')[0]));
+  }
+  return times;
+}
+
+/**
+ * Stops the backend; resolves with the wall time and the CPU time its threads spent meanwhile, each thread read until
+ * it or the backend is gone (threads come and go: node-pty has one per terminal waiting for its shell).
+ */
+async function stop(backend: Backend): Promise<{ ms: number; backendCpuMs: number }> {
+  const before = await threadCpu(backend.pid);
+  const last = new Map(before);
+  const started = performance.now();
+  let exited = false;
+  const closed = backend.close().then(() => (exited = true));
+  while (!exited) {
+    for (const [task, ns] of await threadCpu(backend.pid)) last.set(task, ns);
+    await sleep(CPU_POLL_MS);
+  }
+  await closed;
+  const spent = [...last].reduce((sum, [task, ns]) => sum + ns - (before.get(task) ?? 0), 0);
+  return { ms: performance.now() - started, backendCpuMs: spent / 1e6 };
+}
+
+async function stopClass(
+  n: number,
+  args: readonly string[],
+  measureLooks: boolean,
+): Promise<{ ms: number; backendCpuMs: number }> {
   const backend = await startBackend(
     ['--max-workspaces', String(n + 10), '--sandbox-uid-base', String(UID_BASE), '--idle-timeout', '600', ...args],
     COURSE_EXAMPLES,
@@ -78,9 +113,7 @@ async function stopClass(n: number, args: readonly string[], measureLooks: boole
   // The pages go first (they would only try to reconnect); their workspaces live on until the idle timeout.
   for (const l of learners) l.close();
   await sleep(SETTLE_MS);
-  const stopped = performance.now();
-  await backend.close();
-  return performance.now() - stopped;
+  return stop(backend);
 }
 
 async function main(): Promise<void> {
@@ -90,10 +123,13 @@ async function main(): Promise<void> {
     .filter((n) => n > 0);
   for (const n of sizes.length ? sizes : [200]) {
     console.log(`\n## stopping the lab with ${n} workspaces (4 terminals each) running`);
-    const limited = await stopClass(n, [], true);
-    console.log(`SIGTERM to exit, with cgroups and disks      ${(limited / 1000).toFixed(2)} s  (${load()})`);
-    const unlimited = await stopClass(n, ['--no-limits'], false);
-    console.log(`SIGTERM to exit, --no-limits (/proc scans)   ${(unlimited / 1000).toFixed(2)} s  (${load()})`);
+    const line = (what: string, r: { ms: number; backendCpuMs: number }) =>
+      console.log(
+        `SIGTERM to exit, ${what.padEnd(28)} ${(r.ms / 1000).toFixed(2)} s, ` +
+          `backend CPU ${(r.backendCpuMs / 1000).toFixed(2)} s  (${load()})`,
+      );
+    line('with cgroups and disks', await stopClass(n, [], true));
+    line('--no-limits (/proc scans)', await stopClass(n, ['--no-limits'], false));
   }
 }
 

@@ -2,8 +2,8 @@
  * A class arriving: N learners (default 200; `node bench/arrivals.ts 50 200`) open a one-terminal lab, each at a
  * random moment within the same second, and the time from a learner's arrival to their prompt is taken. Once with
  * no sandbox pool (every sandbox started on arrival), once with a pool of N sandboxes started ahead (--sandbox-pool),
- * in the same run. Also printed: what the full pool costs while it waits (the RSS of its processes, shared pages
- * counted in each). Asserts nothing.
+ * in the same run. Also printed: what the full pool costs while it waits (its processes and their PSS). Asserts
+ * nothing.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -17,19 +17,21 @@ const MB = 1024 * 1024;
 const load = () => `load ${loadavg()[0]?.toFixed(2)}`;
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
-/** Processes running as the bench's workspace uids, and their RSS. */
-async function sandboxProcesses(n: number): Promise<{ count: number; rss: number }> {
+/** Processes running as the bench's workspace uids, and the memory they hold (PSS). */
+async function sandboxProcesses(n: number): Promise<{ count: number; pss: number }> {
   let count = 0;
-  let rss = 0;
+  let pss = 0;
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
     const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
     if (uid <= UID_BASE || uid > UID_BASE + 2 * n + 10) continue;
     count += 1;
-    rss += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+    // Proportional: a page shared by k processes counts 1/k in each, so the sum is what they hold together.
+    const rollup = await readFile(`/proc/${entry}/smaps_rollup`, 'utf8').catch(() => '');
+    pss += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
   }
-  return { count, rss };
+  return { count, pss };
 }
 
 async function arrive(n: number, pool: number): Promise<number[]> {
@@ -45,7 +47,7 @@ async function arrive(n: number, pool: number): Promise<number[]> {
       const idle = await sandboxProcesses(n);
       console.log(
         `pool of ${pool} filled in ${((performance.now() - started) / 1000).toFixed(1)} s; waiting, it holds ` +
-          `${idle.count} processes, ${(idle.rss / MB).toFixed(0)} MiB RSS (${load()})`,
+          `${idle.count} processes, ${(idle.pss / MB).toFixed(0)} MiB PSS (${load()})`,
       );
     }
     const cookies = await Promise.all(Array.from({ length: n }, () => learnerCookie(backend.url)));

@@ -138,7 +138,7 @@ const OPTION_DOCS: { readonly [K in OptionName]-?: { env: string; help: string }
   },
   'sandbox-pool': {
     env: 'SOCKET_LAB_SANDBOX_POOL',
-    help: 'sandboxes kept started ahead of arriving learners, so their first prompt does not wait (3 small processes each)',
+    help: 'sandboxes kept started ahead of arriving learners, so their first prompt does not wait (about 0.4 MiB each)',
   },
 };
 

@@ -58,6 +58,16 @@ describe('the sandbox pool', { skip: process.getuid?.() !== 0 && 'needs root: a 
       (await first.t1.exec('tail -n +3 /proc/net/dev')).output.match(/^\s*(\w+):/gm)?.map((m) => m.trim()),
       ['lo:'],
     );
+    // A neighbour from the pool too, with a loopback of their own: both servers listen on 127.0.0.1:2333.
+    const neighbour = await open(await newLearnerCookie(lab));
+    assert.notEqual(neighbour.uid, first.uid);
+    for (const { socket, t1 } of [first, neighbour]) {
+      // Run is refused while the last command still counts as running (its prompt not back yet).
+      await t1.waitForStatus('idle');
+      socket.run('t1', 0);
+    }
+    await first.t1.waitForText('server listening');
+    await neighbour.t1.waitForText('server listening');
     // The workspace's limits, on its cgroup.
     const [pid] = await processesOf(first.uid);
     const memory = (await cgroupDirsOf(pid as number)).get('memory') as string;

@@ -1,6 +1,7 @@
 // @ts-check
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
+import { fileURLToPath } from 'node:url';
 import socketLabBackend from './server/src/astro-integration.ts';
 import precompress from './server/src/precompress-integration.ts';
 
@@ -50,6 +51,17 @@ const sidebar = [
 ];
 
 export default defineConfig({
+  vite: {
+    resolve: {
+      // Starlight's search box imports Pagefind's UI on every page; the stand-in loads it when search is reached for.
+      alias: [
+        {
+          find: /^@pagefind\/default-ui$/,
+          replacement: fileURLToPath(new URL('./src/components/search/lazy-pagefind-ui.ts', import.meta.url)),
+        },
+      ],
+    },
+  },
   integrations: [
     starlight({
       title: 'Socket Lab',

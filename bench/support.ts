@@ -31,6 +31,8 @@ export const COMMANDS = { echo: 0, flood: 1, yes: 2, cat: 3 } as const;
 export interface Backend {
   url: string;
   pid: number;
+  /** Resolves once the backend's log has had a line matching `pattern`. */
+  logged(pattern: RegExp): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,21 +83,40 @@ export async function startBackend(extra: string[] = [], examplesDir?: string): 
     ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } },
   );
+  let log = '';
+  const waiters = new Waiters();
+  child.stderr?.on('data', (chunk: Buffer) => {
+    // The recent log only: a long run would otherwise keep all of it.
+    log = (log + chunk.toString()).slice(-100_000);
+    waiters.notify();
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    let log = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      const match = /serving (http:\/\/[\d.:]+)\//.exec(log);
-      if (match) resolve(match[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`backend exited (${code}):\n${log}`)));
+    const exited = (code: number | null) => reject(new Error(`backend exited (${code}):\n${log}`));
+    child.once('exit', exited);
+    void waiters
+      .until(
+        () => /serving http:\/\/[\d.:]+\//.test(log),
+        'the backend to serve',
+        120_000,
+        () => log.slice(-500),
+      )
+      .then(() => {
+        child.removeListener('exit', exited);
+        resolve(/serving (http:\/\/[\d.:]+)\//.exec(log)?.[1] as string);
+      }, reject);
   });
   // BENCH_LOG=1 shows the backend's log.
   if (process.env['BENCH_LOG']) child.stderr?.pipe(process.stderr);
-  else child.stderr?.resume();
   return {
     url,
     pid: child.pid as number,
+    logged: (pattern) =>
+      waiters.until(
+        () => pattern.test(log),
+        `a log line matching ${pattern}`,
+        600_000,
+        () => log.slice(-500),
+      ),
     close: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

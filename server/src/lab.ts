@@ -17,6 +17,9 @@ import { inspectHostRoot } from './sandbox/host-root.ts';
 import { checkSandbox } from './sandbox/preflight.ts';
 import { stageTools } from './sandbox/staged-tools.ts';
 import { Store } from './store/store.ts';
+import { SandboxPool } from './workspace/sandbox-pool.ts';
+import { Slots } from './workspace/slots.ts';
+import { prepareHost } from './workspace/workspace-host.ts';
 import { WorkspaceRegistry } from './workspace/workspace-registry.ts';
 import { Workspace, type WorkspaceEnvironment } from './workspace/workspace.ts';
 
@@ -96,8 +99,10 @@ export interface RunningLab {
   readonly store: Store;
   /** Running workspaces and the staged tools; temporary, removed on close. Learners' work is in the store. */
   readonly scratchDir: string;
-  /** One directory per running workspace, in the scratch directory. */
+  /** One directory per running workspace (and per sandbox started ahead), in the scratch directory. */
   readonly workspacesDir: string;
+  /** Sandboxes started ahead of learners; null with --sandbox-pool 0. */
+  readonly pool: SandboxPool | null;
   /** Reaps every workspace and removes what the lab created. Idempotent. */
   close(): Promise<void>;
 }
@@ -165,6 +170,17 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
     limits,
     log,
   };
+  const slots = new Slots();
+  const pool =
+    config.sandboxPool > 0
+      ? new SandboxPool({
+          size: config.sandboxPool,
+          slots,
+          identityForSlot,
+          prepare: (name, identity) => prepareHost(name, identity, environment),
+          log,
+        })
+      : null;
   const registry = new WorkspaceRegistry({
     limits: {
       maxWorkspaces: config.maxWorkspaces,
@@ -174,8 +190,11 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
     createWorkspace: (spec) => Workspace.create(spec, environment),
     work: store.work,
     identityForSlot,
+    slots,
+    takePrepared: () => pool?.take() ?? null,
     log,
   });
+  pool?.start();
   const origins = originPolicy({
     listenHost: config.host,
     machineNames: machineNames(),
@@ -191,11 +210,13 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
     store,
     scratchDir,
     workspacesDir,
+    pool,
     close: () => {
       closing ??= (async () => {
         await backend.close();
         try {
           await registry.closeAll();
+          await pool?.close();
           await limits.close().catch((error: unknown) => {
             log.error("could not remove the lab's cgroup", { error: String(error) });
           });

@@ -93,6 +93,12 @@ export const FILES = {
 } as const;
 
 /** Defaults of the per-workspace kernel limits (each has an option; see `--help`). */
+/**
+ * Sandboxes kept started ahead of learners (a cgroup, a disk and a bubblewrap holder each, waiting for a learner's
+ * files), so that a learner's first prompt does not wait for them: none unless the instructor asks for them.
+ */
+export const SANDBOX_POOL = { defaultSize: 0, maxSize: 1000 } as const;
+
 export const WORKSPACE_DEFAULTS = {
   memoryMiB: 512,
   processes: 256,

@@ -1,6 +1,7 @@
 /**
  * The terminal code (xterm.js, the lab UI, the protocol client) is a large chunk: pages without a lab never request it,
- * and a lesson requests it only once its lab is about to scroll into view.
+ * and a lesson requests it only once its lab is about to scroll into view. Search's UI (Pagefind's) loads when a
+ * learner reaches for search, and search works.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -35,6 +36,9 @@ function recordScripts(page: Page): { scripts: LoadedScript[]; settled(): Promis
 }
 
 const carriesXterm = (script: LoadedScript) => script.body.includes(XTERM_MARKER);
+/** A class name Pagefind's UI builds its results with: any script containing it carries that UI. */
+const PAGEFIND_MARKER = 'pagefind-ui__result-link';
+const carriesSearch = (script: LoadedScript) => script.body.includes(PAGEFIND_MARKER);
 
 describe('the terminal code loads on demand', () => {
   const web = browserLab();
@@ -116,6 +120,31 @@ describe('the terminal code loads on demand', () => {
       await openLab(page);
       await chunkRequested;
       for (const url of labChunks) assert.ok(requested.includes(url), `scrolling to the lab did not load ${url}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('search loads its UI only when opened, and finds a lesson', async () => {
+    const { page, errors, record, close } = await recordingPage();
+    try {
+      await page.goto(web.lab.url + '/en/');
+      await page.waitForLoadState('networkidle');
+      // Idle callbacks are when Starlight itself would have loaded it.
+      await page.waitForTimeout(1500);
+      await record.settled();
+      assert.deepEqual(record.scripts.filter(carriesSearch), [], 'the search UI loaded before search was opened');
+
+      await page.keyboard.press('Control+k');
+      const input = page.locator('#starlight__search input');
+      await input.waitFor({ timeout: 20_000 });
+      await input.pressSequentially('socket');
+      const result = page.locator('#starlight__search .pagefind-ui__result-link').first();
+      await result.waitFor({ timeout: 20_000 });
+      assert.match((await result.getAttribute('href')) ?? '', /\/lessons\//);
+      await record.settled();
+      assert.ok(record.scripts.some(carriesSearch), 'the search UI came with its script');
       assert.deepEqual(errors, []);
     } finally {
       await close();

@@ -51,6 +51,7 @@ describe('parseConfig defaults', () => {
         openFiles: 1024,
       },
       noLimits: false,
+      sandboxPool: 0,
     });
   });
 
@@ -341,6 +342,7 @@ describe('parseConfig --help', () => {
     ['disk-limit', '200', 'SOCKET_LAB_DISK_LIMIT'],
     ['open-files', '1024', 'SOCKET_LAB_OPEN_FILES'],
     ['no-limits', 'false', 'SOCKET_LAB_NO_LIMITS'],
+    ['sandbox-pool', '0', 'SOCKET_LAB_SANDBOX_POOL'],
   ];
 
   function helpOf(argv: string[]): string {

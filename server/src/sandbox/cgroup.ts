@@ -7,7 +7,7 @@
  * argv.ts and server/sandbox/join-cgroup), so nothing a learner starts ever runs outside it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
@@ -158,6 +158,21 @@ export class WorkspaceCgroup {
   /** The cgroup.procs files a process writes its own pid into to join the workspace (one per hierarchy). */
   get procsFiles(): string[] {
     return this.#placements.map((p) => path.join(p.dir, 'cgroup.procs'));
+  }
+
+  /**
+   * Every process in the workspace, by host pid: each joins the group before it runs anything and cannot leave it,
+   * so this is the whole workspace (one hierarchy is enough: they join every one at once).
+   */
+  async processes(): Promise<number[]> {
+    const [first] = this.procsFiles;
+    if (!first) return [];
+    const text = await readFile(first, 'latin1').catch((error: NodeJS.ErrnoException) => {
+      // Removed: nothing is left in it.
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+    return text.split('\n').filter(Boolean).map(Number);
   }
 
   has(controller: Controller): boolean {

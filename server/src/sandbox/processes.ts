@@ -2,11 +2,20 @@
  * Ending a terminal's processes from the host. A terminal's shell is started in a new session whose leader is the
  * pty's first process (on the host); everything the learner starts from that shell stays in the session unless it
  * calls setsid(), and the host's /proc shows session ids as host pids, whichever PID namespace a process lives in.
+ *
+ * Where the session's processes are looked for is the caller's scope: the pids of the workspace's cgroup (every
+ * process of a workspace is born in it and cannot leave), a few files to read; or, with no cgroup (--no-limits),
+ * every process of the machine, one shared scan of /proc. With 200 workspaces closing, the scans cost seconds.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const POLL_MS = 20;
+/** Looks while waiting for processes to end: soon at first (most are gone at once), then less often. */
+const FIRST_POLL_MS = 20;
+const LAST_POLL_MS = 160;
+
+/** The pids a session's processes are among (a workspace's cgroup); null: any process of the machine. */
+export type ProcessScope = (() => Promise<number[]>) | null;
 
 /** Files of /proc read at once: a scan must not run the backend out of descriptors (a class has thousands of pids). */
 const SCAN_BATCH = 128;
@@ -14,40 +23,64 @@ const SCAN_BATCH = 128;
 /** Every process's session id, by pid, from one pass over /proc. */
 async function scanSessions(): Promise<Map<number, number>> {
   const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
+  return sessionsOf(pids.map(Number));
+}
+
+/** A process's session id; undefined once it has ended (between listing and reading, or before). */
+async function readSession(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'latin1').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ESRCH') return null;
+    throw error;
+  });
+  if (!stat) return undefined;
+  // Fields after the command name, which is in parentheses and may itself contain spaces or parentheses.
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+}
+
+/**
+ * One look at a time per scope, shared by every terminal and tunnel closing meanwhile (a shutdown closes hundreds at
+ * once, four terminals to a workspace): each waits for the look under way rather than starting its own. Callers
+ * poll, so a process forked after the look began is seen by the next one.
+ */
+let scanning: Promise<Map<number, number>> | null = null;
+const looking = new Map<NonNullable<ProcessScope>, Promise<Map<number, number>>>();
+
+function sessionsIn(scope: ProcessScope): Promise<Map<number, number>> {
+  if (!scope) {
+    scanning ??= scanSessions().finally(() => (scanning = null));
+    return scanning;
+  }
+  let look = looking.get(scope);
+  if (!look) {
+    look = scope()
+      .then(sessionsOf)
+      .finally(() => looking.delete(scope));
+    looking.set(scope, look);
+  }
+  return look;
+}
+
+/** The session id of each of `pids` still there. */
+async function sessionsOf(pids: readonly number[]): Promise<Map<number, number>> {
   const sessions = new Map<number, number>();
   for (let at = 0; at < pids.length; at += SCAN_BATCH) {
     const batch = pids.slice(at, at + SCAN_BATCH);
-    const stats = await Promise.all(
-      batch.map((pid) =>
-        readFile(`/proc/${pid}/stat`, 'latin1').catch((error: NodeJS.ErrnoException) => {
-          // The process ended between readdir and readFile.
-          if (error.code === 'ENOENT' || error.code === 'ESRCH') return null;
-          throw error;
-        }),
-      ),
-    );
+    const stats = await Promise.all(batch.map(readSession));
     batch.forEach((pid, i) => {
-      const stat = stats[i];
-      if (!stat) return;
-      // Fields after the command name, which is in parentheses and may itself contain spaces or parentheses.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      sessions.set(Number(pid), Number(fields[3]));
+      const session = stats[i];
+      if (session !== undefined) sessions.set(pid, session);
     });
   }
   return sessions;
 }
 
-/**
- * One scan at a time, shared by every terminal and tunnel closing meanwhile (a shutdown closes hundreds at once):
- * each waits for the scan under way rather than starting its own. Callers poll, so a process forked after the scan
- * began is seen by the next one.
- */
-let scanning: Promise<Map<number, number>> | null = null;
-
-async function processesInSession(sessionId: number): Promise<number[]> {
-  scanning ??= scanSessions().finally(() => (scanning = null));
-  const sessions = await scanning;
-  return [...sessions].filter(([, session]) => session === sessionId).map(([pid]) => pid);
+/** The pids of the processes in session `sessionId`, looked for in `scope`. */
+export async function sessionProcesses(sessionId: number, scope: ProcessScope): Promise<number[]> {
+  const sessions = await sessionsIn(scope);
+  const pids = [...sessions].filter(([, session]) => session === sessionId).map(([pid]) => pid);
+  // The leader joins the cgroup as its first step, and may not have yet when its terminal is closed at once.
+  if (!sessions.has(sessionId) && (await readSession(sessionId)) === sessionId) pids.push(sessionId);
+  return pids;
 }
 
 /**
@@ -78,17 +111,18 @@ export function signalProcesses(pids: readonly number[], name: NodeJS.Signals): 
  */
 async function settle(
   sessionId: number,
+  scope: ProcessScope,
   ms: number,
   done: (pids: number[]) => boolean,
   kill?: (pids: number[]) => void,
 ): Promise<boolean> {
   const deadline = Date.now() + ms;
-  for (;;) {
-    const pids = await processesInSession(sessionId);
+  for (let wait = FIRST_POLL_MS; ; wait = Math.min(2 * wait, LAST_POLL_MS)) {
+    const pids = await sessionProcesses(sessionId, scope);
     if (done(pids)) return true;
     if (Date.now() >= deadline) return false;
     kill?.(pids);
-    await sleep(POLL_MS);
+    await sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
   }
 }
 
@@ -100,21 +134,22 @@ async function settle(
  * process whose parent dies is handed to the parent's PID namespace's init, the host's, to reap. Left alive, the
  * leader reaps the shell itself and then exits.
  */
-export async function endSession(sessionId: number, graceMs: number): Promise<void> {
+export async function endSession(sessionId: number, graceMs: number, scope: ProcessScope = null): Promise<void> {
   const members = (pids: number[]) => pids.filter((pid) => pid !== sessionId);
   const onlyLeaderLeft = (pids: number[]) => members(pids).length === 0;
   const empty = (pids: number[]) => pids.length === 0;
+  const look = () => sessionProcesses(sessionId, scope);
 
-  signalProcesses(members(await processesInSession(sessionId)), 'SIGHUP');
-  if (await settle(sessionId, graceMs, empty)) return;
+  signalProcesses(members(await look()), 'SIGHUP');
+  if (await settle(sessionId, scope, graceMs, empty)) return;
   const killMembers = (pids: number[]) => signalProcesses(members(pids), 'SIGKILL');
-  killMembers(await processesInSession(sessionId));
-  if (!(await settle(sessionId, 5000, onlyLeaderLeft, killMembers))) {
+  killMembers(await look());
+  if (!(await settle(sessionId, scope, 5000, onlyLeaderLeft, killMembers))) {
     throw new Error(`processes of terminal session ${sessionId} survived SIGKILL`);
   }
-  if (await settle(sessionId, graceMs, empty)) return;
-  signalProcesses(await processesInSession(sessionId), 'SIGKILL');
-  if (!(await settle(sessionId, 5000, empty))) throw new Error(`terminal session ${sessionId} did not end`);
+  if (await settle(sessionId, scope, graceMs, empty)) return;
+  signalProcesses(await look(), 'SIGKILL');
+  if (!(await settle(sessionId, scope, 5000, empty))) throw new Error(`terminal session ${sessionId} did not end`);
 }
 
 /** Whether `promise` settles within `ms`, without keeping the process alive afterwards. */

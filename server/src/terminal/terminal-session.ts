@@ -240,7 +240,10 @@ export class TerminalSession {
     this.#writer = new PtyWriter(pty);
     this.#pump.setSource(pty);
     // Spawned with `encoding: null`, node-pty hands over Buffers although its typings say string.
-    const dataListener = pty.onData((data) => this.#onData(data as unknown as Buffer));
+    // A shell being stopped is still read to its end (see #stopShell), but what it prints then is no one's.
+    const dataListener = pty.onData((data) => {
+      if (this.#pty === pty) this.#onData(data as unknown as Buffer);
+    });
     this.#ptyExited = new Promise((resolve) => {
       const exitListener = pty.onExit(({ exitCode }) => {
         dataListener.dispose();
@@ -266,6 +269,9 @@ export class TerminalSession {
     const pty = this.#pty;
     if (!pty) return;
     this.#forgetPty();
+    // Read to its end: node-pty reports the exit once the pty closes, and a paused one (no view attached) would only
+    // be closed by its 200 ms fallback timer, a fifth of a second added to every terminal's close.
+    pty.resume();
     await this.#options.endSession(pty.pid);
     await this.#ptyExited;
   }

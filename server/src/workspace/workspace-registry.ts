@@ -12,7 +12,9 @@ import type { Logger } from '../log.ts';
 import type { Lab } from '../lessons/lab-catalog.ts';
 import type { Identity } from '../sandbox/argv.ts';
 import type { WorkStore } from '../store/work-store.ts';
+import { Slots } from './slots.ts';
 import { canMove, holdsSlot, isListed, type Entry, type EntryState, type ManagedWorkspace } from './workspace-entry.ts';
+import type { PreparedHost } from './workspace-host.ts';
 import type { Workspace, WorkspaceSpec } from './workspace.ts';
 
 export interface RegistryLimits {
@@ -29,6 +31,10 @@ export interface RegistryOptions<W extends ManagedWorkspace> {
   work: Pick<WorkStore, 'clear'>;
   /** The host identity for workspace slot N (N >= 1), or null when every workspace runs as the backend's user. */
   identityForSlot(slot: number): Identity;
+  /** Shared with the sandbox pool, when there is one. */
+  slots?: Slots;
+  /** A sandbox started ahead, with the slot it holds (the workspace keeps it); null when none is ready. */
+  takePrepared?(): { slot: number; identity: Identity; host: PreparedHost } | null;
   log: Logger;
 }
 
@@ -53,10 +59,12 @@ export class WorkspaceRegistry<W extends ManagedWorkspace = Workspace> {
   readonly #listed = new Map<string, Entry<W>>();
   /** Entries holding a slot (and so a host uid): until a workspace's last process is gone, not just until unlisted. */
   readonly #holding = new Set<Entry<W>>();
+  readonly #slots: Slots;
   #shuttingDown = false;
 
   constructor(options: RegistryOptions<W>) {
     this.#options = options;
+    this.#slots = options.slots ?? new Slots();
   }
 
   get size(): number {
@@ -138,12 +146,14 @@ export class WorkspaceRegistry<W extends ManagedWorkspace = Workspace> {
   }
 
   #create(key: string, learnerId: string, lab: Lab): Entry<W> {
-    const slot = this.#freeSlot();
+    const prepared = this.#options.takePrepared?.() ?? null;
+    const slot = prepared?.slot ?? this.#slots.take();
     const spec: WorkspaceSpec = {
       id: `${lab.id}-${randomBytes(6).toString('hex')}`,
       learnerId,
       lab,
-      identity: this.#options.identityForSlot(slot),
+      identity: prepared ? prepared.identity : this.#options.identityForSlot(slot),
+      prepared: prepared?.host ?? null,
     };
     // The page reconnects as soon as its workspace has ended, while it is still saving (or forgetting) on its way out.
     const created = this.#whenGone(key).then(() => this.#options.createWorkspace(spec));
@@ -238,6 +248,7 @@ export class WorkspaceRegistry<W extends ManagedWorkspace = Workspace> {
       entry.idleTimer = null;
     }
     if (!holdsSlot(next)) {
+      this.#slots.free(entry.slot);
       this.#holding.delete(entry);
       entry.gone.resolve();
     }
@@ -245,13 +256,6 @@ export class WorkspaceRegistry<W extends ManagedWorkspace = Workspace> {
 
   #learnerEntries(learnerId: string): Entry<W>[] {
     return [...this.#listed.values()].filter((e) => e.learnerId === learnerId);
-  }
-
-  #freeSlot(): number {
-    const taken = new Set([...this.#holding].map((e) => e.slot));
-    let slot = 1;
-    while (taken.has(slot)) slot += 1;
-    return slot;
   }
 }
 

@@ -2,16 +2,14 @@
  * A workspace: one learner x one lab. A private home holding a copy of the lab's example files, a runtime (normally
  * a sandbox) and the lab's terminals, which all share that runtime's loopback, processes and files.
  */
-import { chown, cp, lchown, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import * as pty from 'node-pty';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
 import type { HostRoot, Identity, SandboxTools } from '../sandbox/argv.ts';
-import type { WorkspaceCgroup } from '../sandbox/cgroup.ts';
 import type { LabLimits } from '../sandbox/lab-limits.ts';
 import { endSession, signalForeground } from '../sandbox/processes.ts';
-import { hostRuntime, startSandbox, type WorkspaceRuntime } from '../sandbox/sandbox.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import { TerminalSession } from '../terminal/terminal-session.ts';
 import type { Store } from '../store/store.ts';
@@ -19,7 +17,7 @@ import { LimitWatch } from './limit-watch.ts';
 import { fileHelper } from './file-helper.ts';
 import { readOriginals, restoreWork, WorkSync } from './work-sync.ts';
 import { WorkspaceFiles } from './workspace-files.ts';
-import { WorkspaceDisk } from './workspace-disk.ts';
+import { chownTree, prepareHost, releaseHost, type PreparedHost } from './workspace-host.ts';
 
 /** How long a hung-up terminal's programs get to exit before they are killed. */
 const HANGUP_GRACE_MS = 1000;
@@ -39,19 +37,14 @@ export interface WorkspaceEnvironment {
   log: Logger;
 }
 
-/** What a workspace holds on the host, released by releaseHost. */
-interface HostParts {
-  runtime: WorkspaceRuntime | null;
-  disk: WorkspaceDisk;
-  cgroup: WorkspaceCgroup | null;
-}
-
 export interface WorkspaceSpec {
   id: string;
   learnerId: string;
   lab: Lab;
   /** The host uid/gid this workspace runs as, when the backend may choose (it runs as root). */
   identity: Identity;
+  /** Its sandbox, started ahead by the pool (for `identity`); null: it is started now. */
+  prepared: PreparedHost | null;
 }
 
 export class Workspace {
@@ -60,7 +53,7 @@ export class Workspace {
   readonly ended: Promise<void>;
   /** Its home's files, for the editor. */
   readonly files: WorkspaceFiles;
-  readonly #host: HostParts & { runtime: WorkspaceRuntime };
+  readonly #host: PreparedHost;
   readonly #log: Logger;
   readonly #terminals: ReadonlyMap<string, TerminalSession>;
   readonly #watch: LimitWatch;
@@ -69,7 +62,7 @@ export class Workspace {
 
   private constructor(
     spec: WorkspaceSpec,
-    host: HostParts & { runtime: WorkspaceRuntime; root: string },
+    host: PreparedHost,
     env: WorkspaceEnvironment,
     originals: ReadonlyMap<string, Buffer>,
   ) {
@@ -78,6 +71,8 @@ export class Workspace {
     const { runtime } = host;
     this.#log = env.log;
     this.ended = runtime.ended;
+    const { cgroup } = host;
+    const scope = cgroup ? () => cgroup.processes() : null;
     this.#terminals = new Map(
       spec.lab.manifest.terminals.map((terminal, channel) => [
         terminal.id,
@@ -98,7 +93,7 @@ export class Workspace {
               encoding: null,
             });
           },
-          endSession: (leader) => endSession(leader, HANGUP_GRACE_MS),
+          endSession: (leader) => endSession(leader, HANGUP_GRACE_MS, scope),
           signalForeground,
         }),
       ]),
@@ -115,7 +110,7 @@ export class Workspace {
     void runtime.ended.then(() => (ended = true));
     // Once the sandbox is gone, so is every program that could change the home under the backend's feet.
     const command = (argv: readonly string[]) => (ended ? null : runtime.command(argv));
-    const home = path.join(host.root, 'home');
+    const { home } = host;
     this.files = new WorkspaceFiles({
       home,
       originals,
@@ -138,56 +133,19 @@ export class Workspace {
     });
   }
 
+  /** Fills a sandbox (the pool's, or one started now) with the lesson's files and the learner's restored work. */
   static async create(spec: WorkspaceSpec, env: WorkspaceEnvironment): Promise<Workspace> {
-    const root = path.join(env.dataDir, spec.id);
-    const uid = spec.identity?.uid ?? process.getuid?.() ?? 1000;
-    const gid = spec.identity?.gid ?? process.getgid?.() ?? 1000;
-    const host: HostParts = {
-      runtime: null,
-      disk: await WorkspaceDisk.create(root, env.limits.diskSpec({ uid, gid })),
-      cgroup: null,
-    };
+    const host = spec.prepared ?? (await prepareHost(spec.id, spec.identity, env));
     try {
-      host.cgroup = await env.limits.createCgroup(spec.id);
-      const home = path.join(root, 'home');
-      const tmp = path.join(root, 'tmp');
-      const shm = path.join(root, 'shm');
-      const etc = path.join(root, 'etc');
-      await mkdir(tmp, { mode: 0o1777 });
-      await mkdir(shm, { mode: 0o1777 });
-      await mkdir(etc, { mode: 0o755 });
-      await cp(spec.lab.dir, home, {
+      await cp(spec.lab.dir, host.home, {
         recursive: true,
         filter: (source) => path.basename(source) !== MANIFEST_FILE,
       });
-      await writeFile(
-        path.join(etc, 'passwd'),
-        `learner:x:${uid}:${gid}:Socket Lab learner:/home/learner:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
-      );
-      await writeFile(path.join(etc, 'group'), `learner:x:${gid}:\nnogroup:x:65534:\n`);
-      const restored = await restoreWork(home, env.store.work.list(spec.learnerId, spec.lab.id), env.log);
+      const restored = await restoreWork(host.home, env.store.work.list(spec.learnerId, spec.lab.id), env.log);
       if (restored > 0) env.log.info('work restored', { lab: spec.lab.id, files: restored });
-      if (spec.identity) await chownTree(root, spec.identity.uid, spec.identity.gid);
-
-      const limits = env.limits.processLimits(host.cgroup, spec.identity);
-      const runtime = (host.runtime = env.sandboxed
-        ? await startSandbox(
-            {
-              home,
-              tmp,
-              shm,
-              passwd: path.join(etc, 'passwd'),
-              group: path.join(etc, 'group'),
-              tools: env.tools,
-              hostRoot: env.hostRoot,
-            },
-            spec.identity,
-            limits,
-            env.log,
-          )
-        : hostRuntime(home, env.tools, limits, env.log));
+      if (spec.identity) await chownTree(host.home, spec.identity.uid, spec.identity.gid);
       const originals = await readOriginals(spec.lab.dir, MANIFEST_FILE);
-      const workspace = new Workspace(spec, { ...host, runtime, root }, env, originals);
+      const workspace = new Workspace(spec, host, env, originals);
       await workspace.#work.begin();
       return workspace;
     } catch (error) {
@@ -238,27 +196,5 @@ export class Workspace {
       }
     })();
     return this.#closing;
-  }
-}
-
-/**
- * Whatever the terminals left goes (the sandbox's PID namespace), then the files and the disk (a mount can only go
- * once nothing uses it), then the cgroup (rmdir needs it empty). Each step is idempotent, so this is too.
- */
-async function releaseHost({ runtime, disk, cgroup }: HostParts): Promise<void> {
-  try {
-    await runtime?.kill();
-    await disk.release();
-  } finally {
-    await cgroup?.remove();
-  }
-}
-
-async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
-  await chown(dir, uid, gid);
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const child = path.join(dir, entry.name);
-    if (entry.isDirectory()) await chownTree(child, uid, gid);
-    else await lchown(child, uid, gid);
   }
 }

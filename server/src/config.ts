@@ -54,7 +54,7 @@ const optionsSchema = z
     'disk-limit': intFrom(1, 1024 * 1024).default(WORKSPACE_DEFAULTS.diskMiB),
     'open-files': intFrom(32, 1024 * 1024).default(WORKSPACE_DEFAULTS.openFiles),
     'no-limits': booleanFlag.default(false),
-    'sandbox-pool': intFrom(0, SANDBOX_POOL.maxSize).default(SANDBOX_POOL.defaultSize),
+    'sandbox-pool': intFrom(0, SANDBOX_POOL.maxSize).optional(),
   })
   .superRefine((c, ctx) => {
     if (c['unsafe-no-sandbox'] && !isLoopback(c.host)) {
@@ -138,7 +138,7 @@ const OPTION_DOCS: { readonly [K in OptionName]-?: { env: string; help: string }
   },
   'sandbox-pool': {
     env: 'SOCKET_LAB_SANDBOX_POOL',
-    help: 'sandboxes kept started ahead of arriving learners, so their first prompt does not wait (about 0.4 MiB each)',
+    help: 'sandboxes kept started ahead of arriving learners (about 0.4 MiB each); when none is given, none on loopback and beyond it as many as --max-workspaces, up to 100',
   },
 };
 
@@ -293,7 +293,9 @@ export function parseConfig({
         openFiles: c['open-files'],
       }),
       noLimits: c['no-limits'],
-      sandboxPool: c['sandbox-pool'],
+      sandboxPool:
+        c['sandbox-pool'] ??
+        (isLoopback(c.host) ? SANDBOX_POOL.loopbackSize : Math.min(SANDBOX_POOL.classSize, c['max-workspaces'])),
     }),
   };
 }

@@ -95,9 +95,11 @@ export const FILES = {
 /** Defaults of the per-workspace kernel limits (each has an option; see `--help`). */
 /**
  * Sandboxes kept started ahead of learners (a cgroup, a disk and a bubblewrap holder each, waiting for a learner's
- * files), so that a learner's first prompt does not wait for them: none unless the instructor asks for them.
+ * files), so that a learner's first prompt does not wait for them. None on loopback (one learner: a pool would only
+ * cost); beyond loopback, where a class arrives at once, as many as the class may have workspaces, up to
+ * `classSize` (about 0.4 MiB and three idle processes each).
  */
-export const SANDBOX_POOL = { defaultSize: 0, maxSize: 1000 } as const;
+export const SANDBOX_POOL = { loopbackSize: 0, classSize: 100, maxSize: 1000 } as const;
 
 export const WORKSPACE_DEFAULTS = {
   memoryMiB: 512,

@@ -80,6 +80,15 @@ describe('parseConfig passcode', () => {
     assert.equal(configOf(['--host', '0.0.0.0', '--passcode', 'sesame42']).passcodeGenerated, false);
   });
 
+  test('a class beyond loopback gets a sandbox pool as big as its workspaces, up to 100; loopback none', () => {
+    assert.equal(configOf([]).sandboxPool, 0);
+    assert.equal(configOf(['--host', '0.0.0.0']).sandboxPool, 100);
+    assert.equal(configOf(['--host', '0.0.0.0', '--max-workspaces', '30']).sandboxPool, 30);
+    assert.equal(configOf(['--host', '0.0.0.0', '--max-workspaces', '300']).sandboxPool, 100);
+    assert.equal(configOf(['--host', '0.0.0.0', '--sandbox-pool', '0']).sandboxPool, 0);
+    assert.equal(configOf(['--sandbox-pool', '12']).sandboxPool, 12);
+  });
+
   test('a short or spaced passcode is refused with a reason', () => {
     assert.match(errorOf(['--passcode', 'abc']), /--passcode .*at least 4/);
     assert.match(errorOf(['--passcode', 'open sesame']), /--passcode .*printable ASCII/);
@@ -118,7 +127,7 @@ describe('parseConfig environment variables', () => {
     {
       env: 'SOCKET_LAB_HOST',
       value: '0.0.0.0',
-      expected: { host: '0.0.0.0', passcode: 'generated1', passcodeGenerated: true },
+      expected: { host: '0.0.0.0', passcode: 'generated1', passcodeGenerated: true, sandboxPool: 100 },
     },
     { env: 'PORT', value: '8080', expected: { port: 8080 } },
     { env: 'SOCKET_LAB_SITE_DIR', value: '/srv/site', expected: { siteDir: '/srv/site' } },
@@ -342,7 +351,7 @@ describe('parseConfig --help', () => {
     ['disk-limit', '200', 'SOCKET_LAB_DISK_LIMIT'],
     ['open-files', '1024', 'SOCKET_LAB_OPEN_FILES'],
     ['no-limits', 'false', 'SOCKET_LAB_NO_LIMITS'],
-    ['sandbox-pool', '0', 'SOCKET_LAB_SANDBOX_POOL'],
+    ['sandbox-pool', 'none', 'SOCKET_LAB_SANDBOX_POOL'],
   ];
 
   function helpOf(argv: string[]): string {

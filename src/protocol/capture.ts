@@ -52,19 +52,13 @@ export const captureSegmentSchema = z.strictObject({
 export type CaptureSegment = z.infer<typeof captureSegmentSchema>;
 
 export const captureEvents = [
-  /**
-   * `on`: capturing (from now on every segment is seen); `off`: stopped; `failed`: could not capture, `detail` says
-   * why. `linkType` and `snapLength` are the capture's, for the .pcap.
-   */
-  z.strictObject({
-    kind: z.literal('capture-state'),
-    state: z.enum(['on', 'off', 'failed']),
-    detail: z.string(),
-    linkType: count,
-    snapLength: count,
-  }),
+  /** `on`: capturing (from now on every segment is seen); `off`: stopped; `failed`: it ended, `detail` says why. */
+  z.strictObject({ kind: z.literal('capture-state'), state: z.enum(['on', 'off', 'failed']), detail: z.string() }),
+  /** `linkType` and `snapLength` are the capture's (pcap.ts), for decoding `data` and for the .pcap. */
   z.strictObject({
     kind: z.literal('capture-segments'),
+    linkType: count,
+    snapLength: count,
     segments: z.array(captureSegmentSchema).min(1).max(CAPTURE.batchSegments),
   }),
   /** Segments the page was too far behind to get, here in their place. */

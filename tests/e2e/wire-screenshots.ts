@@ -60,6 +60,9 @@ async function shoot(browser: Browser, url: string, shot: Shot): Promise<string[
     const data = wire.locator('.wire-seg').filter({ hasText: text.message }).first();
     await data.click();
     await wire.locator('[data-view="detail"]').waitFor();
+    // The shot shows the diagram from its first column and no hover; the click may have scrolled it sideways.
+    await page.mouse.move(0, 0);
+    await wire.locator('.wire-scroll').evaluate((scroller) => (scroller.scrollLeft = 0));
     await page.waitForTimeout(300);
     const file = path.join(outDir, shot.file);
     await wire.screenshot({ path: file, animations: 'disabled' });

@@ -40,6 +40,8 @@ export class WireView {
   #paused = false;
   #unseen = 0;
   #selected: CaptureSegment | null = null;
+  /** When the first segment kept was captured: rows show their time from it. */
+  #firstUs: number | null = null;
 
   constructor(root: HTMLElement, view: PaneView, socket: LabSocket, strings: LabStrings) {
     this.#dom = new PaneDom(root, `wire pane ${view.id}`);
@@ -111,6 +113,8 @@ export class WireView {
     this.#items.push(...items);
     const over = this.#items.length - CAPTURE.pageSegments;
     if (over > 0) for (const dropped of this.#items.splice(0, over)) this.#elements.get(dropped)?.remove();
+    const first = this.#items.find((i) => i.kind === 'segment');
+    this.#firstUs = first?.kind === 'segment' ? first.segment.timeUs : null;
     this.#dom.element(find('action', 'download')).toggleAttribute('disabled', this.#items.length === 0);
     if (this.#paused) {
       this.#unseen += items.length;
@@ -176,9 +180,7 @@ export class WireView {
     const number = document.createElement('span');
     number.className = 'wire-n';
     number.textContent = `${segment.n}`;
-    const first = this.#items.find((i) => i.kind === 'segment');
-    const since = first?.kind === 'segment' ? (segment.timeUs - first.segment.timeUs) / 1000 : 0;
-    number.title = `+${since.toFixed(3)} ms`;
+    number.title = `+${((segment.timeUs - (this.#firstUs ?? segment.timeUs)) / 1000).toFixed(3)} ms`;
     const left = Math.min(from.column, to.column);
     const span = Math.abs(from.column - to.column) + 1;
     const arrow = document.createElement('button');
@@ -237,6 +239,7 @@ export class WireView {
 
   #clear(): void {
     this.#items = [];
+    this.#firstUs = null;
     this.#unseen = 0;
     this.#lifelines.clear();
     this.#select(null);

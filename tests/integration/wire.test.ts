@@ -143,6 +143,10 @@ describe('wire view', () => {
     assert.ok(!all(wireA).includes('from B'), "A's view has nothing of B's workspace");
     assert.ok(!all(wireB).includes('from A'), "B's view has nothing of A's workspace");
     assert.ok(all(wireB).includes('hello from B'));
+    // The page's own socket to the backend runs on the host's loopback all along: never in a workspace's view.
+    const backendPort = new URL(lab.url).port;
+    const ports = segmentsOf(wireA.events).flatMap((s) => [s.src, s.dst].map((e) => e.slice(e.lastIndexOf(':') + 1)));
+    assert.ok(!ports.includes(backendPort), "nothing of the host's loopback");
 
     a.sendCapture({ type: 'capture-close', pane: 'wire' });
     await wireA.until(() => wireA.events.some((e) => e.kind === 'capture-state' && e.state === 'off'), 'capture off');
@@ -198,5 +202,15 @@ describe('wire view', () => {
     socket.resetFiles();
     await eventually(async () => (await tcpdumps()).length === 0, 'the reset workspace took its capture along');
     socket.close();
+  });
+
+  test('a backend shutting down takes every capture along', async () => {
+    const own = await startTestLab(['--examples-dir', examples.dir]);
+    const socket = labSocket(own, LAB, await newLearnerCookie(own));
+    await probesAtPrompt(socket, ['t1']);
+    await openCapture(socket);
+    assert.equal((await tcpdumps()).length, 1);
+    await own.close();
+    assert.deepEqual(await tcpdumps(), [], 'none left once the backend has closed');
   });
 });

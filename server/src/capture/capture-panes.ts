@@ -127,7 +127,15 @@ class CapturePane {
     if (this.#ended) return;
     this.#header = header;
     this.#summary ??= new SegmentSummary(header.linkType);
-    for (const record of records) {
+    // A flood brings hundreds of records a read. Those older than what the hold keeps would be dropped unread: they
+    // are only counted (the capture's filter lets nothing but TCP and UDP through), which bounds the backend's work
+    // per read whatever the loopback carries.
+    const unread = Math.max(0, records.length - CAPTURE.heldSegments);
+    if (unread > 0) {
+      this.#summary.skip(unread);
+      this.#skipped += unread;
+    }
+    for (const record of records.slice(unread)) {
       const segment = this.#summary.summarise(record);
       if (!segment) continue;
       this.#captures.feed.publish(segment);

@@ -1,6 +1,7 @@
 /**
  * Every segment a workspace's wire view captures, as it is captured, for whoever wants to watch: the self-checking
- * steps ("you saw a RST") subscribe here. Listeners run synchronously on the capture's path, so they must be quick;
+ * steps ("you saw a RST") subscribe here. In a flood, records beyond what a pane holds are counted unread and do not
+ * come through here (capture-panes.ts). Listeners run synchronously on the capture's path, so they must be quick;
  * one that throws is logged and dropped, never the capture.
  */
 import type { CaptureSegment } from '#protocol/capture.ts';

@@ -20,6 +20,11 @@ export class SegmentSummary {
     this.#linkType = linkType;
   }
 
+  /** `count` segments go by unread: the numbering goes on past them. */
+  skip(count: number): void {
+    this.#count += count;
+  }
+
   /** The segment in `record`, or null when it is not TCP or UDP over IP (nothing else is shown). */
   summarise(record: PcapRecord): CaptureSegment | null {
     const packet = decodePacket(this.#linkType, record.data);

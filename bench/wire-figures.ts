@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { COMMANDS, FLOOD_BYTES, Learner, learnerCookie, rssBytes, type Backend } from './support.ts';
 import type { Row } from './lab-figures.ts';
 
-const ROUNDS = 2;
+const ROUNDS = 3;
 const MIB = 1024 * 1024;
 
 interface Run {

@@ -52,7 +52,7 @@ export const PANES = {
 /** The wire view: a capture of the workspace's loopback (src/protocol/capture.ts). */
 export const CAPTURE = {
   /** Bytes kept of each packet (its headers and the start of its payload): tcpdump's -s. */
-  snapLength: 2048,
+  snapLength: 1024,
   /** The kernel's capture buffer, in KiB (tcpdump's -B): packets beyond it are dropped by the kernel. */
   kernelBufferKiB: 1024,
   /** Segments the backend holds while the page is behind; older ones are skipped, and the page told how many. */

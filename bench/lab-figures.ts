@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { barePty, child, COMMANDS, Learner, learnerCookie, rssBytes, type Backend } from './support.ts';
+import { wireFigures } from './wire-figures.ts';
 
 const MB = 1024 * 1024;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
@@ -111,6 +112,10 @@ export async function labOnlyFigures(backend: Backend, only: string | undefined)
   if (!only || 'frozen'.startsWith(only)) {
     process.stderr.write('measuring a frozen page...\n');
     rows.push(...(await stalledClient(backend)));
+  }
+  if (!only || 'wire'.startsWith(only)) {
+    process.stderr.write('measuring floods with the wire view open and closed...\n');
+    rows.push(...(await wireFigures(backend)));
   }
   return rows;
 }

@@ -25,8 +25,16 @@ export const FLOOD_BYTES = 50_000_000;
  */
 export const FLOOD_COMMAND = `head -c ${(FLOOD_BYTES / 4) * 3} /dev/zero | base64 -w 16384`;
 
+/**
+ * The same flood, but carried over the workspace's loopback first (nc to nc on 127.0.0.1:2399) before it reaches the
+ * terminal: what a wire view open on it has to capture (about 800 segments of up to 64 KiB, and their ACKs).
+ */
+export const LOOPBACK_FLOOD_COMMAND =
+  `(sleep 0.3; head -c ${(FLOOD_BYTES / 4) * 3} /dev/zero | base64 -w 16384 | nc -N 127.0.0.1 2399) & ` +
+  'nc -l 127.0.0.1 2399';
+
 /** Commands of the benchmark lab's terminal, by index. */
-export const COMMANDS = { echo: 0, flood: 1, yes: 2, cat: 3 } as const;
+export const COMMANDS = { echo: 0, flood: 1, yes: 2, cat: 3, loopbackFlood: 4 } as const;
 
 export interface Backend {
   url: string;
@@ -50,9 +58,16 @@ async function benchExamples(): Promise<string> {
         {
           id: 't1',
           title: { 'zh-CN': '测试', en: 'bench' },
-          commands: [{ run: ECHO_PROGRAM }, { run: FLOOD_COMMAND }, { run: 'yes' }, { run: 'cat' }],
+          commands: [
+            { run: ECHO_PROGRAM },
+            { run: FLOOD_COMMAND },
+            { run: 'yes' },
+            { run: 'cat' },
+            { run: LOOPBACK_FLOOD_COMMAND },
+          ],
         },
       ],
+      panes: [{ kind: 'wire', id: 'wire', title: { 'zh-CN': '抓包', en: 'Wire' }, port: 2399 }],
     }),
   );
   return examples;

@@ -254,7 +254,7 @@ function report(all: Map<Peer, Figures>, labPeer: Peer, naivePeer: Peer, extra: 
   ].join('\n');
 }
 
-/** `npm run bench -- keystroke` measures only what starts with that name (keystroke, flood, crowd, ctrl-c, frozen). */
+/** `npm run bench -- keystroke` measures only what starts with that name (keystroke, flood, crowd, ctrl-c, frozen, wire). */
 const only = process.argv[2];
 const naivePeer = await naive();
 const labPeer = await lab();

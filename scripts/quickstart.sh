@@ -17,6 +17,8 @@ APT_PACKAGES=(
   # what lessons run and use inside it
   python3 python3-websockets iproute2 procps curl socat netcat-openbsd coreutils
   mono-mcs mono-runtime libmono-i18n-cjk4.0-cil
+  # the wire view's capture of each workspace's loopback
+  tcpdump
   # building node-pty
   make g++
   # browser tests and screenshots (Chinese text needs a CJK font)

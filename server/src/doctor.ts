@@ -89,6 +89,7 @@ export async function runDoctor(config: Config): Promise<Finding[]> {
     ['/usr/bin/ss', 'iproute2', true],
     ['/usr/bin/curl', 'curl', true],
     ['/usr/bin/socat', 'socat', false],
+    ['/usr/bin/tcpdump', 'tcpdump', false],
     ['/usr/bin/nc', 'netcat-openbsd', false],
     ['/usr/bin/sha256sum', 'coreutils', false],
     ['/usr/bin/mcs', 'mono-mcs', false],
@@ -100,7 +101,9 @@ export async function runDoctor(config: Config): Promise<Finding[]> {
       name: path.basename(tool),
       ok: present,
       required,
-      detail: present ? tool : `missing (${required ? 'lessons use it' : 'some lessons or the browser tests use it'})`,
+      detail: present
+        ? tool
+        : `missing (${required ? 'lessons use it' : 'some lessons, the wire view or the browser tests use it'})`,
       fix: `apt-get install ${pkg}`,
     });
   }

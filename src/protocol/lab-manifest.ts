@@ -45,10 +45,12 @@ export const requestPathSchema = z
 /**
  * A browser-side pane: `preview` loads http://127.0.0.1:<port><path> as seen from inside the learner's sandbox (page
  * and raw response); `websocket` opens ws://127.0.0.1:<port><path> there and shows the handshake and messages. The
- * port and path are the defaults the pane opens with; the learner can change them.
+ * port and path are the defaults the pane opens with; the learner can change them. `wire` shows every TCP and UDP
+ * segment on the workspace's loopback; its port is the lesson's server's, whose endpoint it names "server" (its path
+ * is not used).
  */
 export const labPaneSchema = z.strictObject({
-  kind: z.enum(['preview', 'websocket']),
+  kind: z.enum(['preview', 'websocket', 'wire']),
   id: terminalIdSchema,
   title: localizedTextSchema,
   port: portSchema,

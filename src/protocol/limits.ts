@@ -49,6 +49,26 @@ export const PANES = {
   pathChars: 2000,
 } as const;
 
+/** The wire view: a capture of the workspace's loopback (src/protocol/capture.ts). */
+export const CAPTURE = {
+  /** Bytes kept of each packet (its headers and the start of its payload): tcpdump's -s. */
+  snapLength: 1024,
+  /** The kernel's capture buffer, in KiB (tcpdump's -B): packets beyond it are dropped by the kernel. */
+  kernelBufferKiB: 1024,
+  /** Segments the backend holds while the page is behind; older ones are skipped, and the page told how many. */
+  heldSegments: 512,
+  /** Segments sent and not yet acknowledged by the page; the backend sends no more until it acknowledges. */
+  inFlightSegments: 256,
+  /** Segments in one message. */
+  batchSegments: 32,
+  /** Segments the page keeps (and the .pcap it offers holds); older ones are forgotten. */
+  pageSegments: 1000,
+  /** Connections whose first sequence numbers are remembered, for relative numbers; the oldest is forgotten. */
+  flows: 1024,
+  /** Captures of one workspace at once (one per open wire pane: tabs). */
+  perWorkspace: 2,
+} as const;
+
 /** The door of a class. */
 export const DOOR = {
   /** A join form's body. */

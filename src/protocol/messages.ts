@@ -8,6 +8,7 @@ import { portSchema, requestPathSchema, terminalIdSchema } from './lab-manifest.
 import { WIRE } from './limits.ts';
 import { parseWithFriendlyErrors } from './errors.ts';
 import { FILE_ERROR_CODES, fileClientMessages, fileServerMessages } from './files.ts';
+import { captureClientMessages, captureEvents } from './capture.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -66,15 +67,21 @@ const clientMessageSchema = z.discriminatedUnion('type', [
   /** "Reset files": the lesson's original files back, the learner's changes forgotten, the workspace started anew. */
   z.strictObject({ type: z.literal('reset-files') }),
   ...fileClientMessages,
+  ...captureClientMessages,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type TerminalMessage = Extract<ClientMessage, { terminal: string }>;
 export type PaneMessage = Extract<ClientMessage, { pane: string }>;
 export type WorkspaceMessage = Extract<ClientMessage, { type: 'reset-files' }>;
 export type FileMessage = Extract<ClientMessage, { type: 'files' | `file-${string}` }>;
+export type CaptureMessage = Extract<ClientMessage, { type: `capture-${string}` }>;
 
 export function isFileMessage(message: ClientMessage): message is FileMessage {
   return message.type === 'files' || message.type.startsWith('file-');
+}
+
+export function isCaptureMessage(message: ClientMessage): message is CaptureMessage {
+  return message.type.startsWith('capture-');
 }
 
 const base64 = z.base64();
@@ -123,6 +130,7 @@ const paneEventSchema = z.discriminatedUnion('kind', [
     by: z.enum(['server', 'client', 'network']),
     at,
   }),
+  ...captureEvents,
 ]);
 export type PaneEvent = z.infer<typeof paneEventSchema>;
 type PaneEventOf<K extends PaneEvent['kind']> = Extract<PaneEvent, { kind: K }>;

@@ -14,6 +14,7 @@ import type { TerminalSessionOptions } from '../../server/src/terminal/terminal-
 import { LabConnection, type LabWorkspace, type LabWorkspaces } from '../../server/src/ws/lab-connection.ts';
 import type { FileHelper } from '../../server/src/workspace/file-helper.ts';
 import { WorkspaceFiles } from '../../server/src/workspace/workspace-files.ts';
+import { WorkspaceCaptures } from '../../server/src/capture/workspace-captures.ts';
 import { fakeTerminal } from '../support/fake-terminal.ts';
 import { openRawUrl, type RawSocket } from '../support/raw-socket.ts';
 import { eventually } from '../support/waiters.ts';
@@ -47,6 +48,9 @@ function fakeWorkspace(options: Partial<TerminalSessionOptions> = {}) {
       saveWork: async () => {},
       log: createRecordingLogger(),
     }),
+    captures: new WorkspaceCaptures(() => {
+      throw new Error('this lab has no loopback');
+    }, createRecordingLogger()),
   };
   const closeTerminals = () => Promise.all(terminals.map((t) => t.session.close()));
   const leases = { taken: 0, released: 0 };

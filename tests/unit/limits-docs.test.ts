@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DOOR, FILES, FLOW_CONTROL, PANES, WIRE } from '#protocol/limits.ts';
+import { CAPTURE, DOOR, FILES, FLOW_CONTROL, PANES, WIRE } from '#protocol/limits.ts';
 
 const docs = await readFile(path.join(import.meta.dirname, '..', '..', 'docs', 'protocol.md'), 'utf8');
 
@@ -37,6 +37,14 @@ const quoted: [what: string, text: string][] = [
   ["a save's parts", `parts of at most ${FILES.saveChunkChars} UTF-16 units`],
   ['the parts of one save', `at most ${FILES.saveParts} of them`],
   ['file requests waiting', `A page may have ${FILES.pendingRequests} file requests waiting at once`],
+  ['captures per workspace', `a\nworkspace has at most ${CAPTURE.perWorkspace} captures at once`],
+  ['the capture command', `-s ${CAPTURE.snapLength} -B ${CAPTURE.kernelBufferKiB} -w -`],
+  ['segments per message', `up to ${CAPTURE.batchSegments} segments:`],
+  ['unacknowledged segments', `at most ${CAPTURE.inFlightSegments} segments the page has not acknowledged`],
+  ['segments held', `the newest ${CAPTURE.heldSegments} wait`],
+  ['the kernel buffer', `the kernel's ${CAPTURE.kernelBufferKiB} KiB capture buffer`],
+  ['the snap length', `kept up to ${CAPTURE.snapLength} bytes (the snap length)`],
+  ['segments the page keeps', `The page keeps the newest ${CAPTURE.pageSegments} segments`],
 ];
 
 for (const [what, text] of quoted) {

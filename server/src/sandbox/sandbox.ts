@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
+import { captureArgv } from '../capture/capture-argv.ts';
 import { settlesWithin, signalProcesses } from './processes.ts';
 import { hostTunnel, socatArgv, spawnTunnel, type Tunnel } from './tunnel.ts';
 import {
@@ -28,6 +29,8 @@ export interface WorkspaceRuntime {
   command(argv: readonly string[]): ProcessSpec;
   /** A connection to 127.0.0.1:<port> on the workspace's own loopback. */
   connect(port: number): Tunnel;
+  /** How to capture the workspace's loopback (capture-argv.ts); throws where there is no loopback of its own. */
+  captureSpec(): ProcessSpec;
   /** Resolves when the runtime can no longer run anything (its holder died). */
   readonly ended: Promise<void>;
   /** Kills everything still running in it. Idempotent. */
@@ -77,6 +80,11 @@ export async function startSandbox(
     shell: () => spec(shellCommand(bashrc)),
     command: spec,
     connect: (port) => spawnTunnel(spec(socatArgv(port)), log),
+    captureSpec: () => {
+      if (holder.exitCode !== null || holder.signalCode !== null) throw new Error('the sandbox has ended');
+      const [file, ...rest] = captureArgv(holderPid, limits.cgroup);
+      return { file: file as string, args: rest, env: {}, cwd: '/' };
+    },
     ended,
     kill: () => {
       killing ??= (async () => {
@@ -109,6 +117,10 @@ export function hostRuntime(home: string, tools: SandboxTools, limits: Limits, l
     shell: () => spec(shellCommand(path.join(tools.filesDir, 'bashrc'))),
     command: spec,
     connect: (port) => hostTunnel(port, log),
+    captureSpec: () => {
+      // The host's loopback carries everyone's traffic, the backend's own included: never shown to a learner.
+      throw new Error('the wire view needs the sandbox (the lab runs with --unsafe-no-sandbox)');
+    },
     ended,
     kill: async () => endNow(),
   };

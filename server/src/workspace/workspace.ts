@@ -5,6 +5,7 @@
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import * as pty from 'node-pty';
+import { WorkspaceCaptures } from '../capture/workspace-captures.ts';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
 import type { HostRoot, Identity, SandboxTools } from '../sandbox/argv.ts';
@@ -53,6 +54,8 @@ export class Workspace {
   readonly ended: Promise<void>;
   /** Its home's files, for the editor. */
   readonly files: WorkspaceFiles;
+  /** Its wire views' captures of its loopback. */
+  readonly captures: WorkspaceCaptures;
   readonly #host: PreparedHost;
   readonly #log: Logger;
   readonly #terminals: ReadonlyMap<string, TerminalSession>;
@@ -73,6 +76,9 @@ export class Workspace {
     this.ended = runtime.ended;
     const { cgroup } = host;
     const scope = cgroup ? () => cgroup.processes() : null;
+    this.captures = new WorkspaceCaptures(() => runtime.captureSpec(), env.log);
+    // A sandbox that dies by itself takes its loopback along; its captures go with it.
+    void runtime.ended.then(() => this.captures.stopAll());
     this.#terminals = new Map(
       spec.lab.manifest.terminals.map((terminal, channel) => [
         terminal.id,
@@ -190,6 +196,8 @@ export class Workspace {
         }
       } finally {
         this.#watch.stop();
+        // Before the cgroup goes: a capture is in it.
+        await this.captures.stopAll();
         // With every program hung up the files are final; they are saved while the sandbox can still read them.
         await this.#work.stop(discard);
         await releaseHost(this.#host);

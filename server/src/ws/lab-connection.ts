@@ -8,9 +8,12 @@ import type { Logger } from '../log.ts';
 import type { Lab } from '../lessons/lab-catalog.ts';
 import type { BrowserIdentity } from '../panes/browser-request.ts';
 import { PaneError, PaneSessions } from '../panes/pane-sessions.ts';
+import { CapturePanes } from '../capture/capture-panes.ts';
+import type { WorkspaceCaptures } from '../capture/workspace-captures.ts';
 import { decodeFrame } from '#protocol/frames.ts';
 import {
   CLOSE_CODES,
+  isCaptureMessage,
   isFileMessage,
   parseClientMessage,
   PROTOCOL_VERSION,
@@ -36,6 +39,7 @@ export interface LabWorkspace {
   terminal(id: string): TerminalSession | undefined;
   connect(port: number): Tunnel;
   readonly files: WorkspaceFiles;
+  readonly captures: WorkspaceCaptures;
 }
 
 /** What a connection uses of the workspace registry. */
@@ -70,6 +74,7 @@ export class LabConnection {
   readonly #channels = new Map<number, Attachment>();
   #lease: Lease | null = null;
   #panes: PaneSessions | null = null;
+  #captures: CapturePanes | null = null;
   #files: FileRequests | null = null;
   /** Messages that arrived before the workspace was ready; null once it is (or the connection ended). */
   #pending: { data: Buffer; isBinary: boolean }[] | null = [];
@@ -135,6 +140,12 @@ export class LabConnection {
       browser: this.#context.browser,
       send: (message) => this.#send(message),
     });
+    this.#captures = new CapturePanes({
+      panes: this.#context.lab.manifest.panes,
+      captures: workspace.captures,
+      send: (pane, event) => this.#send({ type: 'pane', pane, event }),
+      log: this.#context.log,
+    });
     this.#files = new FileRequests({
       files: workspace.files,
       send: (message) => this.#send(message),
@@ -189,6 +200,9 @@ export class LabConnection {
       } else if (isFileMessage(message)) {
         about = 'path' in message ? { path: message.path } : {};
         this.#files?.handle(message);
+      } else if (isCaptureMessage(message)) {
+        about = { pane: message.pane };
+        this.#captures?.handle(message);
       } else if ('pane' in message) {
         about = { pane: message.pane };
         this.#panes?.handle(message);
@@ -260,6 +274,8 @@ export class LabConnection {
     this.#pending = null;
     this.#panes?.close();
     this.#panes = null;
+    this.#captures?.close();
+    this.#captures = null;
     this.#files?.close();
     this.#files = null;
     this.#lease?.release();

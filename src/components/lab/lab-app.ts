@@ -14,11 +14,12 @@ import { find, hookValue, STYLE_HOOKS } from './selectors.ts';
 import { TerminalPane } from './terminal-pane.ts';
 import { viewConfigSchema, type LabViewConfig } from './view-config.ts';
 import { WebSocketPane } from './websocket-pane.ts';
+import { WirePane } from './wire-pane-shell.ts';
 import { onThemeChange } from './xterm-theme.ts';
 import { parseWithFriendlyErrors, type Parsed } from '#protocol/errors.ts';
 
 /** The script for each kind of browser pane, as Lab.astro has a component for each. */
-const BROWSER_PANES = { preview: PreviewPane, websocket: WebSocketPane } as const;
+const BROWSER_PANES = { preview: PreviewPane, websocket: WebSocketPane, wire: WirePane } as const;
 
 /** What the banner says in each state of the connection; nothing once it is open. */
 const BANNER: Record<Exclude<ConnectionState, 'open' | 'not-joined'>, LabStringKey> = {
@@ -71,7 +72,7 @@ export function mountLab(host: HTMLElement): () => void {
   const strings = config.strings;
 
   const panes: TerminalPane[] = [];
-  const browsers: (PreviewPane | WebSocketPane)[] = [];
+  const browsers: (PreviewPane | WebSocketPane | WirePane)[] = [];
   let editor: EditorPane | null = null;
   const showState = (state: ConnectionState) => {
     if (banner) showBanner(banner, state, strings);

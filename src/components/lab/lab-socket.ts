@@ -9,6 +9,7 @@ import {
   CLOSE_CODES,
   parseServerMessage,
   PROTOCOL_VERSION,
+  type CaptureMessage,
   type ClientMessage,
   type FileMessage,
   type TerminalEncoding,
@@ -154,6 +155,11 @@ export class LabSocket {
 
   /** A file request (file-client.ts makes them). */
   sendFile(message: FileMessage): void {
+    this.#send(message);
+  }
+
+  /** The wire view's messages: open or close a pane's capture, acknowledge segments. */
+  sendCapture(message: CaptureMessage): void {
     this.#send(message);
   }
 

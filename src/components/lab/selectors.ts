@@ -49,11 +49,25 @@ const HOOKS = {
 export const STYLE_HOOKS = { state: 'data-state', direction: 'data-dir' } as const;
 
 export type Action =
-  'run' | 'stop' | 'restart' | 'take-over' | 'load' | 'cancel' | 'connect' | 'disconnect' | 'send' | EditorAction;
+  | 'run'
+  | 'stop'
+  | 'restart'
+  | 'take-over'
+  | 'load'
+  | 'cancel'
+  | 'connect'
+  | 'disconnect'
+  | 'send'
+  | EditorAction
+  | WireAction;
 /** The editor's buttons: its bar's, and its notice's answers. */
 export type EditorAction =
   'save' | 'compare' | 'reset-file' | 'load-theirs' | 'keep-mine' | 'save-again' | 'close-file';
+/** The wire pane's buttons. */
+export type WireAction = 'capture' | 'pause' | 'clear' | 'download' | 'close-detail';
 export type PreviewView = 'page' | 'raw';
+/** The wire pane's parts: the diagram and the detail of a segment. */
+export type WireView = 'diagram' | 'detail';
 
 /** The hooks that carry a value, and what it is. */
 interface Valued {
@@ -62,7 +76,7 @@ interface Valued {
   pane: string;
   action: Action;
   tab: PreviewView;
-  view: PreviewView;
+  view: PreviewView | WireView;
 }
 type Hook = keyof typeof HOOKS;
 type Flag = Exclude<Hook, keyof Valued>;

@@ -240,6 +240,8 @@ export interface LabContextOptions {
 export async function showAllPanes(context: BrowserContext): Promise<void> {
   await context.addInitScript(
     ([key, value]) => {
+      // Only the page itself: a preview pane's sandboxed frame has no storage to ask.
+      if (window !== window.top) return;
       if (localStorage.getItem(key) === null) localStorage.setItem(key, value);
     },
     [ARRANGEMENT_KEY, 'grid'] as const,

@@ -149,7 +149,8 @@ describe('the editor in lesson 1', () => {
       await page.keyboard.press('Enter');
       await waitForScreen(page, 't2', '服务端已收到: HELLO, 编辑器');
 
-      // The comparison shows the original's line beside the changed one.
+      // The comparison shows the original's line beside the changed one (looked at: the terminals were in view).
+      await editor.scrollIntoViewIfNeeded();
       await editor.getByRole('button', { name: ui.compare, exact: true }).click();
       await editor.locator('.cm-changedLine').first().waitFor({ timeout: TIMEOUT });
       assert.match((await editor.locator('.cm-deletedChunk').first().innerText()).trim(), /\{message\}/);

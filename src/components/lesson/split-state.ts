@@ -2,7 +2,6 @@
  * The split between a lesson's text and its lab, as pure state: the text column's share of the width, in percent,
  * kept within what leaves both sides usable. The divider (lesson-split.ts) moves it; localStorage keeps it.
  */
-import { z } from 'zod';
 
 /** localStorage keys: the text's share, and whether the learner folded Starlight's sidebar away. */
 export const SPLIT_KEY = 'socket-lab:split';
@@ -18,8 +17,11 @@ export const SPLIT = {
   bigStep: 10,
 } as const;
 
-/** A stored share: a number as text (zod's number() refuses NaN and the infinities). */
-const shareSchema = z.string().trim().min(1).pipe(z.coerce.number());
+/**
+ * A stored share: a decimal number as text. Checked by hand rather than with zod: this runs on every lesson page as it
+ * loads, before the lab's code, and even zod's small build would make that script ten times heavier.
+ */
+const SHARE_TEXT = /^\s*\d{1,3}(?:\.\d+)?\s*$/;
 
 /** `share` kept within the bounds, rounded to a tenth of a percent. */
 export function clampShare(share: number): number {
@@ -30,8 +32,7 @@ export function clampShare(share: number): number {
 /** The stored share, or the default when there is none or it is not a number. */
 export function storedShare(value: string | null): number {
   if (value === null) return SPLIT.defaultShare;
-  const parsed = shareSchema.safeParse(value);
-  return parsed.success ? clampShare(parsed.data) : SPLIT.defaultShare;
+  return SHARE_TEXT.test(value) ? clampShare(Number(value)) : SPLIT.defaultShare;
 }
 
 /** The share for a pointer at `x` over a split box from `left` spanning `width` pixels (right-to-left: mirrored). */

@@ -5,8 +5,8 @@
  *   node tests/e2e/layout-screenshots.ts [output dir, default /tmp/layout-screenshots]
  *
  * Lesson 1 on a desktop (1440×900: text and lab side by side, the server started from a snippet in the text, then two
- * terminals side by side) and on a phone (390×844: the text with its jump control, then the lab), in both languages
- * and both themes.
+ * terminals side by side) and on a phone (390×844: the text with its jump control, its snippets, then the lab), in
+ * both languages and both themes.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -49,13 +49,15 @@ async function shoot(browser: Browser, url: string, shot: Shot): Promise<string[
     const errors = collectPageErrors(page);
     await page.goto(url + LESSON_01[shot.lang]);
     const files: string[] = [];
-    if (shot.screen === 'phone') files.push(await snap(page, `${base}-text.png`));
+    const steps = page.getByRole('heading', { level: 2 }).filter({ hasText: /动手做|step by step/i });
+    if (shot.screen === 'phone') {
+      files.push(await snap(page, `${base}-text.png`));
+      await steps.evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
+      files.push(await snap(page, `${base}-snippets.png`));
+    }
     await openLab(page);
     // Step 2 of the exercise, run from the text: the server, then a client.
-    await page
-      .getByRole('heading', { level: 2 })
-      .filter({ hasText: /动手做|step by step/i })
-      .scrollIntoViewIfNeeded();
+    await steps.scrollIntoViewIfNeeded();
     await runSnippet(page, SERVER[shot.lang], 'python3 server.py');
     await waitForScreen(page, 't1', '2333');
     if (shot.screen === 'desktop') {

@@ -2,6 +2,7 @@
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
+import runSnippets from './src/markdown/run-snippets.ts';
 import socketLabBackend from './server/src/astro-integration.ts';
 import precompress from './server/src/precompress-integration.ts';
 
@@ -50,6 +51,8 @@ const sidebar = [
   },
 ];
 
+const root = fileURLToPath(new URL('.', import.meta.url));
+
 export default defineConfig({
   vite: {
     resolve: {
@@ -71,7 +74,12 @@ export default defineConfig({
         en: { label: 'English', lang: 'en' },
       },
       sidebar,
+      // Lessons with a lab put the lab beside the text (src/components/lesson/LessonSplit.astro).
+      components: { TwoColumnContent: './src/components/overrides/TwoColumnContent.astro' },
     }),
+    // Runnable snippets: a code block marked `run=<terminal>` gets a "Run in <terminal>" button (English pages are
+    // the ones under en/).
+    runSnippets({ root, langOf: (file) => (/[/\\]docs[/\\]en[/\\]/.test(file) ? 'en' : 'zh-CN') }),
     socketLabBackend(),
     precompress(),
   ],

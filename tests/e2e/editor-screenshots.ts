@@ -17,6 +17,7 @@ import {
   typeInto,
   UI,
   waitForEditor,
+  showAllPanes,
   type Lang,
 } from '../support/browser.ts';
 import { takeShots } from '../support/shots.ts';
@@ -28,6 +29,7 @@ const SCREENS = { desktop: { width: 1440, height: 900 }, phone: { width: 390, he
 async function shoot(browser: Browser, url: string, lang: Lang, theme: 'light' | 'dark', screen: keyof typeof SCREENS) {
   const context = await browser.newContext({ viewport: SCREENS[screen], deviceScaleFactor: 1 });
   try {
+    await showAllPanes(context);
     await context.addInitScript((t) => localStorage.setItem('starlight-theme', t), theme);
     const page = await context.newPage();
     const errors = collectPageErrors(page);

@@ -15,6 +15,7 @@ import {
   LESSON_01,
   openLab,
   runCommand,
+  showAllPanes,
   typeInto,
   UI,
   waitForEditor,
@@ -62,6 +63,8 @@ describe('the editor in lesson 1', () => {
         (await Promise.all(scripts.map(async (s) => ((await s.body).includes('cm-content') ? [s.url] : [])))).flat();
       await page.goto(lab.url + LESSON_01.en);
       await openLab(page);
+      // The lab shows one pane at a time to begin with: the editor is a tab, as a learner finds it.
+      await page.getByRole('tab', { name: 'Editor', exact: true }).click();
       const menu = editorPane(page).locator('select[data-file-menu]');
       await menu.locator('option[value="server.py"]').waitFor({ state: 'attached', timeout: TIMEOUT });
       await page.waitForLoadState('networkidle');
@@ -98,6 +101,8 @@ describe('the editor in lesson 1', () => {
 
   test('edit server.py, keep it across a reload, save, run it, compare, reset; changes from a terminal', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // It drives a terminal and the editor together: all panes shown, as a learner would arrange them for it.
+    await showAllPanes(context);
     try {
       const page = await context.newPage();
       const errors = collectPageErrors(page);
@@ -144,7 +149,8 @@ describe('the editor in lesson 1', () => {
       await page.keyboard.press('Enter');
       await waitForScreen(page, 't2', '服务端已收到: HELLO, 编辑器');
 
-      // The comparison shows the original's line beside the changed one.
+      // The comparison shows the original's line beside the changed one (looked at: the terminals were in view).
+      await editor.scrollIntoViewIfNeeded();
       await editor.getByRole('button', { name: ui.compare, exact: true }).click();
       await editor.locator('.cm-changedLine').first().waitFor({ timeout: TIMEOUT });
       assert.match((await editor.locator('.cm-deletedChunk').first().innerText()).trim(), /\{message\}/);

@@ -1,7 +1,8 @@
 /**
  * The terminal code (xterm.js, the lab UI, the protocol client) is a large chunk: pages without a lab never request it,
- * and a lesson requests it only once its lab is about to scroll into view. Search's UI (Pagefind's) loads when a
- * learner reaches for search, and search works.
+ * and a lesson requests it only once its lab is about to scroll into view. Nor does a page without a lab get the split
+ * lesson layout or its script: Starlight's own layout, table of contents column and all. Search's UI (Pagefind's)
+ * loads when a learner reaches for search, and search works.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -10,6 +11,11 @@ import { browserLab, LESSON_01, openLab } from '../support/browser.ts';
 
 /** A class name xterm.js builds its DOM with: any script containing it carries xterm.js. */
 const XTERM_MARKER = 'xterm-helper-textarea';
+/**
+ * Narrow enough for the lesson's text and lab to stack, and small enough that the lab starts well beyond the viewport
+ * plus the element's look-ahead margin.
+ */
+const BELOW_THE_FOLD = { width: 1000, height: 500 };
 /** lab-element.ts starts loading this far ahead of the lab reaching the viewport. */
 const ROOT_MARGIN_PX = 300;
 
@@ -39,6 +45,9 @@ const carriesXterm = (script: LoadedScript) => script.body.includes(XTERM_MARKER
 /** A class name Pagefind's UI builds its results with: any script containing it carries that UI. */
 const PAGEFIND_MARKER = 'pagefind-ui__result-link';
 const carriesSearch = (script: LoadedScript) => script.body.includes(PAGEFIND_MARKER);
+/** Attributes only the lesson layout's and the lab element's scripts look for. */
+const LESSON_MARKERS = ['data-lesson-split', 'data-snippet'];
+const carriesLessonCode = (script: LoadedScript) => LESSON_MARKERS.some((marker) => script.body.includes(marker));
 
 describe('the terminal code loads on demand', () => {
   const web = browserLab();
@@ -54,8 +63,9 @@ describe('the terminal code loads on demand', () => {
   };
 
   before(async () => {
-    // Which URLs are the terminal code is the build's business (hashed chunk names); ask a lesson page.
-    const { page, record, close } = await recordingPage();
+    // Which URLs are the terminal code is the build's business (hashed chunk names); ask a lesson page, in a window
+    // narrow enough that its lab is below the text (a wide one shows it beside the text, started at once).
+    const { page, record, close } = await recordingPage({ viewport: BELOW_THE_FOLD });
     try {
       await page.goto(web.lab.url + LESSON_01.zh);
       await page.waitForLoadState('networkidle');
@@ -64,6 +74,20 @@ describe('the terminal code loads on demand', () => {
       await page.waitForLoadState('networkidle');
       await record.settled();
       labChunks = record.scripts.filter((s) => !beforeLab.has(s.url) && carriesXterm(s)).map((s) => s.url);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a lesson page has the split layout and its script, and the lab element', async () => {
+    const { page, record, close } = await recordingPage();
+    try {
+      await page.goto(web.lab.url + LESSON_01.en);
+      await page.waitForLoadState('networkidle');
+      await record.settled();
+      assert.equal(await page.locator('[data-lesson-split]').count(), 1);
+      assert.equal(await page.getByRole('separator').count(), 1);
+      assert.ok(record.scripts.some(carriesLessonCode), 'no script of the lesson layout: this test would show nothing');
     } finally {
       await close();
     }
@@ -89,6 +113,11 @@ describe('the terminal code loads on demand', () => {
         for (const url of labChunks) assert.ok(!requested.includes(url), `${path} requested ${url}`);
         const xterm = record.scripts.filter(carriesXterm).map((s) => s.url);
         assert.deepEqual(xterm, [], `${path} loaded xterm.js`);
+        const lessonCode = record.scripts.filter(carriesLessonCode).map((s) => s.url);
+        assert.deepEqual(lessonCode, [], `${path} loaded the lesson layout's or the lab's script`);
+        // Starlight's layout as it comes: its own content column, no split, no divider.
+        assert.equal(await page.locator('[data-lesson-split], [role="separator"]').count(), 0);
+        assert.equal(await page.locator('.main-pane > main').count(), 1, `${path} is not in Starlight's layout`);
         assert.deepEqual(errors, []);
       } finally {
         await close();
@@ -97,8 +126,7 @@ describe('the terminal code loads on demand', () => {
   }
 
   test('a lesson whose lab is below the fold requests the terminal code only on scrolling to it', async () => {
-    // Small enough that the lab starts well beyond the viewport plus the element's look-ahead margin.
-    const viewport = { width: 1000, height: 500 };
+    const viewport = BELOW_THE_FOLD;
     const { page, errors, record, requested, close } = await recordingPage({ viewport });
     try {
       await page.goto(web.lab.url + LESSON_01.en);

@@ -16,6 +16,7 @@ import {
   runCommand,
   typeInto,
   waitForScreen,
+  showAllPanes,
   type Lang,
 } from '../support/browser.ts';
 import { PROJECT_ROOT } from '../support/lab-harness.ts';
@@ -32,6 +33,7 @@ const SHOTS: { file: string; lang: Lang; theme: 'light' | 'dark' }[] = [
 async function shoot(browser: Browser, url: string, shot: (typeof SHOTS)[number]): Promise<string[]> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
   try {
+    await showAllPanes(context);
     // Starlight reads the choice from localStorage before the first paint: the page never flashes the other theme.
     await context.addInitScript((theme) => localStorage.setItem('starlight-theme', theme), shot.theme);
     const page = await context.newPage();

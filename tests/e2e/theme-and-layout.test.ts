@@ -21,6 +21,8 @@ import {
  * (xterm.js 6 paints its theme on its scrollable element; .xterm-viewport keeps xterm.css's black underneath, unseen.)
  */
 async function terminalBackground(page: Page, terminal: string): Promise<[number, number, number]> {
+  // Looked at, as a learner would: with all panes shown, the lab's column scrolls them.
+  await pane(page, terminal).scrollIntoViewIfNeeded();
   const css = await pane(page, terminal)
     .locator('[data-screen]')
     .evaluate((screen) => {
@@ -124,18 +126,18 @@ describe('theme and layout', () => {
       assert.ok(scrollWidth <= width, `at ${width}px the page scrolls sideways: ${scrollWidth}px wide`);
     };
 
-    // On a desktop, next to Starlight's sidebar and table of contents, the panes sit two by two.
+    // On a desktop, in the lab's column beside the text, all four panes shown sit two by two.
     const desktop = await boxes();
     assert.ok(
       desktop.some((box, i) => i > 0 && box && desktop[0] && Math.abs(box.y - desktop[0].y) < 1),
       'at 1400px some panes should sit side by side (otherwise this test shows nothing)',
     );
 
-    // Below 800px Starlight drops its sidebar: at 700px the panes stack, each as wide as the content column, which is
-    // wider than a desktop's two-up pane (about 640 against 340px). So the phone is compared with this, not the desktop.
-    await page.setViewportSize({ width: 700, height: 900 });
+    // Below 75rem the lab goes under the text, as wide as the window, and below 800px Starlight drops its sidebar: at
+    // 560px the panes stack, each wider than a desktop's two-up pane. So the phone is compared with this.
+    await page.setViewportSize({ width: 560, height: 900 });
     await page.locator('socket-lab').scrollIntoViewIfNeeded();
-    await stacked(700);
+    await stacked(560);
     const tablet = await sttySize(page, 't4', 'tablet');
 
     await page.setViewportSize({ width: 420, height: 900 });

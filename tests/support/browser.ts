@@ -13,6 +13,7 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core';
+import { ARRANGEMENT_KEY } from '../../src/components/lab/layout-state.ts';
 import { startTestLab, type TestLab } from './lab-harness.ts';
 
 /** Chromium as root in a container: no setuid sandbox, no GPU, and nothing phoning home during a test. */
@@ -204,10 +205,47 @@ export async function runCommand(
   if (waitRunning) await waitForState(page, terminal, 'running');
 }
 
+/**
+ * Presses the "Run in <terminal>" button of the lesson's snippet whose command is `command` (its first one), as a
+ * learner reading the text would: the lab types it into the terminal.
+ */
+export async function runSnippet(page: Page, terminalTitle: string, command: string): Promise<Locator> {
+  const snippet = page.locator(`[data-snippet][data-snippet-command="${command}"]`).first();
+  const run = snippet.getByRole('button', { name: snippetButtonName(page, terminalTitle), exact: true });
+  await run.scrollIntoViewIfNeeded();
+  await run.click({ timeout: TIMEOUT });
+  return snippet;
+}
+
+/** The accessible name of a snippet's button for the terminal titled `title`, in the page's language. */
+function snippetButtonName(page: Page, title: string): string {
+  return new URL(page.url()).pathname.startsWith('/en/') ? `Run in ${title}` : `在「${title}」中运行`;
+}
+
 /** Types into a terminal as a learner would: focus its screen, then the keyboard. */
 export async function typeInto(page: Page, terminal: string, text: string): Promise<void> {
   await pane(page, terminal).locator('[data-screen] .xterm-screen').click();
   await page.keyboard.type(text);
+}
+
+export interface LabContextOptions {
+  /** Start with every pane shown (the "All" arrangement) rather than the learner's default of one. */
+  allPanes?: boolean;
+}
+
+/**
+ * Makes the labs of `context` start with all their panes shown (as a learner choosing "All" would), unless a page of it
+ * chose otherwise: the suites that drive several terminals at once see them all, as on a page without tabs.
+ */
+export async function showAllPanes(context: BrowserContext): Promise<void> {
+  await context.addInitScript(
+    ([key, value]) => {
+      // Only the page itself: a preview pane's sandboxed frame has no storage to ask.
+      if (window !== window.top) return;
+      if (localStorage.getItem(key) === null) localStorage.setItem(key, value);
+    },
+    [ARRANGEMENT_KEY, 'grid'] as const,
+  );
 }
 
 /** A browser page of a suite's own browser context (a learner of its own), and what it logs as broken. */
@@ -222,12 +260,15 @@ export interface OpenPage {
 export interface BrowserLab {
   readonly lab: TestLab;
   readonly browser: Browser;
-  /** A browser context, closed after the suite if not before; 1400 × 1000 unless `options` say otherwise. */
-  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /**
+   * A browser context, closed after the suite if not before; 1400 × 1000 unless `options` say otherwise. Its labs
+   * show all their panes at once unless `lab.allPanes` is false (showAllPanes).
+   */
+  newContext(options?: BrowserContextOptions, lab?: LabContextOptions): Promise<BrowserContext>;
   /** A page in a context of its own, its errors collected. */
-  newPage(options?: BrowserContextOptions): Promise<OpenPage>;
+  newPage(options?: BrowserContextOptions, lab?: LabContextOptions): Promise<OpenPage>;
   /** newPage, at `path` of the site, with its lab open (openLab). */
-  open(path: string, options?: BrowserContextOptions): Promise<OpenPage>;
+  open(path: string, options?: BrowserContextOptions, lab?: LabContextOptions): Promise<OpenPage>;
   /** Closes the backend and starts another one with `options` (the same port, say, for a backend that restarted). */
   restartLab(options: string[]): Promise<void>;
 }
@@ -263,18 +304,19 @@ export function browserLab(options: string[] | (() => string[]) = []): BrowserLa
     get browser() {
       return started(browser, 'browser');
     },
-    async newContext(contextOptions = {}) {
+    async newContext(contextOptions = {}, { allPanes = true } = {}) {
       const context = await self.browser.newContext({ viewport: { width: 1400, height: 1000 }, ...contextOptions });
+      if (allPanes) await showAllPanes(context);
       contexts.push(context);
       return context;
     },
-    async newPage(contextOptions) {
-      const context = await self.newContext(contextOptions);
+    async newPage(contextOptions, labOptions) {
+      const context = await self.newContext(contextOptions, labOptions);
       const page = await context.newPage();
       return { page, context, errors: collectPageErrors(page), close: () => context.close() };
     },
-    async open(path, contextOptions) {
-      const opened = await self.newPage(contextOptions);
+    async open(path, contextOptions, labOptions) {
+      const opened = await self.newPage(contextOptions, labOptions);
       await opened.page.goto(self.lab.url + path);
       await openLab(opened.page);
       return opened;

@@ -1,16 +1,19 @@
 /**
- * A running lab: one LabSocket for the lab's terminals, a pane per terminal, the editor, the connection banner, full
- * screen.
+ * A running lab: one LabSocket for the lab's terminals, a pane per terminal, the editor, the connection banner, the
+ * panes' arrangement, full screen, and the runnable snippets of the lesson's text.
  * Loaded on demand by lab-element.ts, together with xterm.js.
  */
 import xtermCss from '@xterm/xterm/css/xterm.css?url';
 import { joinUrl } from '#protocol/join.ts';
 import { LAB_PATHS } from '#protocol/messages.ts';
+import { fillIn } from '../ui-strings.ts';
 import { EditorPane } from './editor-pane.ts';
+import { LabLayout } from './lab-layout.ts';
 import { LabSocket, NotJoinedError, type ConnectionState } from './lab-socket.ts';
 import type { LabStringKey, LabStrings } from './lab-strings.ts';
 import { PreviewPane } from './preview-pane.ts';
 import { find, hookValue, STYLE_HOOKS } from './selectors.ts';
+import { runSnippet, snippetRequestSchema, type SnippetOutcome } from './snippet-runner.ts';
 import { TerminalPane } from './terminal-pane.ts';
 import { viewConfigSchema, type LabViewConfig } from './view-config.ts';
 import { WebSocketPane } from './websocket-pane.ts';
@@ -28,6 +31,26 @@ const BANNER: Record<Exclude<ConnectionState, 'open' | 'not-joined'>, LabStringK
   outdated: 'lab.outdated',
   closed: 'lab.connecting',
 };
+
+/** What a snippet's note says after each outcome. */
+const SNIPPET_NOTE: Record<SnippetOutcome, LabStringKey> = {
+  typed: 'lab.snippetSent',
+  busy: 'lab.snippetBusy',
+  'not-ready': 'lab.snippetNotReady',
+  exited: 'lab.snippetExited',
+};
+
+/** What a snippet's note says, and the outcome for its style ('invalid': the page's markup was not a snippet). */
+export interface SnippetNote {
+  outcome: SnippetOutcome | 'invalid';
+  text: string;
+}
+
+/** A started lab: what stops it, and what runs a snippet of the lesson's text in it. */
+export interface MountedLab {
+  stop(): void;
+  runSnippet(request: unknown): Promise<SnippetNote>;
+}
 
 /**
  * xterm.js's stylesheet, linked when the first lab starts: imported as a module, the bundler would inline it into
@@ -54,8 +77,8 @@ function showBanner(banner: HTMLElement, state: ConnectionState, strings: LabStr
   }
 }
 
-/** Starts the lab in `host` (a <socket-lab> element); returns what stops it. */
-export function mountLab(host: HTMLElement): () => void {
+/** Starts the lab in `host` (a <socket-lab> element). */
+export function mountLab(host: HTMLElement): MountedLab {
   linkXtermStylesheet();
   const banner = host.querySelector<HTMLElement>(find('banner'));
   let parsed: Parsed<LabViewConfig>;
@@ -108,6 +131,18 @@ export function mountLab(host: HTMLElement): () => void {
   const editorRoot = host.querySelector<HTMLElement>(find('editor'));
   if (editorRoot) editor = new EditorPane(editorRoot, socket, strings, config.lab);
 
+  const layout = new LabLayout(host);
+
+  const runSnippetIn = async (request: unknown): Promise<SnippetNote> => {
+    const asked = parseWithFriendlyErrors(snippetRequestSchema, request);
+    if (!asked.ok) return { outcome: 'invalid', text: `This snippet is misconfigured: ${asked.error}` };
+    const pane = panes.find((p) => p.id === asked.data.terminal);
+    if (!pane) return { outcome: 'invalid', text: `This snippet is misconfigured: no terminal ${asked.data.terminal}` };
+    layout.reveal(pane.root);
+    const outcome = await runSnippet(pane, asked.data.command, asked.data.kind === 'interrupt');
+    return { outcome, text: fillIn(strings[SNIPPET_NOTE[outcome]], { title: pane.title }) };
+  };
+
   const stopThemeWatch = onThemeChange(() => {
     for (const pane of panes) pane.setTheme();
     editor?.setTheme();
@@ -124,7 +159,8 @@ export function mountLab(host: HTMLElement): () => void {
   };
   reset?.addEventListener('click', resetFiles);
 
-  return () => {
+  const stop = () => {
+    layout.dispose();
     reset?.removeEventListener('click', resetFiles);
     fullscreen?.removeEventListener('click', toggleFullscreen);
     stopThemeWatch();
@@ -133,4 +169,5 @@ export function mountLab(host: HTMLElement): () => void {
     for (const browser of browsers) browser.dispose();
     editor?.dispose();
   };
+  return { stop, runSnippet: runSnippetIn };
 }

@@ -125,6 +125,15 @@ export const LAB_STRING_KEYS = [
   'lab.cm.close',
   'lab.cm.goToLine',
   'lab.cm.go',
+  'lab.arrangement',
+  'lab.arrange.tabs',
+  'lab.arrange.pair',
+  'lab.arrange.grid',
+  'lab.paneTabs',
+  'lab.snippetSent',
+  'lab.snippetBusy',
+  'lab.snippetNotReady',
+  'lab.snippetExited',
 ] as const;
 export type LabStringKey = (typeof LAB_STRING_KEYS)[number];
 

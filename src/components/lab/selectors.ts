@@ -3,6 +3,7 @@
  * needs, and the names of the form fields it reads. The .astro components put the hooks on (`<p {...mark('banner')}>`)
  * and the .ts files find them (`find('banner')`), so renaming one renames both.
  */
+import type { Arrangement } from './layout-state.ts';
 
 const HOOKS = {
   /** <socket-lab>: its view config (view-config.ts) as JSON. */
@@ -39,6 +40,17 @@ const HOOKS = {
   fileMenu: 'data-file-menu',
   editorHost: 'data-editor-host',
   notice: 'data-notice',
+  /** The box of every pane, each pane's frame in it (Pane.astro), the tabs and the arrangement buttons above it. */
+  panes: 'data-panes',
+  frame: 'data-lab-pane',
+  tabs: 'data-tabs',
+  arrangements: 'data-arrangements',
+  arrange: 'data-arrange',
+  /** A runnable snippet in the lesson's text, by the terminal it runs in; its button, its command and its message. */
+  snippet: 'data-snippet',
+  snippetRun: 'data-snippet-run',
+  snippetCommand: 'data-snippet-command',
+  snippetNote: 'data-snippet-note',
 } as const;
 
 /**
@@ -46,7 +58,13 @@ const HOOKS = {
  * cannot import): the status badges and the banner in Pane.astro and Lab.astro, the log entries in
  * WebSocketPane.astro.
  */
-export const STYLE_HOOKS = { state: 'data-state', direction: 'data-dir' } as const;
+export const STYLE_HOOKS = {
+  state: 'data-state',
+  direction: 'data-dir',
+  /** On <socket-lab>: how its panes are arranged (layout-state.ts); on a pane's frame: shown in it. */
+  arrangement: 'data-arrangement',
+  shown: 'data-shown',
+} as const;
 
 export type Action =
   | 'run'
@@ -68,6 +86,8 @@ export type WireAction = 'capture' | 'pause' | 'clear' | 'download' | 'close-det
 export type PreviewView = 'page' | 'raw';
 /** The wire pane's parts: the diagram and the detail of a segment. */
 export type WireView = 'diagram' | 'detail';
+/** A snippet's button: it types the command, or interrupts what runs first. */
+export type SnippetKind = 'type' | 'interrupt';
 
 /** The hooks that carry a value, and what it is. */
 interface Valued {
@@ -77,6 +97,10 @@ interface Valued {
   action: Action;
   tab: PreviewView;
   view: PreviewView | WireView;
+  arrange: Arrangement;
+  snippet: string;
+  snippetRun: SnippetKind;
+  snippetCommand: string;
 }
 type Hook = keyof typeof HOOKS;
 type Flag = Exclude<Hook, keyof Valued>;

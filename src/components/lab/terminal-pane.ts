@@ -14,13 +14,15 @@ import type { LabSocket, TerminalEvents } from './lab-socket.ts';
 import type { LabStrings } from './lab-strings.ts';
 import { PaneDom } from './pane-dom.ts';
 import { find, STYLE_HOOKS } from './selectors.ts';
+import type { SnippetTarget } from './snippet-runner.ts';
 import type { LabViewConfig } from './view-config.ts';
 import { currentTheme } from './xterm-theme.ts';
 
 type TerminalView = LabViewConfig['terminals'][number];
 
-export class TerminalPane {
+export class TerminalPane implements SnippetTarget {
   readonly id: string;
+  readonly title: string;
   readonly #dom: PaneDom;
   readonly #socket: LabSocket;
   readonly #strings: LabStrings;
@@ -30,10 +32,13 @@ export class TerminalPane {
   readonly #resizeObserver: ResizeObserver;
   readonly #events: TerminalEvents;
   readonly #acks: AckBatcher;
+  readonly #statusListeners = new Set<(status: TerminalStatus) => void>();
+  #status: TerminalStatus | null = null;
 
   constructor(root: HTMLElement, view: TerminalView, socket: LabSocket, strings: LabStrings) {
     const id = view.id;
     this.id = id;
+    this.title = view.title;
     this.#dom = new PaneDom(root, `terminal pane ${view.id}`);
     this.#socket = socket;
     this.#acks = new AckBatcher((bytes) => socket.ack(id, bytes));
@@ -61,8 +66,12 @@ export class TerminalPane {
     const resize = this.#term.onResize(({ cols, rows }) => socket.resize(id, cols, rows));
     this.#dom.onDispose(() => input.dispose());
     this.#dom.onDispose(() => resize.dispose());
-    // Fit whenever the pane changes size (window, stacked layout, full screen); xterm.js reports the new grid.
-    this.#resizeObserver = new ResizeObserver(() => this.#fit.fit());
+    // Fit whenever the pane changes size (window, arrangement, full screen); xterm.js reports the new grid. A pane
+    // hidden behind another tab has no size: it keeps the one it had, so its programs are not told of a 0-column
+    // terminal, and refits when shown again.
+    this.#resizeObserver = new ResizeObserver(([entry]) => {
+      if (entry && entry.contentRect.width > 0 && entry.contentRect.height > 0) this.#fit.fit();
+    });
     this.#resizeObserver.observe(this.#dom.element(find('screen')));
 
     this.#events = {
@@ -78,6 +87,7 @@ export class TerminalPane {
       },
       statusChanged: (status, exitCode) => this.#showStatus(status, exitCode),
       detached: (reason) => {
+        this.#status = null;
         if (reason === 'replaced') this.#dom.element(find('overlay')).hidden = false;
         this.#setEnabled(false);
       },
@@ -106,13 +116,37 @@ export class TerminalPane {
     this.attach();
   }
 
+  get root(): HTMLElement {
+    return this.#dom.root;
+  }
+
+  get status(): TerminalStatus | null {
+    return this.#status;
+  }
+
+  onStatus(listener: (status: TerminalStatus) => void): () => void {
+    this.#statusListeners.add(listener);
+    return () => this.#statusListeners.delete(listener);
+  }
+
+  type(text: string): void {
+    this.#socket.input(this.id, text);
+  }
+
+  interrupt(): void {
+    this.#socket.signal(this.id, 'SIGINT');
+  }
+
   attach(): void {
     this.#socket.attach(this.id, this.#events, this.#term.cols, this.#term.rows);
   }
 
   /** Called when the connection drops: nothing can be sent until it is back. */
   setConnected(connected: boolean): void {
-    if (!connected) this.#setEnabled(false);
+    if (connected) return;
+    // Until attached again, nothing typed would arrive: a snippet waits for the status the attach brings.
+    this.#status = null;
+    this.#setEnabled(false);
   }
 
   setTheme(): void {
@@ -120,12 +154,15 @@ export class TerminalPane {
   }
 
   dispose(): void {
+    this.#statusListeners.clear();
     this.#resizeObserver.disconnect();
     this.#dom.dispose();
     this.#term.dispose();
   }
 
   #showStatus(status: TerminalStatus, exitCode: number | null): void {
+    this.#status = status;
+    for (const listener of this.#statusListeners) listener(status);
     const badge = this.#dom.element(find('status'));
     badge.setAttribute(STYLE_HOOKS.state, status);
     const label = this.#strings[`lab.${status}`];

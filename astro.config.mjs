@@ -74,6 +74,7 @@ export default defineConfig({
         en: { label: 'English', lang: 'en' },
       },
       sidebar,
+      customCss: ['./src/styles/fonts.css'],
       // Lessons with a lab put the lab beside the text (src/components/lesson/LessonSplit.astro).
       components: { TwoColumnContent: './src/components/overrides/TwoColumnContent.astro' },
     }),

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DOOR, FILES, FLOW_CONTROL, PANES, WIRE } from '#protocol/limits.ts';
+import { CHECKS, DOOR, FILES, FLOW_CONTROL, PANES, WIRE } from '#protocol/limits.ts';
 
 const docs = await readFile(path.join(import.meta.dirname, '..', '..', 'docs', 'protocol.md'), 'utf8');
 
@@ -37,6 +37,11 @@ const quoted: [what: string, text: string][] = [
   ["a save's parts", `parts of at most ${FILES.saveChunkChars} UTF-16 units`],
   ['the parts of one save', `at most ${FILES.saveParts} of them`],
   ['file requests waiting', `A page may have ${FILES.pendingRequests} file requests waiting at once`],
+  ["an output check's window", `the last ${kib(CHECKS.outputWindowChars)} of characters`],
+  ["a probe's wait", `waits at most ${CHECKS.probeTimeoutMs / 1000} s for its`],
+  ['probe retries', `up to ${CHECKS.probeAttempts} times`],
+  ['checks per lab', `A lab has at most\n${CHECKS.perLab} checks`],
+  ['the socket poll', `every ${CHECKS.socketPollMs === 1000 ? 'second' : `${CHECKS.socketPollMs} ms`}`],
 ];
 
 for (const [what, text] of quoted) {

@@ -28,6 +28,8 @@ export interface WorkspaceRuntime {
   command(argv: readonly string[]): ProcessSpec;
   /** A connection to 127.0.0.1:<port> on the workspace's own loopback. */
   connect(port: number): Tunnel;
+  /** A host pid inside the workspace's network namespace, whose /proc/<pid>/net shows the workspace's sockets. */
+  readonly netnsPid: number;
   /** Resolves when the runtime can no longer run anything (its holder died). */
   readonly ended: Promise<void>;
   /** Kills everything still running in it. Idempotent. */
@@ -77,6 +79,7 @@ export async function startSandbox(
     shell: () => spec(shellCommand(bashrc)),
     command: spec,
     connect: (port) => spawnTunnel(spec(socatArgv(port)), log),
+    netnsPid: holderPid,
     ended,
     kill: () => {
       killing ??= (async () => {
@@ -109,6 +112,8 @@ export function hostRuntime(home: string, tools: SandboxTools, limits: Limits, l
     shell: () => spec(shellCommand(path.join(tools.filesDir, 'bashrc'))),
     command: spec,
     connect: (port) => hostTunnel(port, log),
+    // No namespace of its own: the host's sockets are the workspace's.
+    netnsPid: process.pid,
     ended,
     kill: async () => endNow(),
   };

@@ -13,6 +13,8 @@ import type { LabLimits } from '../sandbox/lab-limits.ts';
 import { endSession, signalForeground } from '../sandbox/processes.ts';
 import { hostRuntime, startSandbox, type WorkspaceRuntime } from '../sandbox/sandbox.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
+import { readTcpSockets } from '../checks/socket-table.ts';
+import { WorkspaceChecks } from '../checks/workspace-checks.ts';
 import { TerminalSession } from '../terminal/terminal-session.ts';
 import type { Store } from '../store/store.ts';
 import { LimitWatch } from './limit-watch.ts';
@@ -60,6 +62,8 @@ export class Workspace {
   readonly ended: Promise<void>;
   /** Its home's files, for the editor. */
   readonly files: WorkspaceFiles;
+  /** The lab's checks, evaluated while someone uses the workspace. */
+  readonly checks: WorkspaceChecks;
   readonly #host: HostParts & { runtime: WorkspaceRuntime };
   readonly #log: Logger;
   readonly #terminals: ReadonlyMap<string, TerminalSession>;
@@ -78,6 +82,20 @@ export class Workspace {
     const { runtime } = host;
     this.#log = env.log;
     this.ended = runtime.ended;
+    this.checks = new WorkspaceChecks({
+      checks: spec.lab.manifest.checks,
+      learnerId: spec.learnerId,
+      labId: spec.lab.id,
+      store: env.store.checks,
+      sockets: () => readTcpSockets(runtime.netnsPid),
+      connect: (port) => this.connect(port),
+      readFile: async (file) => (await this.files.open(file)).text,
+      log: env.log,
+    });
+    const watch = {
+      output: (terminal: string, utf8: Uint8Array) => this.checks.output(terminal, utf8),
+      statusChanged: () => this.checks.statusChanged(),
+    };
     this.#terminals = new Map(
       spec.lab.manifest.terminals.map((terminal, channel) => [
         terminal.id,
@@ -100,6 +118,7 @@ export class Workspace {
           },
           endSession: (leader) => endSession(leader, HANGUP_GRACE_MS),
           signalForeground,
+          watch,
         }),
       ]),
     );
@@ -133,7 +152,10 @@ export class Workspace {
       notify: (text) => {
         for (const terminal of this.#terminals.values()) terminal.notice(text);
       },
-      scanned: (files) => this.files.scanned(files),
+      scanned: (files) => {
+        this.files.scanned(files);
+        this.checks.scanned(files);
+      },
       log: env.log,
     });
   }
@@ -207,6 +229,7 @@ export class Workspace {
   /** Whether someone uses the workspace now: its work is then saved every few seconds, and once more after. */
   setActive(active: boolean): void {
     this.#work.setActive(active);
+    this.checks.setActive(active);
   }
 
   terminal(id: string): TerminalSession | undefined {
@@ -232,6 +255,7 @@ export class Workspace {
         }
       } finally {
         this.#watch.stop();
+        this.checks.close();
         // With every program hung up the files are final; they are saved while the sandbox can still read them.
         await this.#work.stop(discard);
         await releaseHost(this.#host);

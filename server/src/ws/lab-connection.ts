@@ -24,6 +24,7 @@ import type { Attachment, AttachmentOutlet } from './attachment.ts';
 import { TerminalAttachment } from './terminal-attachment.ts';
 import { FileError } from '../workspace/file-error.ts';
 import type { WorkspaceFiles } from '../workspace/workspace-files.ts';
+import type { WorkspaceChecks } from '../checks/workspace-checks.ts';
 import { FileRequests } from './file-requests.ts';
 import { WIRE } from '#protocol/limits.ts';
 
@@ -36,6 +37,7 @@ export interface LabWorkspace {
   terminal(id: string): TerminalSession | undefined;
   connect(port: number): Tunnel;
   readonly files: WorkspaceFiles;
+  readonly checks: Pick<WorkspaceChecks, 'states' | 'subscribe'>;
 }
 
 /** What a connection uses of the workspace registry. */
@@ -71,6 +73,7 @@ export class LabConnection {
   #lease: Lease | null = null;
   #panes: PaneSessions | null = null;
   #files: FileRequests | null = null;
+  #unsubscribeChecks: (() => void) | null = null;
   /** Messages that arrived before the workspace was ready; null once it is (or the connection ended). */
   #pending: { data: Buffer; isBinary: boolean }[] | null = [];
   #alive = true;
@@ -140,6 +143,8 @@ export class LabConnection {
       send: (message) => this.#send(message),
       report: (error, path, what) => this.#report(error, path ? { path } : {}, what),
     });
+    this.#send({ type: 'checks', checks: workspace.checks.states() });
+    this.#unsubscribeChecks = workspace.checks.subscribe((check) => this.#send({ type: 'check-passed', check }));
     const queued = this.#pending ?? [];
     this.#pending = null;
     for (const message of queued) {
@@ -262,6 +267,8 @@ export class LabConnection {
     this.#panes = null;
     this.#files?.close();
     this.#files = null;
+    this.#unsubscribeChecks?.();
+    this.#unsubscribeChecks = null;
     this.#lease?.release();
     this.#lease = null;
     if (close) this.#ws.close(close.code, close.reason);

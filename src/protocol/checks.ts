@@ -44,8 +44,8 @@ export const checkKindSchema = z.discriminatedUnion('kind', [
   }),
   /** At least `min` established connections have `port` at their server's end. */
   z.strictObject({ kind: z.literal('connections'), port, min: z.int().min(1).max(64) }),
-  /** A terminal's output (escapes stripped) matches `pattern`. */
-  z.strictObject({ kind: z.literal('output'), terminal: terminalId, pattern: patternSchema }),
+  /** A terminal's output (escapes stripped) matches `pattern`; without `terminal`, any terminal's. */
+  z.strictObject({ kind: z.literal('output'), terminal: terminalId.optional(), pattern: patternSchema }),
   /** A file of the home matches `pattern` (and does not match `unless`), or has exactly this SHA-256. */
   z.strictObject({
     kind: z.literal('file'),

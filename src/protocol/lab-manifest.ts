@@ -70,7 +70,9 @@ export const labManifestSchema = z
   .refine(
     (m) =>
       m.checks.every((check) =>
-        check.when.every((k) => k.kind !== 'output' || m.terminals.some((t) => t.id === k.terminal)),
+        check.when.every(
+          (k) => k.kind !== 'output' || k.terminal === undefined || m.terminals.some((t) => t.id === k.terminal),
+        ),
       ),
     'an output check names a terminal the lab has',
   );

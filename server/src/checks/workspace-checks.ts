@@ -104,7 +104,8 @@ export class WorkspaceChecks {
   /** A terminal's output, as UTF-8. */
   output(terminal: string, utf8: Uint8Array): void {
     if (!this.#active) return;
-    if (!this.#pending().some((p) => p.condition.kind === 'output' && p.condition.terminal === terminal)) return;
+    if (!this.#pending().some((p) => p.condition.kind === 'output' && (p.condition.terminal ?? terminal) === terminal))
+      return;
     let window = this.#windows.get(terminal);
     if (!window) this.#windows.set(terminal, (window = new OutputWindow()));
     window.append(utf8);
@@ -169,9 +170,13 @@ export class WorkspaceChecks {
     this.#evaluations += 1;
     for (const p of this.#pending()) {
       const c = p.condition;
-      if (c.kind !== 'output' || !this.#dirty.has(c.terminal) || this.#truth.get(p.key)) continue;
-      const window = this.#windows.get(c.terminal);
-      if (window) this.#truth.set(p.key, outputMatches(window.plain(), c));
+      if (c.kind !== 'output' || this.#truth.get(p.key)) continue;
+      const looked = c.terminal === undefined ? [...this.#dirty] : this.#dirty.has(c.terminal) ? [c.terminal] : [];
+      const seen = looked.some((id) => {
+        const window = this.#windows.get(id);
+        return window !== undefined && outputMatches(window.plain(), c);
+      });
+      this.#truth.set(p.key, seen);
     }
     this.#dirty.clear();
     this.#settle();
@@ -187,8 +192,10 @@ export class WorkspaceChecks {
       for (const p of this.#pending()) {
         const c = p.condition;
         if (c.kind === 'listening') this.#truth.set(p.key, isListening(sockets, c));
-        else if (c.kind === 'connections') this.#truth.set(p.key, hasConnections(sockets, c));
-        else if (c.kind === 'tcp-probe' || c.kind === 'http-probe') this.#maybeProbe(p, c, sockets);
+        else if (c.kind === 'connections') {
+          // A probe's own connection is not the learner's: while one is out to the port, the count waits.
+          if (!this.#probing(c.port)) this.#truth.set(p.key, hasConnections(sockets, c));
+        } else if (c.kind === 'tcp-probe' || c.kind === 'http-probe') this.#maybeProbe(p, c, sockets);
       }
       this.#settle();
     } catch (error) {
@@ -196,6 +203,13 @@ export class WorkspaceChecks {
     } finally {
       this.#polling = false;
     }
+  }
+
+  #probing(port: number): boolean {
+    return this.#pending().some((p) => {
+      const c = p.condition;
+      return (c.kind === 'tcp-probe' || c.kind === 'http-probe') && c.port === port && this.#probes.get(p.key)?.running;
+    });
   }
 
   /** Probes a server once per listening socket, and again (a few times) only if it did not answer at all. */

@@ -6,6 +6,7 @@
 import xtermCss from '@xterm/xterm/css/xterm.css?url';
 import { joinUrl } from '#protocol/join.ts';
 import { LAB_PATHS } from '#protocol/messages.ts';
+import { ChecksList } from './checks-list.ts';
 import { EditorPane } from './editor-pane.ts';
 import { LabSocket, NotJoinedError, type ConnectionState } from './lab-socket.ts';
 import type { LabStringKey, LabStrings } from './lab-strings.ts';
@@ -104,6 +105,9 @@ export function mountLab(host: HTMLElement): () => void {
     if (root) browsers.push(new BROWSER_PANES[view.kind](root, view, socket, strings));
   }
 
+  const checksRoot = host.querySelector<HTMLElement>(find('checks'));
+  const checks = checksRoot ? new ChecksList(checksRoot, socket, strings) : null;
+
   const editorRoot = host.querySelector<HTMLElement>(find('editor'));
   if (editorRoot) editor = new EditorPane(editorRoot, socket, strings, config.lab);
 
@@ -131,5 +135,6 @@ export function mountLab(host: HTMLElement): () => void {
     for (const pane of panes) pane.dispose();
     for (const browser of browsers) browser.dispose();
     editor?.dispose();
+    checks?.dispose();
   };
 }

@@ -104,6 +104,10 @@ export const LAB_STRING_KEYS = [
   'lab.cm.close',
   'lab.cm.goToLine',
   'lab.cm.go',
+  'lab.checks',
+  'lab.checksCount',
+  'lab.hint',
+  'lab.checkPassed',
 ] as const;
 export type LabStringKey = (typeof LAB_STRING_KEYS)[number];
 

@@ -39,6 +39,11 @@ const HOOKS = {
   fileMenu: 'data-file-menu',
   editorHost: 'data-editor-host',
   notice: 'data-notice',
+  /** The checks list, one check by id, its box, and the line that counts them. */
+  checks: 'data-checks',
+  check: 'data-check',
+  checkBox: 'data-check-box',
+  checksCount: 'data-checks-count',
 } as const;
 
 /**
@@ -49,7 +54,17 @@ const HOOKS = {
 export const STYLE_HOOKS = { state: 'data-state', direction: 'data-dir' } as const;
 
 export type Action =
-  'run' | 'stop' | 'restart' | 'take-over' | 'load' | 'cancel' | 'connect' | 'disconnect' | 'send' | EditorAction;
+  | 'run'
+  | 'stop'
+  | 'restart'
+  | 'take-over'
+  | 'load'
+  | 'cancel'
+  | 'connect'
+  | 'disconnect'
+  | 'send'
+  | 'hint'
+  | EditorAction;
 /** The editor's buttons: its bar's, and its notice's answers. */
 export type EditorAction =
   'save' | 'compare' | 'reset-file' | 'load-theirs' | 'keep-mine' | 'save-again' | 'close-file';
@@ -58,6 +73,7 @@ export type PreviewView = 'page' | 'raw';
 /** The hooks that carry a value, and what it is. */
 interface Valued {
   config: string;
+  check: string;
   terminal: string;
   pane: string;
   action: Action;

@@ -59,6 +59,8 @@ export default defineConfig({
         en: { label: 'English', lang: 'en' },
       },
       sidebar,
+      // The sidebar marks the learner's progress (lessons done / in progress).
+      components: { Sidebar: './src/components/Sidebar.astro' },
     }),
     socketLabBackend(),
     precompress(),

@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import { labManifestSchema } from '#protocol/lab-manifest.ts';
 import { joinStringsSchema } from './components/join/join-strings.ts';
 import { labStringsSchema } from './components/lab/lab-strings.ts';
+import { progressStringsSchema } from './components/progress/progress-strings.ts';
 
 /** Lesson frontmatter: where the lesson sits in the course and which lab it embeds. */
 const lessonSchema = z.object({
@@ -30,6 +31,10 @@ export const collections = {
   i18n: defineCollection({
     loader: i18nLoader(),
     // The lab's and the join page's UI strings, typed and checked from the same lists their pages read them by.
-    schema: i18nSchema({ extend: z.object({ ...labStringsSchema.shape, ...joinStringsSchema.shape }).partial() }),
+    schema: i18nSchema({
+      extend: z
+        .object({ ...labStringsSchema.shape, ...joinStringsSchema.shape, ...progressStringsSchema.shape })
+        .partial(),
+    }),
   }),
 };

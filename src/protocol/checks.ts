@@ -93,6 +93,11 @@ export const checkSchema = z
     title: text(CHECKS.titleChars),
     /** Revealed on request. */
     hint: text(CHECKS.hintChars),
+    /**
+     * Which <Lab> of the page lists it when a lesson shows its lab in parts (`<Lab terminals={[...]}>`): the one with
+     * this terminal; by default the one with the lab's first terminal.
+     */
+    shownWith: terminalId.optional(),
     /** Every condition must hold at once. */
     when: z.array(checkKindSchema).min(1).max(4),
   })

@@ -75,6 +75,10 @@ export const labManifestSchema = z
         ),
       ),
     'an output check names a terminal the lab has',
+  )
+  .refine(
+    (m) => m.checks.every((c) => c.shownWith === undefined || m.terminals.some((t) => t.id === c.shownWith)),
+    "a check's shownWith names a terminal the lab has",
   );
 
 export type LocalizedText = z.infer<typeof localizedTextSchema>;

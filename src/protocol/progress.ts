@@ -6,6 +6,8 @@
 import * as z from 'zod/mini';
 
 export const PROGRESS_PATH = '/_lab/progress';
+/** A document event a lab page fires when one of its checks passes, so that the sidebar's marks follow at once. */
+export const PROGRESS_CHANGED = 'socket-lab:progress';
 
 const count = z.int().check(z.nonnegative());
 

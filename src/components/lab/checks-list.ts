@@ -14,12 +14,14 @@ export class ChecksList {
   readonly #strings: LabStrings;
   readonly #boxes = new Map<string, HTMLElement>();
   readonly #count: HTMLElement | null;
+  readonly #news: HTMLElement | null;
   readonly #onClick = (event: Event) => this.#toggleHint(event);
 
   constructor(root: HTMLElement, socket: LabSocket, strings: LabStrings) {
     this.#root = root;
     this.#strings = strings;
     this.#count = root.querySelector<HTMLElement>(find('checksCount'));
+    this.#news = root.querySelector<HTMLElement>(find('checksNews'));
     for (const item of root.querySelectorAll<HTMLElement>(find('check'))) {
       const id = hookValue(item, 'check');
       const box = item.querySelector<HTMLElement>(find('checkBox'));
@@ -52,14 +54,15 @@ export class ChecksList {
     this.#boxes.get(check.id)?.setAttribute('aria-checked', String(check.passedAt !== null));
   }
 
-  /** The count, read out by screen readers (role="status"); naming the check that just passed when one did. */
+  /** The count; and, when a check just passed, a line for screen readers naming it (role="status"). */
   #updateCount(justPassed: string | null): void {
-    if (!this.#count) return;
     const boxes = [...this.#boxes.values()];
     const passed = boxes.filter((box) => box.getAttribute('aria-checked') === 'true').length;
     const count = fillIn(this.#strings['lab.checksCount'], { passed, total: boxes.length });
+    if (this.#count) this.#count.textContent = count;
     const title = justPassed && this.#boxes.get(justPassed)?.nextElementSibling?.textContent?.trim();
-    this.#count.textContent = title ? `${count} · ${fillIn(this.#strings['lab.checkPassed'], { title })}` : count;
+    if (title && this.#news)
+      this.#news.textContent = `${fillIn(this.#strings['lab.checkPassed'], { title })} (${count})`;
   }
 
   #toggleHint(event: Event): void {

@@ -44,6 +44,8 @@ const HOOKS = {
   check: 'data-check',
   checkBox: 'data-check-box',
   checksCount: 'data-checks-count',
+  /** Read out by screen readers when a check passes. */
+  checksNews: 'data-checks-news',
 } as const;
 
 /**

@@ -122,7 +122,17 @@ export const CHECKS = {
   probeSendBytes: 1 * KIB,
   probeReadBytes: 64 * KIB,
   /** How long a probe waits for its answer before it counts as failed (and is tried again later). */
-  probeTimeoutMs: 5000,
+  probeTimeoutMs: 2000,
+  /**
+   * Once a server has answered, a probe whose answer does not match ends after this much quiet: a server that serves
+   * one client at a time (lesson 1's) must not keep the learner's own client waiting behind the probe.
+   */
+  probeQuietMs: 300,
+  /**
+   * A server is probed only once it has had no client connected for this many socket polls in a row: a learner who
+   * starts a server and then a client is not raced by the probe.
+   */
+  probeIdlePolls: 2,
   /** A failed probe of a server is tried again no sooner than this. */
   probeRetryMs: 3000,
   /** Tries of one server (one listening socket) that got no answer, before waiting for it to be restarted. */

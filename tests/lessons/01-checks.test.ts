@@ -2,6 +2,7 @@
  * Lesson 1's checks, each both ways: unchecked before the learner does it and after a wrong try, checked after the
  * right action. One learner, in the order the lesson goes.
  */
+import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listening, openLesson } from '../support/lesson-tools.ts';
 
@@ -37,17 +38,23 @@ describe("lesson 1's checks", () => {
     await lesson.stopAll();
   });
 
-  test('upper case: the original server does not pass; the server changed in the editor and run again does', async () => {
+  test('upper case: the unchanged server, and one changed elsewhere, do not pass; one that upper-cases does', async () => {
     await t1.start('python3 server.py', '正在监听');
     await listening(t4, t1);
-    // The lab's probe reaches the unchanged server, which answers in lower case.
-    await t1.until(() => /socket lab check/.test(t1.text), 'the probe to reach the server');
+    // No probe while the lesson's files are as they were: the server prints only what the learner sends it.
     await checks.staysUnchecked('upper-case');
     await t1.stop();
+    assert.doesNotMatch(t1.text, /socket lab check/);
+
+    // A change that is not the one asked for: the probe reaches the server, which answers in lower case.
+    await lesson.edit('server.py', (text) => text.replace('HOST, PORT = ', '# 改过\nHOST, PORT = '));
+    await t1.start('python3 server.py', '正在监听');
+    await t1.until(() => /socket lab check/.test(t1.text), 'the probe to reach the server');
+    await checks.staysUnchecked('upper-case', 2000);
+    await t1.stop();
+
     await lesson.edit('server.py', (text) =>
-      text
-        .replace('message = rev_data.decode(', 'message = rev_data.decode(')
-        .replace('conn.sendall(f"服务端已收到: {message}"', 'conn.sendall(f"服务端已收到: {message.upper()}"'),
+      text.replace('conn.sendall(f"服务端已收到: {message}"', 'conn.sendall(f"服务端已收到: {message.upper()}"'),
     );
     await t1.start('python3 server.py', '正在监听');
     await checks.passes('upper-case');

@@ -39,6 +39,11 @@ const quoted: [what: string, text: string][] = [
   ['file requests waiting', `A page may have ${FILES.pendingRequests} file requests waiting at once`],
   ["an output check's window", `the last ${kib(CHECKS.outputWindowChars)} of characters`],
   ["a probe's wait", `waits at most ${CHECKS.probeTimeoutMs / 1000} s for its`],
+  ["a probe's quiet", `${CHECKS.probeQuietMs} ms of quiet ends it`],
+  [
+    'polls before a probe',
+    `only after ${CHECKS.probeIdlePolls === 2 ? 'two' : CHECKS.probeIdlePolls} socket polls in a row`,
+  ],
   ['probe retries', `up to ${CHECKS.probeAttempts} times`],
   ['checks per lab', `A lab has at most\n${CHECKS.perLab} checks`],
   ['the socket poll', `every ${CHECKS.socketPollMs === 1000 ? 'second' : `${CHECKS.socketPollMs} ms`}`],

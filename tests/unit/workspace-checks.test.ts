@@ -37,6 +37,7 @@ function setUp(stored = new Map<string, number>()) {
     connect: () => {
       throw new Error('no probes here');
     },
+    changedFiles: () => false,
     readFile: async () => {
       world.reads += 1;
       return world.file;

@@ -16,9 +16,15 @@ export type ProbeOutcome = 'passed' | 'answered' | 'silent';
 export interface ProbeLimits {
   timeoutMs: number;
   readBytes: number;
+  /** After an answer, how long to wait for more of it. */
+  quietMs: number;
 }
 
-const LIMITS: ProbeLimits = { timeoutMs: CHECKS.probeTimeoutMs, readBytes: CHECKS.probeReadBytes };
+const LIMITS: ProbeLimits = {
+  timeoutMs: CHECKS.probeTimeoutMs,
+  readBytes: CHECKS.probeReadBytes,
+  quietMs: CHECKS.probeQuietMs,
+};
 
 export function runProbe(tunnel: Tunnel, probe: ProbeKind, limits: ProbeLimits = LIMITS): Promise<ProbeOutcome> {
   return probe.kind === 'tcp-probe' ? tcpProbe(tunnel, probe, limits) : httpProbe(tunnel, probe, limits);
@@ -38,15 +44,22 @@ function exchange(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      if (quiet) clearTimeout(quiet);
       void tunnel.close();
       resolve(outcome);
     };
     const timer = setTimeout(() => settle(received.length ? 'answered' : 'silent'), limits.timeoutMs);
+    let quiet: NodeJS.Timeout | null = null;
     tunnel.stream.on('error', () => settle(received.length ? 'answered' : 'silent'));
     tunnel.stream.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]).subarray(0, limits.readBytes);
       const outcome = decide(received, received.length >= limits.readBytes);
-      if (outcome) settle(outcome);
+      if (outcome) {
+        settle(outcome);
+        return;
+      }
+      if (quiet) clearTimeout(quiet);
+      quiet = setTimeout(() => settle(decide(received, true) ?? 'answered'), limits.quietMs);
     });
     const ended = () => settle(decide(received, true) ?? (received.length ? 'answered' : 'silent'));
     tunnel.stream.on('end', ended);

@@ -27,6 +27,8 @@ export interface WorkspaceChecksOptions {
   connect(port: number): Tunnel;
   /** A file of the home as text, read inside the sandbox; null when it is not there or not text. */
   readFile(path: string): Promise<string | null>;
+  /** Whether the learner has changed any of the lesson's files (as saved): TCP probes wait for that. */
+  changedFiles(): boolean;
   log: Logger;
 }
 
@@ -39,6 +41,8 @@ interface Pending {
 
 interface ProbeState {
   inode: number | null;
+  /** Socket polls in a row that saw no client connected to the server. */
+  idle: number;
   outcome: ProbeOutcome | null;
   at: number;
   attempts: number;
@@ -212,17 +216,34 @@ export class WorkspaceChecks {
     });
   }
 
-  /** Probes a server once per listening socket, and again (a few times) only if it did not answer at all. */
+  /**
+   * Probes a server once per listening socket, when no client of the learner's is connected to it, and again (a few
+   * times) only if it did not answer at all.
+   */
   #maybeProbe(p: Pending, probe: ProbeKind, sockets: readonly TcpSocket[]): void {
-    const state = this.#probes.get(p.key) ?? { inode: null, outcome: null, at: 0, attempts: 0, running: false };
+    const state = this.#probes.get(p.key) ?? {
+      inode: null,
+      idle: 0,
+      outcome: null,
+      at: 0,
+      attempts: 0,
+      running: false,
+    };
     this.#probes.set(p.key, state);
     const inode = listeners(sockets, probe.port)[0]?.inode ?? null;
     if (inode === null) {
-      Object.assign(state, { inode: null, outcome: null, attempts: 0 });
+      Object.assign(state, { inode: null, idle: 0, outcome: null, attempts: 0 });
       this.#truth.set(p.key, false);
       return;
     }
-    if (state.running) return;
+    // While the learner's own clients are connected, a probe would queue behind them (or they behind it, in a
+    // server that serves one client at a time) and show up in their `ss`: it waits until the server is free.
+    const busy = sockets.some((s) => s.state === 'established' && s.localPort === probe.port);
+    state.idle = busy ? 0 : state.idle + 1;
+    if (state.running || state.idle < CHECKS.probeIdlePolls) return;
+    // A TCP probe is for a check that needs the code changed: it speaks into the learner's server (which prints what
+    // it gets), so it waits until the learner has changed something.
+    if (probe.kind === 'tcp-probe' && !this.#o.changedFiles()) return;
     const fresh = inode !== state.inode;
     const retry =
       state.outcome === 'silent' &&

@@ -90,6 +90,7 @@ export class Workspace {
       sockets: () => readTcpSockets(runtime.netnsPid),
       connect: (port) => this.connect(port),
       readFile: async (file) => (await this.files.open(file)).text,
+      changedFiles: () => env.store.work.changedAny(spec.learnerId, spec.lab.id),
       log: env.log,
     });
     const watch = {

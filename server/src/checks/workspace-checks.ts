@@ -27,7 +27,7 @@ export interface WorkspaceChecksOptions {
   connect(port: number): Tunnel;
   /** A file of the home as text, read inside the sandbox; null when it is not there or not text. */
   readFile(path: string): Promise<string | null>;
-  /** Whether the learner has changed any of the lesson's files (as saved): TCP probes wait for that. */
+  /** Whether the learner has changed any of the lesson's files (as saved): probes wait for that. */
   changedFiles(): boolean;
   log: Logger;
 }
@@ -241,9 +241,10 @@ export class WorkspaceChecks {
     const busy = sockets.some((s) => s.state === 'established' && s.localPort === probe.port);
     state.idle = busy ? 0 : state.idle + 1;
     if (state.running || state.idle < CHECKS.probeIdlePolls) return;
-    // A TCP probe is for a check that needs the code changed: it speaks into the learner's server (which prints what
-    // it gets), so it waits until the learner has changed something.
-    if (probe.kind === 'tcp-probe' && !this.#o.changedFiles()) return;
+    // Probes are for checks that need the code changed. A probe speaks to the learner's server, which prints what it
+    // gets (and a server that serves one client at a time makes the next one wait): so it waits until the learner
+    // has changed something.
+    if (!this.#o.changedFiles()) return;
     const fresh = inode !== state.inode;
     const retry =
       state.outcome === 'silent' &&

@@ -75,8 +75,12 @@ export default defineConfig({
       },
       sidebar,
       customCss: ['./src/styles/fonts.css'],
-      // Lessons with a lab put the lab beside the text (src/components/lesson/LessonSplit.astro).
-      components: { TwoColumnContent: './src/components/overrides/TwoColumnContent.astro' },
+      components: {
+        // Lessons with a lab put the lab beside the text (src/components/lesson/LessonSplit.astro).
+        TwoColumnContent: './src/components/overrides/TwoColumnContent.astro',
+        // The sidebar marks the learner's progress (lessons done / in progress).
+        Sidebar: './src/components/Sidebar.astro',
+      },
     }),
     // Runnable snippets: a code block marked `run=<terminal>` gets a "Run in <terminal>" button (English pages are
     // the ones under en/).

@@ -9,6 +9,7 @@ import { joinStringsSchema } from './components/join/join-strings.ts';
 import { labStringsSchema } from './components/lab/lab-strings.ts';
 import { lessonStringsSchema } from './components/lesson/lesson-strings.ts';
 import { snippetStringsSchema } from './markdown/snippet-strings.ts';
+import { progressStringsSchema } from './components/progress/progress-strings.ts';
 
 /** Lesson frontmatter: where the lesson sits in the course and which lab it embeds. */
 const lessonSchema = z.object({
@@ -31,7 +32,8 @@ export const collections = {
   }),
   i18n: defineCollection({
     loader: i18nLoader(),
-    // The lab's, the lesson layout's, the snippets' and the join page's UI strings, typed and checked from the same lists their pages read them by.
+    // The lab's, the lesson layout's, the snippets', the progress marks' and the join page's UI strings, typed and
+    // checked from the same lists their pages read them by.
     schema: i18nSchema({
       extend: z
         .object({
@@ -39,6 +41,7 @@ export const collections = {
           ...joinStringsSchema.shape,
           ...lessonStringsSchema.shape,
           ...snippetStringsSchema.shape,
+          ...progressStringsSchema.shape,
         })
         .partial(),
     }),

@@ -9,12 +9,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.ts';
 import { createDoor } from './http/door.ts';
+import { progressOf, sendProgress } from './http/progress.ts';
 import type { OriginPolicy } from './http/origin.ts';
 import { browserIdentity } from './panes/browser-request.ts';
 import type { LabCatalog } from './lessons/lab-catalog.ts';
 import { labIdSchema } from '#protocol/lab-manifest.ts';
 import { JOIN_PAGES } from '#protocol/join.ts';
 import { LAB_PATHS } from '#protocol/messages.ts';
+import { PROGRESS_PATH } from '#protocol/progress.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
 import { LabConnection } from './ws/lab-connection.ts';
@@ -86,6 +88,11 @@ export function createLabBackend({ config, origins, catalog, registry, store, lo
     handleRequest(req, res) {
       const pathname = (req.url ?? '').split('?')[0] ?? '';
       if (!pathname.startsWith('/_lab/')) return door.screen(req, res);
+      if (pathname === PROGRESS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+        const learnerId = door.learnerOf(req);
+        sendProgress(res, progressOf(catalog, learnerId ? store.checks.all(learnerId) : []));
+        return true;
+      }
       const post = Object.hasOwn(posts, pathname) ? posts[pathname] : undefined;
       if (!post) {
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not Found\n');

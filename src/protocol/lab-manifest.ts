@@ -4,6 +4,7 @@
  * through this schema, so a page can never offer a terminal the backend does not know.
  */
 import { z } from 'zod';
+import { checksSchema } from './checks.ts';
 import { PANES } from './limits.ts';
 
 export const LAB_ID_PATTERN = /^[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -61,11 +62,26 @@ export const labManifestSchema = z
   .strictObject({
     terminals: z.array(labTerminalSchema).min(1).max(8),
     panes: z.array(labPaneSchema).max(4).default([]),
+    /** What the learner is asked to do, seen by the backend as it happens (checks.ts). */
+    checks: checksSchema,
   })
   .refine((m) => {
     const ids = [...m.terminals, ...m.panes].map((t) => t.id);
     return new Set(ids).size === ids.length;
-  }, 'terminal and pane ids must be unique within a lab');
+  }, 'terminal and pane ids must be unique within a lab')
+  .refine(
+    (m) =>
+      m.checks.every((check) =>
+        check.when.every(
+          (k) => k.kind !== 'output' || k.terminal === undefined || m.terminals.some((t) => t.id === k.terminal),
+        ),
+      ),
+    'an output check names a terminal the lab has',
+  )
+  .refine(
+    (m) => m.checks.every((c) => c.shownWith === undefined || m.terminals.some((t) => t.id === c.shownWith)),
+    "a check's shownWith names a terminal the lab has",
+  );
 
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 export type LabCommand = z.infer<typeof labCommandSchema>;

@@ -130,3 +130,41 @@ export const WORKSPACE_DEFAULTS = {
   /** Largest file a learner program may write (RLIMIT_FSIZE); the disk limit usually bites first. */
   fileSizeBytes: 512 * MIB,
 } as const;
+
+/** A lab's checks (src/protocol/checks.ts) and what evaluating them may cost. */
+export const CHECKS = {
+  /** Checks one lab may declare. */
+  perLab: 12,
+  /** Characters of a check's title, and of its hint. */
+  titleChars: 120,
+  hintChars: 400,
+  /** Characters of a pattern (a JavaScript regular expression). */
+  patternChars: 200,
+  /** Characters of a terminal's recent output that output checks look at (escapes stripped). */
+  outputWindowChars: 16 * KIB,
+  /** New output is looked at no more often than this: a flood costs one look per interval, not one per chunk. */
+  outputEveryMs: 200,
+  /** While a page is attached, the workspace's socket table is read this often (listening, connections, probes). */
+  socketPollMs: 1000,
+  /** Bytes a TCP probe sends at most, and reads at most. */
+  probeSendBytes: 1 * KIB,
+  probeReadBytes: 64 * KIB,
+  /** How long a probe waits for its answer before it counts as failed (and is tried again later). */
+  probeTimeoutMs: 2000,
+  /**
+   * Once a server has answered, a probe whose answer does not match ends after this much quiet: a server that serves
+   * one client at a time (lesson 1's) must not keep the learner's own client waiting behind the probe.
+   */
+  probeQuietMs: 300,
+  /**
+   * A server is probed only once it has had no client connected for this many socket polls in a row: a learner who
+   * starts a server and then a client is not raced by the probe.
+   */
+  probeIdlePolls: 2,
+  /** A failed probe of a server is tried again no sooner than this. */
+  probeRetryMs: 3000,
+  /** Tries of one server (one listening socket) that got no answer, before waiting for it to be restarted. */
+  probeAttempts: 10,
+  /** Largest file a file check reads (the editor's limit). */
+  fileBytes: FILES.maxBytes,
+} as const;

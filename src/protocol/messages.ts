@@ -4,6 +4,7 @@
  * JSON; they go in binary frames (see frames.ts).
  */
 import { z } from 'zod';
+import { checkStateSchema } from './checks.ts';
 import { portSchema, requestPathSchema, terminalIdSchema } from './lab-manifest.ts';
 import { WIRE } from './limits.ts';
 import { parseWithFriendlyErrors } from './errors.ts';
@@ -198,6 +199,10 @@ const serverMessageSchema = z.discriminatedUnion('type', [
     path: z.string().optional(),
   }),
   z.strictObject({ type: z.literal('pane'), pane: paneIdSchema, event: paneEventSchema }),
+  /** Where each of the lab's checks stands for this learner: sent once the workspace is ready. */
+  z.strictObject({ type: z.literal('checks'), checks: z.array(checkStateSchema).max(64) }),
+  /** A check just passed (it stays passed). */
+  z.strictObject({ type: z.literal('check-passed'), check: checkStateSchema }),
   ...fileServerMessages,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

@@ -87,7 +87,7 @@ export class FakeWorkspaces {
 
 /** A lab the registry can key workspaces by; nothing reads its folder or manifest. */
 export function fakeLab(id: string): Lab {
-  return { id, dir: `/nonexistent/${id}`, manifest: { terminals: [], panes: [] } };
+  return { id, dir: `/nonexistent/${id}`, manifest: { terminals: [], panes: [], checks: [] } };
 }
 
 /** Lets every settled promise's callbacks run: fakes do no I/O, so after this the registry has caught up. */

@@ -26,6 +26,8 @@ import {
   TerminalProbe,
   type TestLab,
 } from './lab-harness.ts';
+import { ChecksProbe } from './checks-probe.ts';
+import { FilesProbe } from './files-probe.ts';
 import { eventually } from './waiters.ts';
 
 /** The index of the command that runs `run` in `terminal`'s menu, as the Run button sends it. */
@@ -187,6 +189,10 @@ export type Lesson<Id extends string> = { readonly [K in Id]: LessonTerminal } &
   readonly terminals: readonly LessonTerminal[];
   /** Ctrl-C in every terminal that runs something, and every prompt back. */
   stopAll(): Promise<void>;
+  /** The lab's checks, as the page sees them. */
+  readonly checks: ChecksProbe;
+  /** Changes a file of the home the way the editor does (open, then save through the lab socket); its new text. */
+  edit(path: string, change: (text: string) => string): Promise<string>;
 };
 
 export interface LessonLab {
@@ -207,19 +213,44 @@ export function lessonLab(labId: string): LessonLab {
     await lab?.close();
   });
 
+  /** Each learner's lab socket, by its terminals. */
+  const sockets = new WeakMap<readonly LessonTerminal[], LabSocket>();
   const make = <T extends readonly string[]>(ids: T, size?: TerminalSize): Lesson<T[number]> => {
     const terminals = ids.map((id) => new LessonTerminal(command, id, size));
     const stopAll = async () => {
       await Promise.all(terminals.map((terminal) => terminal.stop()));
     };
-    return { ...Object.fromEntries(ids.map((id, i) => [id, terminals[i]])), terminals, stopAll } as Lesson<T[number]>;
+    let files: FilesProbe | null = null;
+    const edit = async (file: string, change: (text: string) => string) => {
+      const socket = sockets.get(terminals);
+      if (!socket) throw new Error('the lesson is not connected yet');
+      files ??= new FilesProbe(socket);
+      const from = files.messages.length;
+      files.client.open(file);
+      const opened = await files.next('file', from, (m) => m.path === file);
+      const text = change(opened.text);
+      const saving = files.messages.length;
+      const problem = files.client.save(file, text, opened.version);
+      if (problem) throw new Error(`${file} not saved: ${JSON.stringify(problem)}`);
+      await files.next('file-saved', saving, (m) => m.path === file);
+      return text;
+    };
+    return {
+      ...Object.fromEntries(ids.map((id, i) => [id, terminals[i]])),
+      terminals,
+      stopAll,
+      checks: new ChecksProbe(),
+      edit,
+    } as Lesson<T[number]>;
   };
-  /** A new learner's lab socket, every terminal attached and at its prompt. */
-  const connect = async (terminals: readonly LessonTerminal[]): Promise<LabSocket> => {
+  /** A new learner's lab socket, its checks heard, every terminal attached and at its prompt. */
+  const connect = async (lesson: Lesson<string>): Promise<LabSocket> => {
     if (!lab) throw new Error(`the ${labId} lab is not started yet: open a learner inside a test or a hook`);
     const socket = labSocket(lab, labId, await newLearnerCookie(lab));
-    for (const terminal of terminals) terminal.connect(socket);
-    await Promise.all(terminals.map((terminal) => terminal.waitForStatus('idle')));
+    sockets.set(lesson.terminals, socket);
+    lesson.checks.listen(socket);
+    for (const terminal of lesson.terminals) terminal.connect(socket);
+    await Promise.all(lesson.terminals.map((terminal) => terminal.waitForStatus('idle')));
     return socket;
   };
 
@@ -228,14 +259,14 @@ export function lessonLab(labId: string): LessonLab {
       const lesson = make(ids, size);
       let socket: LabSocket | undefined;
       before(async () => {
-        socket = await connect(lesson.terminals);
+        socket = await connect(lesson);
       });
       after(() => socket?.close());
       return lesson;
     },
     async newLearner(ids, size) {
       const lesson = make(ids, size);
-      await connect(lesson.terminals);
+      await connect(lesson);
       return lesson;
     },
   };

@@ -39,6 +39,7 @@ function fakeWorkspace(options: Partial<TerminalSessionOptions> = {}) {
     connect: () => {
       throw new Error('this lab has no panes');
     },
+    checks: { states: () => [], subscribe: () => () => {} },
     files: new WorkspaceFiles({
       home: '/nonexistent',
       originals: new Map(),

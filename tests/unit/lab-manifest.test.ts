@@ -31,7 +31,7 @@ describe('labManifestSchema accepts', () => {
     };
     const result = labManifestSchema.safeParse(manifest);
     assert.ok(result.success, JSON.stringify(result.error?.issues));
-    assert.deepEqual(result.data, { ...manifest, panes: [] });
+    assert.deepEqual(result.data, { ...manifest, panes: [], checks: [] });
   });
 
   test('browser panes, with the path defaulting to /', () => {

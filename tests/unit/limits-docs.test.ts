@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CAPTURE, DOOR, FILES, FLOW_CONTROL, PANES, WIRE } from '#protocol/limits.ts';
+import { CAPTURE, CHECKS, DOOR, FILES, FLOW_CONTROL, PANES, WIRE } from '#protocol/limits.ts';
 
 const docs = await readFile(path.join(import.meta.dirname, '..', '..', 'docs', 'protocol.md'), 'utf8');
 
@@ -45,6 +45,16 @@ const quoted: [what: string, text: string][] = [
   ['the kernel buffer', `the kernel's ${CAPTURE.kernelBufferKiB} KiB capture buffer`],
   ['the snap length', `kept up to ${CAPTURE.snapLength} bytes (the snap length)`],
   ['segments the page keeps', `The page keeps the newest ${CAPTURE.pageSegments} segments`],
+  ["an output check's window", `the last ${kib(CHECKS.outputWindowChars)} of characters`],
+  ["a probe's wait", `waits at most ${CHECKS.probeTimeoutMs / 1000} s for its`],
+  ["a probe's quiet", `${CHECKS.probeQuietMs} ms of quiet ends it`],
+  [
+    'polls before a probe',
+    `only after ${CHECKS.probeIdlePolls === 2 ? 'two' : CHECKS.probeIdlePolls} socket polls in a row`,
+  ],
+  ['probe retries', `up to ${CHECKS.probeAttempts} times`],
+  ['checks per lab', `A lab has at most\n${CHECKS.perLab} checks`],
+  ['the socket poll', `every ${CHECKS.socketPollMs === 1000 ? 'second' : `${CHECKS.socketPollMs} ms`}`],
 ];
 
 for (const [what, text] of quoted) {

@@ -31,6 +31,8 @@ export interface WorkspaceRuntime {
   connect(port: number): Tunnel;
   /** How to capture the workspace's loopback (capture-argv.ts); throws where there is no loopback of its own. */
   captureSpec(): ProcessSpec;
+  /** A host pid inside the workspace's network namespace, whose /proc/<pid>/net shows the workspace's sockets. */
+  readonly netnsPid: number;
   /** Resolves when the runtime can no longer run anything (its holder died). */
   readonly ended: Promise<void>;
   /** Kills everything still running in it. Idempotent. */
@@ -85,6 +87,7 @@ export async function startSandbox(
       const [file, ...rest] = captureArgv(holderPid, limits.cgroup);
       return { file: file as string, args: rest, env: {}, cwd: '/' };
     },
+    netnsPid: holderPid,
     ended,
     kill: () => {
       killing ??= (async () => {
@@ -121,6 +124,8 @@ export function hostRuntime(home: string, tools: SandboxTools, limits: Limits, l
       // The host's loopback carries everyone's traffic, the backend's own included: never shown to a learner.
       throw new Error('the wire view needs the sandbox (the lab runs with --unsafe-no-sandbox)');
     },
+    // No namespace of its own: the host's sockets are the workspace's.
+    netnsPid: process.pid,
     ended,
     kill: async () => endNow(),
   };

@@ -25,4 +25,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (learner_id, lab_id, path)
   ) STRICT;
   `,
+  // 2: the checks each learner passed in each lab; a passed check stays passed.
+  `
+  CREATE TABLE passed_checks (
+    learner_id TEXT NOT NULL REFERENCES learners (id) ON DELETE CASCADE,
+    lab_id TEXT NOT NULL,
+    check_id TEXT NOT NULL,
+    passed_at INTEGER NOT NULL,
+    PRIMARY KEY (learner_id, lab_id, check_id)
+  ) STRICT;
+  `,
 ];

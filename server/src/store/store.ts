@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { CheckStore } from './check-store.ts';
 import { LearnerStore } from './learner-store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { WorkStore } from './work-store.ts';
@@ -29,6 +30,7 @@ export class Store {
   readonly file: string;
   readonly learners: LearnerStore;
   readonly work: WorkStore;
+  readonly checks: CheckStore;
   readonly #db: DatabaseSync;
   #closed = false;
 
@@ -37,6 +39,7 @@ export class Store {
     this.#db = db;
     this.learners = new LearnerStore(db);
     this.work = new WorkStore(db);
+    this.checks = new CheckStore(db);
   }
 
   /** Opens (or, in a new data directory, creates) the store in `dataDir`. */

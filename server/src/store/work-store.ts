@@ -21,6 +21,7 @@ export class WorkStore {
   readonly #drop: StatementSync;
   readonly #clear: StatementSync;
   readonly #bytes: StatementSync;
+  readonly #any: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -34,6 +35,7 @@ export class WorkStore {
     );
     this.#drop = db.prepare('DELETE FROM work_files WHERE learner_id = ? AND lab_id = ? AND path = ?');
     this.#clear = db.prepare('DELETE FROM work_files WHERE learner_id = ? AND lab_id = ?');
+    this.#any = db.prepare('SELECT 1 FROM work_files WHERE learner_id = ? AND lab_id = ? LIMIT 1');
     this.#bytes = db.prepare(
       'SELECT coalesce(sum(length(content)), 0) AS n FROM work_files WHERE learner_id = ? AND lab_id = ?',
     );
@@ -70,6 +72,11 @@ export class WorkStore {
   /** Forgets the learner's work in this lesson ("Reset files"). */
   clear(learnerId: string, labId: string): void {
     this.#clear.run(learnerId, labId);
+  }
+
+  /** Whether the learner changed (or made, or deleted) any file of this lesson. */
+  changedAny(learnerId: string, labId: string): boolean {
+    return this.#any.get(learnerId, labId) !== undefined;
   }
 
   /** Bytes of file content kept for the learner in this lesson. */

@@ -41,7 +41,14 @@ export interface TerminalSessionOptions {
   endSession(sessionLeader: number): Promise<void>;
   /** Signals the terminal's foreground process group directly, as the terminal would on the key. */
   signalForeground(sessionLeader: number, signal: TerminalSignal): Promise<void>;
+  /** Hears the output (as UTF-8) and each status change, attached or not: the workspace's checks look at them. */
+  watch?: TerminalWatch;
   log: Logger;
+}
+
+export interface TerminalWatch {
+  output(terminal: string, utf8: Uint8Array): void;
+  statusChanged(terminal: string, status: TerminalStatus): void;
 }
 
 export class SessionError extends Error {
@@ -284,13 +291,16 @@ export class TerminalSession {
 
   #onData(chunk: Buffer): void {
     this.#replay.append(chunk);
-    this.#pump.write(this.#codec.toUtf8(chunk));
+    const utf8 = this.#codec.toUtf8(chunk);
+    this.#pump.write(utf8);
+    this.#options.watch?.output(this.id, utf8);
     // After writing: a status change is sent behind the output that came before it (see #statusChanged).
     this.#status.scan(chunk);
     this.#pump.update();
   }
 
   #statusChanged(status: TerminalStatus, exitCode: number | null): void {
+    this.#options.watch?.statusChanged(this.id, status);
     const sink = this.#pump.sink;
     if (sink) {
       this.#pump.flush();

@@ -12,6 +12,8 @@ import type { HostRoot, Identity, SandboxTools } from '../sandbox/argv.ts';
 import type { LabLimits } from '../sandbox/lab-limits.ts';
 import { endSession, signalForeground } from '../sandbox/processes.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
+import { readTcpSockets } from '../checks/socket-table.ts';
+import { WorkspaceChecks } from '../checks/workspace-checks.ts';
 import { TerminalSession } from '../terminal/terminal-session.ts';
 import type { Store } from '../store/store.ts';
 import { LimitWatch } from './limit-watch.ts';
@@ -56,6 +58,8 @@ export class Workspace {
   readonly files: WorkspaceFiles;
   /** Its wire views' captures of its loopback. */
   readonly captures: WorkspaceCaptures;
+  /** The lab's checks, evaluated while someone uses the workspace. */
+  readonly checks: WorkspaceChecks;
   readonly #host: PreparedHost;
   readonly #log: Logger;
   readonly #terminals: ReadonlyMap<string, TerminalSession>;
@@ -79,6 +83,21 @@ export class Workspace {
     this.captures = new WorkspaceCaptures(() => runtime.captureSpec(), env.log);
     // A sandbox that dies by itself takes its loopback along; its captures go with it.
     void runtime.ended.then(() => this.captures.stopAll());
+    this.checks = new WorkspaceChecks({
+      checks: spec.lab.manifest.checks,
+      learnerId: spec.learnerId,
+      labId: spec.lab.id,
+      store: env.store.checks,
+      sockets: () => readTcpSockets(runtime.netnsPid),
+      connect: (port) => this.connect(port),
+      readFile: async (file) => (await this.files.open(file)).text,
+      changedFiles: () => env.store.work.changedAny(spec.learnerId, spec.lab.id),
+      log: env.log,
+    });
+    const watch = {
+      output: (terminal: string, utf8: Uint8Array) => this.checks.output(terminal, utf8),
+      statusChanged: () => this.checks.statusChanged(),
+    };
     this.#terminals = new Map(
       spec.lab.manifest.terminals.map((terminal, channel) => [
         terminal.id,
@@ -101,6 +120,7 @@ export class Workspace {
           },
           endSession: (leader) => endSession(leader, HANGUP_GRACE_MS, scope),
           signalForeground,
+          watch,
         }),
       ]),
     );
@@ -134,7 +154,10 @@ export class Workspace {
       notify: (text) => {
         for (const terminal of this.#terminals.values()) terminal.notice(text);
       },
-      scanned: (files) => this.files.scanned(files),
+      scanned: (files) => {
+        this.files.scanned(files);
+        this.checks.scanned(files);
+      },
       log: env.log,
     });
   }
@@ -171,6 +194,7 @@ export class Workspace {
   /** Whether someone uses the workspace now: its work is then saved every few seconds, and once more after. */
   setActive(active: boolean): void {
     this.#work.setActive(active);
+    this.checks.setActive(active);
   }
 
   terminal(id: string): TerminalSession | undefined {
@@ -198,6 +222,7 @@ export class Workspace {
         this.#watch.stop();
         // Before the cgroup goes: a capture is in it.
         await this.captures.stopAll();
+        this.checks.close();
         // With every program hung up the files are final; they are saved while the sandbox can still read them.
         await this.#work.stop(discard);
         await releaseHost(this.#host);

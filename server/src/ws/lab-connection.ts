@@ -27,6 +27,7 @@ import type { Attachment, AttachmentOutlet } from './attachment.ts';
 import { TerminalAttachment } from './terminal-attachment.ts';
 import { FileError } from '../workspace/file-error.ts';
 import type { WorkspaceFiles } from '../workspace/workspace-files.ts';
+import type { WorkspaceChecks } from '../checks/workspace-checks.ts';
 import { FileRequests } from './file-requests.ts';
 import { WIRE } from '#protocol/limits.ts';
 
@@ -40,6 +41,7 @@ export interface LabWorkspace {
   connect(port: number): Tunnel;
   readonly files: WorkspaceFiles;
   readonly captures: WorkspaceCaptures;
+  readonly checks: Pick<WorkspaceChecks, 'states' | 'subscribe'>;
 }
 
 /** What a connection uses of the workspace registry. */
@@ -76,6 +78,7 @@ export class LabConnection {
   #panes: PaneSessions | null = null;
   #captures: CapturePanes | null = null;
   #files: FileRequests | null = null;
+  #unsubscribeChecks: (() => void) | null = null;
   /** Messages that arrived before the workspace was ready; null once it is (or the connection ended). */
   #pending: { data: Buffer; isBinary: boolean }[] | null = [];
   #alive = true;
@@ -151,6 +154,8 @@ export class LabConnection {
       send: (message) => this.#send(message),
       report: (error, path, what) => this.#report(error, path ? { path } : {}, what),
     });
+    this.#send({ type: 'checks', checks: workspace.checks.states() });
+    this.#unsubscribeChecks = workspace.checks.subscribe((check) => this.#send({ type: 'check-passed', check }));
     const queued = this.#pending ?? [];
     this.#pending = null;
     for (const message of queued) {
@@ -278,6 +283,8 @@ export class LabConnection {
     this.#captures = null;
     this.#files?.close();
     this.#files = null;
+    this.#unsubscribeChecks?.();
+    this.#unsubscribeChecks = null;
     this.#lease?.release();
     this.#lease = null;
     if (close) this.#ws.close(close.code, close.reason);

@@ -7,6 +7,7 @@ import xtermCss from '@xterm/xterm/css/xterm.css?url';
 import { joinUrl } from '#protocol/join.ts';
 import { LAB_PATHS } from '#protocol/messages.ts';
 import { fillIn } from '../ui-strings.ts';
+import { ChecksList } from './checks-list.ts';
 import { EditorPane } from './editor-pane.ts';
 import { LabLayout } from './lab-layout.ts';
 import { LabSocket, NotJoinedError, type ConnectionState } from './lab-socket.ts';
@@ -128,6 +129,9 @@ export function mountLab(host: HTMLElement): MountedLab {
     if (root) browsers.push(new BROWSER_PANES[view.kind](root, view, socket, strings));
   }
 
+  const checksRoot = host.querySelector<HTMLElement>(find('checks'));
+  const checks = checksRoot ? new ChecksList(checksRoot, socket, strings) : null;
+
   const editorRoot = host.querySelector<HTMLElement>(find('editor'));
   if (editorRoot) editor = new EditorPane(editorRoot, socket, strings, config.lab);
 
@@ -168,6 +172,7 @@ export function mountLab(host: HTMLElement): MountedLab {
     for (const pane of panes) pane.dispose();
     for (const browser of browsers) browser.dispose();
     editor?.dispose();
+    checks?.dispose();
   };
   return { stop, runSnippet: runSnippetIn };
 }

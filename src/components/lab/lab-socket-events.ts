@@ -2,6 +2,7 @@
  * What a LabSocket's users hear from it and give it: its states, the events of terminals, panes and files, and its
  * options. Kept apart from the socket so that panes and tests can name them without the connection logic.
  */
+import type { CheckState } from '#protocol/checks.ts';
 import type { ErrorCode, PaneEvent, ServerMessage, TerminalEncoding, TerminalStatus } from '#protocol/messages.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated' | 'not-joined';
@@ -40,6 +41,12 @@ export interface FileEvents {
   message(message: FileServerMessage): void;
   /** A file request refused; `path` when it was about one file. */
   error(code: ErrorCode, message: string, path: string | undefined): void;
+}
+
+/** Where the lab's checks stand: all of them on each (re)connect, then each one as it passes. */
+export interface CheckEvents {
+  states(checks: readonly CheckState[]): void;
+  passed(check: CheckState): void;
 }
 
 export interface LabSocketOptions {

@@ -19,6 +19,7 @@ import { fitsPayload, splitText } from './wire-limits.ts';
 import { WIRE } from '#protocol/limits.ts';
 import {
   NotJoinedError,
+  type CheckEvents,
   type ConnectionState,
   type FileEvents,
   type LabSocketOptions,
@@ -29,6 +30,7 @@ import {
 // What the socket's users hear and give it lives beside it; importers keep finding it here.
 export { NotJoinedError } from './lab-socket-events.ts';
 export type {
+  CheckEvents,
   ConnectionState,
   FileEvents,
   FileServerMessage,
@@ -54,6 +56,7 @@ export class LabSocket {
   readonly #byChannel = new Map<number, string>();
   readonly #panes = new Map<string, PaneEvents>();
   #files: FileEvents | null = null;
+  #checks: CheckEvents | null = null;
   #ws: WebSocket | null = null;
   #state: ConnectionState = 'connecting';
   #maxPayload: number | null = null;
@@ -151,6 +154,11 @@ export class LabSocket {
   /** Where the editor's messages go. Like the panes', its requests do not outlive a dropped connection. */
   listenFiles(events: FileEvents): void {
     this.#files = events;
+  }
+
+  /** Where the checks' states go. */
+  listenChecks(events: CheckEvents): void {
+    this.#checks = events;
   }
 
   /** A file request (file-client.ts makes them). */
@@ -295,6 +303,12 @@ export class LabSocket {
       }
       case 'pane':
         this.#panes.get(message.pane)?.event(message.event);
+        break;
+      case 'checks':
+        this.#checks?.states(message.checks);
+        break;
+      case 'check-passed':
+        this.#checks?.passed(message.check);
         break;
       default:
         this.#files?.message(message);

@@ -134,6 +134,10 @@ export const LAB_STRING_KEYS = [
   'lab.snippetBusy',
   'lab.snippetNotReady',
   'lab.snippetExited',
+  'lab.checks',
+  'lab.checksCount',
+  'lab.hint',
+  'lab.checkPassed',
 ] as const;
 export type LabStringKey = (typeof LAB_STRING_KEYS)[number];
 

@@ -51,6 +51,13 @@ const HOOKS = {
   snippetRun: 'data-snippet-run',
   snippetCommand: 'data-snippet-command',
   snippetNote: 'data-snippet-note',
+  /** The checks list, one check by id, its box, and the line that counts them. */
+  checks: 'data-checks',
+  check: 'data-check',
+  checkBox: 'data-check-box',
+  checksCount: 'data-checks-count',
+  /** Read out by screen readers when a check passes. */
+  checksNews: 'data-checks-news',
 } as const;
 
 /**
@@ -76,6 +83,7 @@ export type Action =
   | 'connect'
   | 'disconnect'
   | 'send'
+  | 'hint'
   | EditorAction
   | WireAction;
 /** The editor's buttons: its bar's, and its notice's answers. */
@@ -92,6 +100,7 @@ export type SnippetKind = 'type' | 'interrupt';
 /** The hooks that carry a value, and what it is. */
 interface Valued {
   config: string;
+  check: string;
   terminal: string;
   pane: string;
   action: Action;

@@ -16,6 +16,15 @@ const CHECKS = checksSchema.parse([
     when: [{ kind: 'output', terminal: 't1', pattern: '收到: HI' }],
   },
   { id: 'file', title: words('file'), hint: words('h'), when: [{ kind: 'file', path: 's.py', pattern: 'upper' }] },
+  {
+    id: 'changed-and-run',
+    title: words('changed and run'),
+    hint: words('h'),
+    when: [
+      { kind: 'file', path: 's.py', pattern: 'upper' },
+      { kind: 'output', terminal: 't1', pattern: 'UPPER' },
+    ],
+  },
 ]);
 const LISTENER: TcpSocket = {
   localAddress: '127.0.0.1',
@@ -50,7 +59,7 @@ function setUp(stored = new Map<string, number>()) {
   return { checks, world, heard, passed };
 }
 
-const scan = (stamp: string) => new Map([['s.py', { size: 1, mode: 0o644, stamp }]]);
+const scan = (stamp: string, changedMs = 0) => new Map([['s.py', { size: 1, mode: 0o644, stamp, changedMs }]]);
 
 describe('a workspace’s checks', () => {
   test('nothing is looked at while no page is attached', async () => {
@@ -75,7 +84,7 @@ describe('a workspace’s checks', () => {
     assert.ok(checks.evaluations > 0);
     assert.deepEqual(
       checks.states().map((s) => s.passedAt),
-      [null, null, null],
+      [null, null, null, null],
       'a lower-case answer, no listener, an unchanged file',
     );
 
@@ -97,8 +106,28 @@ describe('a workspace’s checks', () => {
     checks.close();
   });
 
+  test('output from before the file was changed does not pass a check that needs both', async () => {
+    const { checks, world, passed } = setUp();
+    checks.setActive(true);
+    checks.output('t1', Buffer.from('UPPER, from the program as it was\n'));
+    await letTimePass(300); // the file is changed a moment later
+    world.file = 'print(message.upper())';
+    checks.scanned(scan('2', Date.now()));
+    await eventually(() => passed('file'), 'the file check');
+    await letTimePass(400);
+    assert.ok(!passed('changed-and-run'), 'the output came before the change');
+    checks.output('t1', Buffer.from('UPPER, from the changed program\n'));
+    await eventually(() => passed('changed-and-run'), 'the check, once the changed program printed it');
+    checks.close();
+  });
+
   test('checks passed before start passed, and are not looked at again', async () => {
-    const { checks, world } = setUp(new Map([['file', 42]]));
+    const { checks, world } = setUp(
+      new Map([
+        ['file', 42],
+        ['changed-and-run', 43],
+      ]),
+    );
     assert.equal(checks.states().find((s) => s.id === 'file')?.passedAt, 42);
     checks.setActive(true);
     checks.scanned(scan('9'));

@@ -61,6 +61,11 @@ export class WorkspaceChecks {
   readonly #dirty = new Set<string>();
   /** The stamp each file condition last judged. */
   readonly #stamps = new Map<string, string | null>();
+  /**
+   * When each check's files last changed (ms): its output conditions count only output that came after, so that a
+   * check needing a change and its output is not passed by output from before the change.
+   */
+  readonly #changed = new Map<string, number>();
   readonly #probes = new Map<string, ProbeState>();
   #active = false;
   #closed = false;
@@ -128,9 +133,11 @@ export class WorkspaceChecks {
     const due: Pending[] = [];
     for (const p of this.#pending()) {
       if (p.condition.kind !== 'file') continue;
-      const stamp = files.get(p.condition.path)?.stamp ?? null;
+      const file = files.get(p.condition.path);
+      const stamp = file?.stamp ?? null;
       if (this.#stamps.has(p.key) && this.#stamps.get(p.key) === stamp) continue;
       this.#stamps.set(p.key, stamp);
+      this.#changed.set(p.check.id, Math.max(this.#changed.get(p.check.id) ?? 0, file?.changedMs ?? 0));
       due.push(p);
     }
     if (due.length === 0) return;
@@ -140,6 +147,11 @@ export class WorkspaceChecks {
         if (p.condition.kind !== 'file' || this.#closed) continue;
         const text = await this.#o.readFile(p.condition.path).catch(() => null);
         this.#truth.set(p.key, fileMatches(text, p.condition));
+      }
+      // Output seen before the change no longer counts: judged again on what came since.
+      const changed = new Set(due.map((p) => p.check.id));
+      for (const p of this.#pending()) {
+        if (changed.has(p.check.id) && p.condition.kind === 'output') this.#judgeOutput(p, [...this.#windows.keys()]);
       }
       this.#settle();
     });
@@ -173,17 +185,23 @@ export class WorkspaceChecks {
     if (!this.#active) return;
     this.#evaluations += 1;
     for (const p of this.#pending()) {
-      const c = p.condition;
-      if (c.kind !== 'output' || this.#truth.get(p.key)) continue;
-      const looked = c.terminal === undefined ? [...this.#dirty] : this.#dirty.has(c.terminal) ? [c.terminal] : [];
-      const seen = looked.some((id) => {
-        const window = this.#windows.get(id);
-        return window !== undefined && outputMatches(window.plain(), c);
-      });
-      this.#truth.set(p.key, seen);
+      if (p.condition.kind === 'output' && !this.#truth.get(p.key)) this.#judgeOutput(p, [...this.#dirty]);
     }
     this.#dirty.clear();
     this.#settle();
+  }
+
+  /** Whether an output condition's pattern is in the output of `terminals` since its check's files changed. */
+  #judgeOutput(p: Pending, terminals: readonly string[]): void {
+    const c = p.condition;
+    if (c.kind !== 'output') return;
+    const since = this.#changed.get(p.check.id) ?? 0;
+    const looked = c.terminal === undefined ? terminals : terminals.filter((id) => id === c.terminal);
+    const seen = looked.some((id) => {
+      const window = this.#windows.get(id);
+      return window !== undefined && outputMatches(window.plain(since), c);
+    });
+    this.#truth.set(p.key, seen);
   }
 
   async #poll(): Promise<void> {

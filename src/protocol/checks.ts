@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CHECKS } from './limits.ts';
+import { TCP_FLAGS } from './packet.ts';
 
 export const CHECK_ID_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 export const checkIdSchema = z.string().regex(CHECK_ID_PATTERN, 'a check id looks like "upper-case"');
@@ -56,6 +57,15 @@ export const checkKindSchema = z.discriminatedUnion('kind', [
       .string()
       .regex(/^[0-9a-f]{64}$/, 'a SHA-256 is 64 lowercase hex digits')
       .optional(),
+  }),
+  /**
+   * The wire view showed a TCP segment with all of `flags` (e.g. ["RST"]), to or from `port` when given: seen only
+   * while the learner has a capture open, which is the point (the learner looked).
+   */
+  z.strictObject({
+    kind: z.literal('segment'),
+    flags: z.array(z.enum(TCP_FLAGS)).min(1).max(TCP_FLAGS.length),
+    port: port.optional(),
   }),
   /**
    * A TCP exchange made inside the sandbox when something listens on `port`: `send` (UTF-8, \n as written), then the

@@ -9,11 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import type { CaptureSegment } from '#protocol/capture.ts';
 import { CAPTURE } from '#protocol/limits.ts';
 import type { PaneEvent } from '#protocol/messages.ts';
-import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
 import {
   labSocket,
   makeExamples,
   newLearnerCookie,
+  openCapture,
   PaneProbe,
   probesAtPrompt,
   startTestLab,
@@ -66,14 +66,6 @@ async function tcpdumps(): Promise<number[]> {
 
 const segmentsOf = (events: PaneEvent[]): CaptureSegment[] =>
   events.flatMap((e) => (e.kind === 'capture-segments' ? e.segments : []));
-
-/** Opens the wire pane's capture and waits until it listens. */
-async function openCapture(socket: LabSocket): Promise<PaneProbe> {
-  const probe = new PaneProbe(socket, 'wire');
-  socket.sendCapture({ type: 'capture-open', pane: 'wire' });
-  await probe.until(() => probe.events.some((e) => e.kind === 'capture-state' && e.state === 'on'), 'capture on');
-  return probe;
-}
 
 describe('wire view', () => {
   let lab: TestLab;

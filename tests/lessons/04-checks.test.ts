@@ -72,4 +72,21 @@ describe("lesson 4's checks", () => {
     await checks.passes('no-reuseaddr');
     await stopAll();
   });
+
+  test('saw-rst: a reset seen in the wire view; not a plain close, nor a reset with no capture open', async () => {
+    const { t1, t2, t4, checks, stopAll, openWire } = await lab.newLearner(['t1', 't2', 't4'], SIZE);
+    t1.run('python3 -X dev server.py');
+    await listening(t4, t1);
+    // A reset nobody looked at proves nothing: no capture is open yet.
+    await t2.runToEnd('python3 reset_client.py');
+    await checks.staysUnchecked('saw-rst', 1000);
+    const wire = await openWire();
+    // An orderly close: FINs only.
+    await t2.runToEnd('python3 client.py');
+    await wire.until(() => wire.events.some((e) => e.kind === 'capture-segments'), 'the close on the wire');
+    await checks.staysUnchecked('saw-rst', 1000);
+    await t2.runToEnd('python3 reset_client.py');
+    await checks.passes('saw-rst');
+    await stopAll();
+  });
 });

@@ -272,6 +272,14 @@ export class PaneProbe {
   }
 }
 
+/** Opens a wire pane's capture and waits until it listens. */
+export async function openCapture(socket: LabSocket, pane = 'wire'): Promise<PaneProbe> {
+  const probe = new PaneProbe(socket, pane);
+  socket.sendCapture({ type: 'capture-open', pane });
+  await probe.until(() => probe.events.some((e) => e.kind === 'capture-state' && e.state === 'on'), 'capture on');
+  return probe;
+}
+
 /** Probes on terminals `ids` of one lab socket, returned once every shell waits at its prompt. */
 export async function probesAtPrompt<const T extends readonly string[]>(
   socket: LabSocket,

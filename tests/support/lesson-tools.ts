@@ -20,6 +20,8 @@ import type { TerminalEncoding } from '#protocol/messages.ts';
 import {
   labSocket,
   newLearnerCookie,
+  openCapture,
+  type PaneProbe,
   plain,
   PROJECT_ROOT,
   startTestLab,
@@ -193,6 +195,8 @@ export type Lesson<Id extends string> = { readonly [K in Id]: LessonTerminal } &
   readonly checks: ChecksProbe;
   /** Changes a file of the home the way the editor does (open, then save through the lab socket); its new text. */
   edit(path: string, change: (text: string) => string): Promise<string>;
+  /** Opens the lab's wire pane as the page does, and waits until it captures. */
+  openWire(): Promise<PaneProbe>;
 };
 
 export interface LessonLab {
@@ -235,12 +239,18 @@ export function lessonLab(labId: string): LessonLab {
       await files.next('file-saved', saving, (m) => m.path === file);
       return text;
     };
+    const openWire = () => {
+      const socket = sockets.get(terminals);
+      if (!socket) throw new Error('the lesson is not connected yet');
+      return openCapture(socket);
+    };
     return {
       ...Object.fromEntries(ids.map((id, i) => [id, terminals[i]])),
       terminals,
       stopAll,
       checks: new ChecksProbe(),
       edit,
+      openWire,
     } as Lesson<T[number]>;
   };
   /** A new learner's lab socket, its checks heard, every terminal attached and at its prompt. */

@@ -1,8 +1,9 @@
 /**
  * What a check's conditions say about what the backend saw: pure functions of the socket table, a terminal's recent
- * output and a file's text, so that they can be tried on fixtures.
+ * output, a file's text and a captured segment, so that they can be tried on fixtures.
  */
 import { createHash } from 'node:crypto';
+import type { CaptureSegment } from '#protocol/capture.ts';
 import type { CheckKind } from '#protocol/checks.ts';
 import type { TcpSocket } from './socket-table.ts';
 
@@ -45,4 +46,12 @@ export function fileMatches(text: string | null, condition: Of<'file'>): boolean
   if (condition.pattern !== undefined && !new RegExp(condition.pattern, 'mu').test(text)) return false;
   if (condition.unless !== undefined && new RegExp(condition.unless, 'mu').test(text)) return false;
   return true;
+}
+
+/** A TCP segment with every flag the condition names, to or from its port when it names one. */
+export function segmentMatches(segment: CaptureSegment, condition: Of<'segment'>): boolean {
+  if (segment.protocol !== 'tcp' || !condition.flags.every((flag) => segment.flags.includes(flag))) return false;
+  if (condition.port === undefined) return true;
+  const ports = [segment.src, segment.dst].map((endpoint) => Number(endpoint.slice(endpoint.lastIndexOf(':') + 1)));
+  return ports.includes(condition.port);
 }

@@ -5,13 +5,14 @@
  * attached nothing is kept, read or polled. A check passes when all its conditions hold at once; it is recorded in
  * the store and never un-passed.
  */
+import type { CaptureSegment } from '#protocol/capture.ts';
 import type { Check, CheckKind, CheckState } from '#protocol/checks.ts';
 import { CHECKS } from '#protocol/limits.ts';
 import type { Logger } from '../log.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import type { CheckStore } from '../store/check-store.ts';
 import type { FileSignature } from '../workspace/home-files.ts';
-import { fileMatches, hasConnections, isListening, listeners, outputMatches } from './conditions.ts';
+import { fileMatches, hasConnections, isListening, listeners, outputMatches, segmentMatches } from './conditions.ts';
 import { OutputWindow } from './output-window.ts';
 import { runProbe, type ProbeKind, type ProbeOutcome } from './probes.ts';
 import type { TcpSocket } from './socket-table.ts';
@@ -120,6 +121,17 @@ export class WorkspaceChecks {
     window.append(utf8);
     this.#dirty.add(terminal);
     this.#outputTimer ??= setTimeout(() => this.#lookAtOutput(), CHECKS.outputEveryMs);
+  }
+
+  /** A segment a wire view of the workspace captured. */
+  segment(segment: CaptureSegment): void {
+    if (!this.#active) return;
+    let seen = false;
+    for (const p of this.#pending()) {
+      if (p.condition.kind !== 'segment' || this.#truth.get(p.key) || !segmentMatches(segment, p.condition)) continue;
+      this.#truth.set(p.key, (seen = true));
+    }
+    if (seen) this.#settle();
   }
 
   /** A terminal went idle or busy: a server may have started or stopped, so the sockets are looked at now. */

@@ -94,6 +94,8 @@ export class Workspace {
       changedFiles: () => env.store.work.changedAny(spec.learnerId, spec.lab.id),
       log: env.log,
     });
+    // A wire view's segments (only while a capture is open: the learner is looking) can prove a check too.
+    this.captures.feed.subscribe((segment) => this.checks.segment(segment));
     const watch = {
       output: (terminal: string, utf8: Uint8Array) => this.checks.output(terminal, utf8),
       statusChanged: () => this.checks.statusChanged(),

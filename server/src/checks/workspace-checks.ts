@@ -12,9 +12,9 @@ import type { Logger } from '../log.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import type { CheckStore } from '../store/check-store.ts';
 import type { FileSignature } from '../workspace/home-files.ts';
-import { fileMatches, hasConnections, isListening, listeners, outputMatches, segmentMatches } from './conditions.ts';
+import { fileMatches, hasConnections, isListening, outputMatches, segmentMatches } from './conditions.ts';
 import { OutputWindow } from './output-window.ts';
-import { runProbe, type ProbeKind, type ProbeOutcome } from './probes.ts';
+import { ProbeSchedule } from './probe-schedule.ts';
 import type { TcpSocket } from './socket-table.ts';
 
 export interface WorkspaceChecksOptions {
@@ -40,16 +40,6 @@ interface Pending {
   key: string;
 }
 
-interface ProbeState {
-  inode: number | null;
-  /** Socket polls in a row that saw no client connected to the server. */
-  idle: number;
-  outcome: ProbeOutcome | null;
-  at: number;
-  attempts: number;
-  running: boolean;
-}
-
 const SOCKET_KINDS = new Set<CheckKind['kind']>(['listening', 'connections', 'tcp-probe', 'http-probe']);
 
 export class WorkspaceChecks {
@@ -67,7 +57,7 @@ export class WorkspaceChecks {
    * check needing a change and its output is not passed by output from before the change.
    */
   readonly #changed = new Map<string, number>();
-  readonly #probes = new Map<string, ProbeState>();
+  readonly #probes: ProbeSchedule;
   #active = false;
   #closed = false;
   #evaluations = 0;
@@ -79,6 +69,7 @@ export class WorkspaceChecks {
   constructor(options: WorkspaceChecksOptions) {
     this.#o = options;
     this.#passed = options.store.passed(options.learnerId, options.labId);
+    this.#probes = new ProbeSchedule(options);
   }
 
   /** How many times anything was evaluated: flat while no page is attached. */
@@ -228,8 +219,15 @@ export class WorkspaceChecks {
         if (c.kind === 'listening') this.#truth.set(p.key, isListening(sockets, c));
         else if (c.kind === 'connections') {
           // A probe's own connection is not the learner's: while one is out to the port, the count waits.
-          if (!this.#probing(c.port)) this.#truth.set(p.key, hasConnections(sockets, c));
-        } else if (c.kind === 'tcp-probe' || c.kind === 'http-probe') this.#maybeProbe(p, c, sockets);
+          if (!this.#probes.running(c.port)) this.#truth.set(p.key, hasConnections(sockets, c));
+        } else if (c.kind === 'tcp-probe' || c.kind === 'http-probe') {
+          const holds = this.#probes.consider(p.key, c, sockets, (passed) => {
+            if (this.#closed) return;
+            this.#truth.set(p.key, passed);
+            this.#settle();
+          });
+          if (!holds) this.#truth.set(p.key, false);
+        }
       }
       this.#settle();
     } catch (error) {
@@ -237,66 +235,6 @@ export class WorkspaceChecks {
     } finally {
       this.#polling = false;
     }
-  }
-
-  #probing(port: number): boolean {
-    return this.#pending().some((p) => {
-      const c = p.condition;
-      return (c.kind === 'tcp-probe' || c.kind === 'http-probe') && c.port === port && this.#probes.get(p.key)?.running;
-    });
-  }
-
-  /**
-   * Probes a server once per listening socket, when no client of the learner's is connected to it, and again (a few
-   * times) only if it did not answer at all.
-   */
-  #maybeProbe(p: Pending, probe: ProbeKind, sockets: readonly TcpSocket[]): void {
-    const state = this.#probes.get(p.key) ?? {
-      inode: null,
-      idle: 0,
-      outcome: null,
-      at: 0,
-      attempts: 0,
-      running: false,
-    };
-    this.#probes.set(p.key, state);
-    const inode = listeners(sockets, probe.port)[0]?.inode ?? null;
-    if (inode === null) {
-      Object.assign(state, { inode: null, idle: 0, outcome: null, attempts: 0 });
-      this.#truth.set(p.key, false);
-      return;
-    }
-    // While the learner's own clients are connected, a probe would queue behind them (or they behind it, in a
-    // server that serves one client at a time) and show up in their `ss`: it waits until the server is free.
-    const busy = sockets.some((s) => s.state === 'established' && s.localPort === probe.port);
-    state.idle = busy ? 0 : state.idle + 1;
-    if (state.running || state.idle < CHECKS.probeIdlePolls) return;
-    // Probes are for checks that need the code changed. A probe speaks to the learner's server, which prints what it
-    // gets (and a server that serves one client at a time makes the next one wait): so it waits until the learner
-    // has changed something.
-    if (!this.#o.changedFiles()) return;
-    const fresh = inode !== state.inode;
-    const retry =
-      state.outcome === 'silent' &&
-      Date.now() - state.at >= CHECKS.probeRetryMs &&
-      state.attempts < CHECKS.probeAttempts;
-    if (!fresh && !retry) return;
-    if (fresh) Object.assign(state, { inode, attempts: 0 });
-    state.running = true;
-    state.attempts += 1;
-    let tunnel: Tunnel;
-    try {
-      tunnel = this.#o.connect(probe.port);
-    } catch {
-      state.running = false;
-      return;
-    }
-    void runProbe(tunnel, probe).then((outcome) => {
-      Object.assign(state, { outcome, at: Date.now(), running: false });
-      if (this.#closed) return;
-      this.#truth.set(p.key, outcome === 'passed');
-      this.#settle();
-    });
   }
 
   /** Records every pending check whose conditions all hold now, and tells the listeners. */

@@ -32,7 +32,11 @@ describe("lesson 6's checks", () => {
 
   test('sendfile: the changed sender, sent again', async () => {
     await lesson.edit('send_file.py', (text) =>
-      text.replace(/while chunk := f\.read\(65536\):\n\s+sock\.sendall\(chunk\)[^\n]*/, 'sent = sock.sendfile(f)'),
+      // The loop and its count, all three lines: a stray `sent += len(chunk)` left behind is an IndentationError.
+      text.replace(
+        /while chunk := f\.read\(65536\):\n\s+sock\.sendall\(chunk\)[^\n]*\n\s+sent \+= len\(chunk\)/,
+        'sent = sock.sendfile(f)',
+      ),
     );
     await t2.runToEnd('python3 send_file.py 数据.bin');
     await checks.passes('sendfile');

@@ -233,6 +233,8 @@ export function lessonLab(labId: string): LessonLab {
       files.client.open(file);
       const opened = await files.next('file', from, (m) => m.path === file);
       const text = change(opened.text);
+      // A pattern that no longer matches the lesson's file would save it unchanged and test nothing.
+      if (text === opened.text) throw new Error(`the edit left ${file} unchanged`);
       const saving = files.messages.length;
       const problem = files.client.save(file, text, opened.version);
       if (problem) throw new Error(`${file} not saved: ${JSON.stringify(problem)}`);

@@ -109,7 +109,8 @@ export class OutputPump<S extends OutputSink = OutputSink> {
     const frame = buffer.bytes;
     frame[0] = this.#channel;
     let at = 1;
-    for (const part of parts) at += part.copy(frame, at);
+    // Indexed: an iterator here was a tenth of what a frame's sending allocated.
+    for (let i = 0; i < parts.length; i++) at += (parts[i] as Buffer).copy(frame, at);
     this.#unacked += length;
     sink.output(frame.subarray(0, at), buffer.sent);
   }

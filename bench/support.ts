@@ -84,6 +84,7 @@ export async function startBackend(extra: string[] = [], examplesDir?: string): 
     process.execPath,
     [
       ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+      ...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []),
       'server/src/cli.ts',
       'start',
       '--port',
@@ -96,7 +97,12 @@ export async function startBackend(extra: string[] = [], examplesDir?: string): 
       '260',
       ...extra,
     ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } },
+    {
+      cwd: ROOT,
+      // BENCH_NODE_FLAGS gives the backend's node more flags (`--trace-gc`: its collections), whose output shows.
+      stdio: ['ignore', process.env['BENCH_NODE_FLAGS'] ? 'inherit' : 'ignore', 'pipe'],
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+    },
   );
   let log = '';
   const waiters = new Waiters();

@@ -23,14 +23,22 @@ export const WIRE = {
   inputChunkChars: 8 * KIB,
 } as const;
 
-/** Flow control, in bytes of terminal output (VS Code's numbers, see the xterm.js flow-control guide). */
+/**
+ * Flow control, in bytes of terminal output. The high watermark is VS Code's (see the xterm.js flow-control guide);
+ * the page acknowledges about one 32 KiB output frame at a time and the backend reads again at half the high
+ * watermark: with VS Code's 5 000 for both, a flood cost the backend an acknowledgement to parse every 5 KB, and it
+ * waited for the page to draw everything before reading more.
+ */
 export const FLOW_CONTROL = {
   /** The backend stops reading a terminal once this many bytes are sent but not acknowledged. */
   highWatermark: 100_000,
   /** ...and reads again once the unacknowledged bytes fall below this. */
-  lowWatermark: 5_000,
-  /** The page acknowledges in batches of at least this many drawn bytes. */
-  ackBatch: 5_000,
+  lowWatermark: 50_000,
+  /**
+   * The page acknowledges in batches of at least this many drawn bytes. At most the low watermark: what the page
+   * holds back, less than a batch, must not keep a paused terminal paused.
+   */
+  ackBatch: 25_000,
 } as const;
 
 /** The browser panes' connections into a workspace. */

@@ -140,7 +140,8 @@ export class RecordingSink implements TerminalSink {
   readonly #waiters = new Waiters();
 
   output(frame: Buffer, sent: () => void): void {
-    this.frames.push(frame);
+    // Kept as a socket keeps it: once `sent` is called the pump may build its next frame in the same buffer.
+    this.frames.push(Buffer.from(frame));
     this.order.push('frame');
     if (this.autoSent) sent();
     else this.unsent.push(sent);

@@ -130,6 +130,14 @@ describe('OutputPump flow control', () => {
     assert.equal(source.paused, false);
   });
 
+  test("what a page holds back, less than an acknowledgement's batch, does not keep reading paused", () => {
+    const { output, source } = pump();
+    write(output, FLOW_CONTROL.highWatermark + 1);
+    assert.equal(source.paused, true);
+    output.ack(FLOW_CONTROL.highWatermark + 1 - (FLOW_CONTROL.ackBatch - 1));
+    assert.equal(source.paused, false);
+  });
+
   test('output queued but not yet sent counts as unacknowledged', () => {
     const { output, source } = pump();
     output.write(Buffer.alloc(FLOW_CONTROL.highWatermark + 1));

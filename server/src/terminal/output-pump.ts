@@ -4,6 +4,7 @@
  * write() instead of growing the backend's memory, and Ctrl-C, which travels the other way, still stops it.
  */
 import { FLOW_CONTROL } from '#protocol/limits.ts';
+import { FrameBuffers } from './frame-buffers.ts';
 
 /**
  * A turn's output this large is bulk output (a flood arrives as one pty read of up to 4 KiB per turn), not a
@@ -19,7 +20,10 @@ const HOLD_MS = 1;
 
 /** Where output goes: a connection, which frames it for one page. */
 export interface OutputSink {
-  /** A binary frame, ready to send; `sent` is called once it has left for the network. */
+  /**
+   * A binary frame, ready to send; `sent` must be called once it has left for the network (or will never leave):
+   * only then is the frame's buffer used again.
+   */
   output(frame: Buffer, sent: () => void): void;
   /** Bytes handed to the connection and not yet on their way (a browser that stopped reading piles them up). */
   backlog(): number;
@@ -47,7 +51,7 @@ export class OutputPump<S extends OutputSink = OutputSink> {
   // Bound once: the output path allocates no closure per frame.
   readonly #atTurnEnd = () => this.#turnEnded();
   readonly #heldEnough = () => this.flush();
-  readonly #sent = () => this.update();
+  readonly #buffers = new FrameBuffers(() => this.update());
 
   /** `channel` is the first byte of every frame; `holdMs` bounds how long bulk output waits for more. */
   constructor(channel: number, holdMs = HOLD_MS) {
@@ -101,12 +105,14 @@ export class OutputPump<S extends OutputSink = OutputSink> {
     this.#pending = [];
     this.#pendingBytes = 0;
     if (!sink || length === 0) return;
-    const frame = Buffer.allocUnsafe(length + 1);
+    const buffer = this.#buffers.take(length + 1);
+    const frame = buffer.bytes;
     frame[0] = this.#channel;
     let at = 1;
-    for (const part of parts) at += part.copy(frame, at);
+    // Indexed: an iterator here was a tenth of what a frame's sending allocated.
+    for (let i = 0; i < parts.length; i++) at += (parts[i] as Buffer).copy(frame, at);
     this.#unacked += length;
-    sink.output(frame, this.#sent);
+    sink.output(frame.subarray(0, at), buffer.sent);
   }
 
   /** The view starts over from a clean screen: output queued for the old one is dropped, nothing is unacknowledged. */

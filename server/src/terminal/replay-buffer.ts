@@ -41,8 +41,13 @@ export class ReplayBuffer {
     }
     const end = (this.#start + this.#length) % this.#ring.length;
     const firstPart = Math.min(chunk.length, this.#ring.length - end);
-    this.#ring.set(chunk.subarray(0, firstPart), end);
-    if (firstPart < chunk.length) this.#ring.set(chunk.subarray(firstPart), 0);
+    // Every pty read comes through here: a view of the chunk is made only when it wraps around the ring's end.
+    if (firstPart === chunk.length) {
+      this.#ring.set(chunk, end);
+    } else {
+      this.#ring.set(chunk.subarray(0, firstPart), end);
+      this.#ring.set(chunk.subarray(firstPart), 0);
+    }
     this.#length += chunk.length;
   }
 

@@ -13,14 +13,16 @@ const BEL = 0x07;
 const ESC = 0x1b;
 /** A mark is a handful of bytes; anything longer is not one of ours. */
 const MAX_MARK = 32;
+const NO_MARKS: readonly ShellMark[] = [];
 
 export class ShellMarkScanner {
   #carry: Buffer | null = null;
 
-  scan(chunk: Buffer): ShellMark[] {
+  scan(chunk: Buffer): readonly ShellMark[] {
     const data = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
     this.#carry = null;
-    const marks: ShellMark[] = [];
+    // Nearly every chunk has no mark: those allocate nothing here.
+    let marks: ShellMark[] | null = null;
     let from = 0;
     for (;;) {
       const at = data.indexOf(INTRO, from);
@@ -29,16 +31,16 @@ export class ShellMarkScanner {
       const end = markEnd(data, bodyStart);
       if (end === 'unfinished') {
         this.#carry = Buffer.from(data.subarray(at));
-        return marks;
+        return marks ?? NO_MARKS;
       }
       if (end !== 'not-a-mark') {
         const mark = parseMark(data.toString('latin1', bodyStart, end));
-        if (mark) marks.push(mark);
+        if (mark) (marks ??= []).push(mark);
       }
       from = end === 'not-a-mark' ? bodyStart : end + 1;
     }
     this.#carry = partialIntroAtEnd(data);
-    return marks;
+    return marks ?? NO_MARKS;
   }
 }
 

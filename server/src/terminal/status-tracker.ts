@@ -36,7 +36,10 @@ export class StatusTracker {
 
   /** Reads the marks in a chunk of the shell's output, in the terminal's own bytes. */
   scan(chunk: Buffer): void {
-    for (const mark of this.#marks.scan(chunk)) this.#onMark(mark);
+    const marks = this.#marks.scan(chunk);
+    // Nearly every chunk has none; an iterator over nothing would still be made for each.
+    if (marks.length === 0) return;
+    for (const mark of marks) this.#onMark(mark);
   }
 
   /** The shell ended with `exitCode` (null: it never started). */

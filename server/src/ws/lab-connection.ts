@@ -86,6 +86,8 @@ export class LabConnection {
   readonly #outlet: AttachmentOutlet = {
     frame: (frame, sent) => {
       if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(frame, BINARY, sent);
+      // A frame that will never leave frees its buffer all the same.
+      else process.nextTick(sent);
     },
     backlog: () => this.#ws.bufferedAmount,
     message: (message) => this.#send(message),

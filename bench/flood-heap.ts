@@ -67,7 +67,6 @@ async function inspector(port: number): Promise<(method: string, params?: object
   const ws = new NodeWebSocket(targets[0]?.webSocketDebuggerUrl ?? '');
   ws.on('error', (error) => console.error('inspector:', error.message));
   await new Promise((resolve) => ws.once('open', resolve));
-  ws.unref?.();
   let next = 0;
   const replies = new Map<number, (result: unknown) => void>();
   ws.on('message', (data: Buffer) => {

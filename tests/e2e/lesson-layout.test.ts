@@ -184,7 +184,9 @@ describe('a lesson beside its lab', () => {
     assert.equal(await columns(page, 't1', 'again'), wide, 'back in front, the terminal did not refit');
     // Its scrollback survived: paged back to the top (Shift+Page Up, as in any terminal), the first line is there.
     await pane(page, 't1').locator('.xterm-screen').click();
-    for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+PageUp');
+    // Enough pages for 150 lines however many rows the terminal has (the checks list above takes some); past the
+    // top, a page up does nothing.
+    for (let i = 0; i < 20; i++) await page.keyboard.press('Shift+PageUp');
     await waitForScreen(page, 't1', 'line-001');
     assert.equal(await page.locator('section[data-terminal] .xterm').count(), 4);
 

@@ -5,12 +5,8 @@
 import type { IDisposable, IEvent, IPty } from 'node-pty';
 import { createRecordingLogger } from '../../server/src/log.ts';
 import type { ServerMessage } from '#protocol/messages.ts';
-import {
-  TerminalSession,
-  type DetachReason,
-  type TerminalSessionOptions,
-  type TerminalSink,
-} from '../../server/src/terminal/terminal-session.ts';
+import type { DetachReason, TerminalSessionOptions, TerminalSink } from '../../server/src/terminal/session-contract.ts';
+import { TerminalSession } from '../../server/src/terminal/terminal-session.ts';
 import { Waiters } from './waiters.ts';
 
 /** The OSC 133 marks of server/sandbox/bashrc. */

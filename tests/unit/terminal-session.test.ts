@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import iconv from 'iconv-lite';
 import { FLOW_CONTROL } from '#protocol/limits.ts';
-import { SessionError } from '../../server/src/terminal/terminal-session.ts';
+import { SessionError } from '../../server/src/terminal/session-contract.ts';
 import { fakeTerminal, MARKS, nextTurn, RecordingSink } from '../support/fake-terminal.ts';
 
 const SIZE = { cols: 100, rows: 30 };

@@ -4,60 +4,15 @@
  * status tracker reads the shell's marks from the same output.
  */
 import type { IPty } from 'node-pty';
-import type { Logger } from '../log.ts';
-import type { LabCommand } from '#protocol/lab-manifest.ts';
-import type { ServerMessage, TerminalEncoding, TerminalSignal, TerminalStatus } from '#protocol/messages.ts';
+import type { TerminalEncoding, TerminalSignal, TerminalStatus } from '#protocol/messages.ts';
 import { createCodec, decodeReplay, type TerminalCodec } from './encodings.ts';
-import { OutputPump, type OutputSink } from './output-pump.ts';
+import { OutputPump } from './output-pump.ts';
 import { queuedInput } from './pty-input-queue.ts';
 import { PtyWriter } from './pty-writer.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
+import { SessionError, type TerminalSessionOptions, type TerminalSink, type TerminalSize } from './session-contract.ts';
 import { StatusTracker } from './status-tracker.ts';
 import { WIRE } from '#protocol/limits.ts';
-
-/** Why a view no longer shows a terminal: another view took it over, or the terminal's workspace ended. */
-export type DetachReason = Extract<ServerMessage, { type: 'detached' }>['reason'];
-
-/** Where an attached browser view receives this terminal's output, status and notices. */
-export interface TerminalSink extends OutputSink {
-  control(message: ServerMessage): void;
-  /** The terminal let go of this view; nothing more comes. */
-  detached(reason: DetachReason): void;
-}
-
-export interface TerminalSize {
-  cols: number;
-  rows: number;
-}
-
-export interface TerminalSessionOptions {
-  id: string;
-  channel: number;
-  commands: readonly LabCommand[];
-  scrollbackBytes: number;
-  /** Starts the shell. */
-  spawn(size: TerminalSize): IPty;
-  /** Ends every process of the terminal's session (the shell and all it started): SIGHUP, then SIGKILL. */
-  endSession(sessionLeader: number): Promise<void>;
-  /** Signals the terminal's foreground process group directly, as the terminal would on the key. */
-  signalForeground(sessionLeader: number, signal: TerminalSignal): Promise<void>;
-  /** Hears the output (as UTF-8) and each status change, attached or not: the workspace's checks look at them. */
-  watch?: TerminalWatch;
-  log: Logger;
-}
-
-export interface TerminalWatch {
-  output(terminal: string, utf8: Uint8Array): void;
-  statusChanged(terminal: string, status: TerminalStatus): void;
-}
-
-export class SessionError extends Error {
-  readonly code: 'unknown-command' | 'busy';
-  constructor(code: 'unknown-command' | 'busy', message: string) {
-    super(message);
-    this.code = code;
-  }
-}
 
 /** What the terminal line discipline turns into each signal (stty's intr, quit and susp). */
 const SIGNAL_KEYS: Record<TerminalSignal, string> = { SIGINT: '\x03', SIGQUIT: '\x1c', SIGTSTP: '\x1a' };

@@ -5,7 +5,7 @@
  * acknowledgements in). The connection holds, routes, reports and ends them all alike.
  */
 import type { ServerMessage, TerminalMessage } from '#protocol/messages.ts';
-import type { DetachReason } from '../terminal/terminal-session.ts';
+import type { DetachReason } from '../terminal/session-contract.ts';
 
 /** Messages about an attachment once it is attached. */
 export type AttachmentMessage = Exclude<TerminalMessage, { type: 'attach' }>;

@@ -4,12 +4,8 @@
  * back and changes nothing.
  */
 import WebSocket from 'ws';
-import type { Logger } from '../log.ts';
-import type { Lab } from '../lessons/lab-catalog.ts';
-import type { BrowserIdentity } from '../panes/browser-request.ts';
 import { PaneError, PaneSessions } from '../panes/pane-sessions.ts';
 import { CapturePanes } from '../capture/capture-panes.ts';
-import type { WorkspaceCaptures } from '../capture/workspace-captures.ts';
 import { decodeFrame } from '#protocol/frames.ts';
 import {
   CLOSE_CODES,
@@ -21,45 +17,15 @@ import {
   type ServerMessage,
   type TerminalMessage,
 } from '#protocol/messages.ts';
-import type { Tunnel } from '../sandbox/tunnel.ts';
-import { SessionError, type DetachReason, type TerminalSession } from '../terminal/terminal-session.ts';
+import { SessionError, type DetachReason } from '../terminal/session-contract.ts';
 import type { Attachment, AttachmentOutlet } from './attachment.ts';
 import { TerminalAttachment } from './terminal-attachment.ts';
 import { FileError } from '../workspace/file-error.ts';
-import type { WorkspaceFiles } from '../workspace/workspace-files.ts';
-import type { WorkspaceChecks } from '../checks/workspace-checks.ts';
+import type { ConnectionContext, LabWorkspace, LabWorkspaces } from './connection-context.ts';
 import { FileRequests } from './file-requests.ts';
 import { WIRE } from '#protocol/limits.ts';
 
 const BINARY = { binary: true } as const;
-
-/** What a connection uses of a workspace. */
-export interface LabWorkspace {
-  /** Resolves when the workspace can no longer run anything. */
-  readonly ended: Promise<void>;
-  terminal(id: string): TerminalSession | undefined;
-  connect(port: number): Tunnel;
-  readonly files: WorkspaceFiles;
-  readonly captures: WorkspaceCaptures;
-  readonly checks: Pick<WorkspaceChecks, 'states' | 'subscribe'>;
-}
-
-/** What a connection uses of the workspace registry. */
-export interface LabWorkspaces {
-  acquire(learnerId: string, lab: Lab): Promise<{ readonly workspace: LabWorkspace; release(): void }>;
-  resetFiles(learnerId: string, lab: Lab): Promise<void>;
-}
-
-export interface ConnectionContext {
-  learnerId: string;
-  lab: Lab;
-  registry: LabWorkspaces;
-  heartbeatMs: number;
-  maxPayload: number;
-  /** The learner's browser, whose headers the panes' requests carry. */
-  browser: BrowserIdentity;
-  log: Logger;
-}
 
 type About = { terminal?: string; pane?: string; path?: string };
 type Lease = Awaited<ReturnType<LabWorkspaces['acquire']>>;

@@ -3,7 +3,8 @@
  * buttons on the other.
  */
 import type { ServerMessage } from '#protocol/messages.ts';
-import type { DetachReason, TerminalSession, TerminalSink, TerminalSize } from '../terminal/terminal-session.ts';
+import type { DetachReason, TerminalSink, TerminalSize } from '../terminal/session-contract.ts';
+import type { TerminalSession } from '../terminal/terminal-session.ts';
 import type { Attachment, AttachmentMessage, AttachmentOutlet } from './attachment.ts';
 
 export class TerminalAttachment implements Attachment, TerminalSink {

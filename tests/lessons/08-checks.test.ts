@@ -31,10 +31,11 @@ describe("lesson 8's checks", () => {
   test('no-daemon: unchanged, the other side leaving does not pass it; without daemon=True it does', async () => {
     const { t1, t2, checks, stopAll, edit } = await lab.newLearner(['t1', 't2']);
     const chatAndLeave = async (daemon: boolean) => {
-      await t1.start('python3 chat.py server', '等待对方连接');
+      // What t1 shows from this round on: the first round's 对方结束了聊天 is still on its screen.
+      const server = await t1.start('python3 chat.py server', '等待对方连接');
       await t2.start('python3 chat.py client', '输入消息回车发送');
       t2.type('exit\r');
-      await t1.until(() => /对方结束了聊天/.test(t1.text), 'the server side to see the other leave');
+      await server.wait('对方结束了聊天');
       // Without daemon=True the program waits for its keyboard thread: end of input (Ctrl-D) lets it end.
       if (!daemon) t1.type('\x04');
       await t1.waitForStatus('idle');

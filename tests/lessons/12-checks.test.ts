@@ -39,9 +39,9 @@ describe("lesson 12's checks", () => {
     'upper-case: the C# server as it is answers the probe unchanged; with ToUpperInvariant it passes',
     mono,
     async () => {
-      await t1.start(SERVER, '正在监听', COMPILE_MS);
+      const server = await t1.start(SERVER, '正在监听', COMPILE_MS);
       await listening(t4, t1);
-      await t1.until(() => /socket lab check/.test(t1.text), 'the probe to reach the server');
+      await server.wait(/socket lab check/);
       await checks.staysUnchecked('upper-case', 2000);
       await t1.stop();
       await lesson.edit('TcpEcho.cs', (text) =>

@@ -9,7 +9,7 @@ import { CLOSE_CODES } from '#protocol/messages.ts';
 import { FIXTURE_LAB, startFixtureLab } from '../support/fixture-lab.ts';
 import { openRaw } from '../support/raw-socket.ts';
 import { labSocket, newLearnerCookie, plain, TerminalProbe, type TestLab } from '../support/lab-harness.ts';
-import { letTimePass } from '../support/waiters.ts';
+import { eventually, letTimePass } from '../support/waiters.ts';
 
 describe('terminals', () => {
   let lab: TestLab;
@@ -107,8 +107,16 @@ describe('terminals', () => {
     );
     socket.run('t1', 0);
     await t1.waitForText(/server listening/);
-    const before = await t3.exec('ps -eo args');
-    assert.match(before.output, /sleep 1001[\s\S]*sleep 1002[\s\S]*echo_server/);
+    // A job's line is printed when bash forks it: until the child execs, ps shows it as bash, not sleep.
+    let listed = '';
+    const expected = ['sleep 1001', 'sleep 1002', 'sleep 1003', 'echo_server.py'];
+    await eventually(
+      async () => {
+        listed = (await t3.exec('ps -eo args')).output;
+        return expected.every((args) => listed.includes(args));
+      },
+      () => `ps to show the three sleeps and the server; it shows:\n${listed}`,
+    );
 
     socket.restart('t1', 0);
     await t1.until(() => t1.attachedCount >= 2 && /server listening/.test(t1.text), 'the server to start again');

@@ -43,11 +43,16 @@ with socket.create_connection(("127.0.0.1", 2333)) as s:
     print("reply:", s.recv(1024).decode(), flush=True)
 `;
 
-/** UDP datagrams, one segment each (the kernel may drop some of a flood before tcpdump reads them). */
-const FLOOD = `import socket, sys
+/**
+ * UDP datagrams, one segment each. Paced: the kernel drops what tcpdump has not read when its buffer is full, and on
+ * a busy machine an unpaced flood can lose so many that fewer reach the backend than it may hold for a slow page.
+ */
+const FLOOD = `import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(int(sys.argv[1])):
     s.sendto(b"x", ("127.0.0.1", 9))
+    if i % 50 == 49:
+        time.sleep(0.002)
 print("flooded", flush=True)
 `;
 

@@ -18,9 +18,13 @@ import { eventually } from '../support/waiters.ts';
 
 const LAB = '01-limits';
 
-/** Examples with one lab of one terminal: all a lab started only for what it sets up and takes down needs. */
-const oneTerminal = () =>
-  makeExamples({ [LAB]: { manifest: { terminals: [{ id: 't1', title: { en: 'a', 'zh-CN': 'a' } }] } } });
+/** A lab of its own with one terminal, started with `options`: all a test of what it sets up and takes down needs. */
+async function oneTerminalLab(options: string[]) {
+  const examples = await makeExamples({
+    [LAB]: { manifest: { terminals: [{ id: 't1', title: { en: 'a', 'zh-CN': 'a' } }] } },
+  });
+  return { lab: await startTestLab(['--examples-dir', examples.dir, ...options]), examples };
+}
 
 const exists = (file: string) =>
   stat(file).then(
@@ -32,14 +36,7 @@ const isRoot = process.getuid?.() === 0;
 
 describe('limits set up and taken down', { skip: !isRoot && 'limits need root (cgroups and tmpfs mounts)' }, () => {
   test('--no-limits creates no cgroup and no disk; the per-process limits stay', async () => {
-    const examples = await oneTerminal();
-    const unlimited = await startTestLab([
-      '--examples-dir',
-      examples.dir,
-      '--no-limits',
-      '--sandbox-uid-base',
-      '250000',
-    ]);
+    const { lab: unlimited, examples } = await oneTerminalLab(['--no-limits', '--sandbox-uid-base', '250000']);
     try {
       assert.ok(unlimited.log.some((l) => l.level === 'warn' && l.message.startsWith('--no-limits')));
       const socket = labSocket(unlimited, LAB, await newLearnerCookie(unlimited));
@@ -112,15 +109,7 @@ describe('limits set up and taken down', { skip: !isRoot && 'limits need root (c
     const crashedGroups = [...own].map((dir) => path.join(dir, `socket-lab-${deadOwner}-abcdef`));
     for (const dir of crashedGroups) await mkdir(path.join(dir, 'ws'), { recursive: true });
 
-    const examples = await oneTerminal();
-    const second = await startTestLab([
-      '--examples-dir',
-      examples.dir,
-      '--idle-timeout',
-      '1',
-      '--sandbox-uid-base',
-      '240000',
-    ]);
+    const { lab: second, examples } = await oneTerminalLab(['--idle-timeout', '1', '--sandbox-uid-base', '240000']);
     try {
       assert.ok(!(await readFile('/proc/self/mountinfo', 'utf8')).includes(crashedDisk), 'the stale disk is unmounted');
       assert.equal(await exists(crashedData), false, "the crashed lab's data directory is gone");

@@ -8,7 +8,9 @@
 import { get } from 'node:http';
 import { loadavg } from 'node:os';
 import type { Page, Response } from 'playwright-core';
-import { launchBrowser, LESSON_01, openLab } from '../tests/support/browser.ts';
+import { launchBrowser } from '../tests/support/chromium.ts';
+import { openLab } from '../tests/support/lab-terminals.ts';
+import { LESSON_01 } from '../tests/support/site-text.ts';
 import { COURSE_EXAMPLES, startBackend } from './support.ts';
 
 interface Script {

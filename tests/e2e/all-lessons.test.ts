@@ -8,7 +8,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
-import { browserLab, collectPageErrors, openLab } from '../support/browser.ts';
+import { browserLab } from '../support/browser.ts';
+import { collectPageErrors } from '../support/chromium.ts';
+import { openLab } from '../support/lab-terminals.ts';
 import { PROJECT_ROOT } from '../support/lab-harness.ts';
 
 const slugs = (await readdir(path.join(PROJECT_ROOT, 'src/content/docs/lessons')))

@@ -9,7 +9,9 @@
  */
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { collectPageErrors, LESSON_01, openLab, runCommand, waitForScreen, type Lang } from '../support/browser.ts';
+import { collectPageErrors } from '../support/chromium.ts';
+import { openLab, runCommand, waitForScreen } from '../support/lab-terminals.ts';
+import { LESSON_01, type Lang } from '../support/site-text.ts';
 import { PROJECT_ROOT } from '../support/lab-harness.ts';
 import { takeShots } from '../support/shots.ts';
 

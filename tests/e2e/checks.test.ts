@@ -6,7 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserLab, LESSON_01, runCommand, TIMEOUT, waitForScreen, type Lang } from '../support/browser.ts';
+import { browserLab } from '../support/browser.ts';
+import { TIMEOUT } from '../support/chromium.ts';
+import { runCommand, waitForScreen } from '../support/lab-terminals.ts';
+import { LESSON_01, type Lang } from '../support/site-text.ts';
 
 const TITLES: Record<Lang, { listening: string; refused: string; hint: string }> = {
   zh: {

@@ -9,17 +9,11 @@
  */
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import {
-  collectPageErrors,
-  editorPane,
-  LESSON_01,
-  openLab,
-  typeInto,
-  UI,
-  waitForEditor,
-  showAllPanes,
-  type Lang,
-} from '../support/browser.ts';
+import { showAllPanes } from '../support/browser.ts';
+import { collectPageErrors } from '../support/chromium.ts';
+import { editorPane, waitForEditor } from '../support/lab-editor.ts';
+import { openLab, typeInto } from '../support/lab-terminals.ts';
+import { LESSON_01, UI, type Lang } from '../support/site-text.ts';
 import { takeShots } from '../support/shots.ts';
 
 const outDir = path.resolve(process.argv[2] ?? '/tmp/editor-screenshots');

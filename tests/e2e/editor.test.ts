@@ -7,22 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  collectPageErrors,
-  editorPane,
-  editorText,
-  launchBrowser,
-  LESSON_01,
-  openLab,
-  runCommand,
-  showAllPanes,
-  typeInto,
-  UI,
-  waitForEditor,
-  waitForScreen,
-  waitForState,
-  TIMEOUT,
-} from '../support/browser.ts';
+import { showAllPanes } from '../support/browser.ts';
+import { collectPageErrors, launchBrowser, TIMEOUT } from '../support/chromium.ts';
+import { editorPane, editorText, waitForEditor } from '../support/lab-editor.ts';
+import { openLab, runCommand, typeInto, waitForScreen, waitForState } from '../support/lab-terminals.ts';
+import { LESSON_01, UI } from '../support/site-text.ts';
 import { startTestLab, type TestLab } from '../support/lab-harness.ts';
 
 const ui = UI.zh;

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { WIRE } from '#protocol/limits.ts';
-import { browserLab, runCommand, TIMEOUT, waitForScreen } from '../support/browser.ts';
+import { browserLab } from '../support/browser.ts';
+import { TIMEOUT } from '../support/chromium.ts';
+import { runCommand, waitForScreen } from '../support/lab-terminals.ts';
 
 /** What websocket-pane.ts and browser-pane.ts say, as src/content/i18n has it. */
 const SAYS = {

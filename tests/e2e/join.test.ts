@@ -10,17 +10,10 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PASSCODE } from '../support/door.ts';
-import {
-  browserLab,
-  collectPageErrors,
-  LESSON_01,
-  openLab,
-  runCommand,
-  TIMEOUT,
-  UI,
-  waitForScreen,
-  type Lang,
-} from '../support/browser.ts';
+import { browserLab } from '../support/browser.ts';
+import { collectPageErrors, TIMEOUT } from '../support/chromium.ts';
+import { openLab, runCommand, waitForScreen } from '../support/lab-terminals.ts';
+import { LESSON_01, UI, type Lang } from '../support/site-text.ts';
 import { PROJECT_ROOT } from '../support/lab-harness.ts';
 
 const JOIN_PAGE: Record<Lang, string> = { zh: '/join/', en: '/en/join/' };

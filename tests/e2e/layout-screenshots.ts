@@ -10,7 +10,9 @@
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, LESSON_01, openLab, runSnippet, waitForScreen, type Lang } from '../support/browser.ts';
+import { collectPageErrors } from '../support/chromium.ts';
+import { openLab, runSnippet, waitForScreen } from '../support/lab-terminals.ts';
+import { LESSON_01, type Lang } from '../support/site-text.ts';
 import { takeShots } from '../support/shots.ts';
 
 const outDir = path.resolve(process.argv[2] ?? '/tmp/layout-screenshots');

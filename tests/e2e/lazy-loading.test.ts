@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { BrowserContextOptions, Page } from 'playwright-core';
-import { browserLab, LESSON_01, openLab } from '../support/browser.ts';
+import { browserLab } from '../support/browser.ts';
+import { openLab } from '../support/lab-terminals.ts';
+import { LESSON_01 } from '../support/site-text.ts';
 
 /** A class name xterm.js builds its DOM with: any script containing it carries xterm.js. */
 const XTERM_MARKER = 'xterm-helper-textarea';

@@ -5,20 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { browserLab } from '../support/browser.ts';
 import {
-  browserLab,
   button,
-  LESSON_01,
   openLab,
   runCommand,
   screenText,
   terminalState,
   typeInto,
-  UI,
   waitForScreen,
   waitForState,
-  type Lang,
-} from '../support/browser.ts';
+} from '../support/lab-terminals.ts';
+import { LESSON_01, UI, type Lang } from '../support/site-text.ts';
 
 /** What the commands run, in examples/01-first-client-server/lab.json. */
 const T1_NOTE_ORIGINAL = 'python3 note_original.py';

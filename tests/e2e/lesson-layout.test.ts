@@ -7,16 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import {
-  browserLab,
-  LESSON_01,
-  pane,
-  runSnippet,
-  screenText,
-  typeInto,
-  waitForScreen,
-  waitForState,
-} from '../support/browser.ts';
+import { browserLab } from '../support/browser.ts';
+import { pane, runSnippet, screenText, typeInto, waitForScreen, waitForState } from '../support/lab-terminals.ts';
+import { LESSON_01 } from '../support/site-text.ts';
 import { letTimePass } from '../support/waiters.ts';
 
 const DESKTOP = { width: 1440, height: 900 };

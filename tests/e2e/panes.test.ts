@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { browserLab, runCommand, TIMEOUT, waitForScreen } from '../support/browser.ts';
+import { browserLab } from '../support/browser.ts';
+import { TIMEOUT } from '../support/chromium.ts';
+import { runCommand, waitForScreen } from '../support/lab-terminals.ts';
 
 function browserPane(page: Page, id: string): Locator {
   return page.locator(`section[data-pane="${id}"]`);

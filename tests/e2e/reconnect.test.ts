@@ -6,18 +6,10 @@
 import assert from 'node:assert/strict';
 import net, { type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import {
-  browserLab,
-  LESSON_01,
-  openLab,
-  runCommand,
-  terminalState,
-  TIMEOUT,
-  typeInto,
-  UI,
-  waitForScreen,
-  waitForState,
-} from '../support/browser.ts';
+import { browserLab } from '../support/browser.ts';
+import { TIMEOUT } from '../support/chromium.ts';
+import { openLab, runCommand, terminalState, typeInto, waitForScreen, waitForState } from '../support/lab-terminals.ts';
+import { LESSON_01, UI } from '../support/site-text.ts';
 
 /** examples/01-first-client-server/lab.json: t1's Python server. */
 const T1_PYTHON_SERVER = 'python3 server.py';

@@ -9,16 +9,10 @@
  */
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import {
-  collectPageErrors,
-  LESSON_01,
-  openLab,
-  runCommand,
-  typeInto,
-  waitForScreen,
-  showAllPanes,
-  type Lang,
-} from '../support/browser.ts';
+import { showAllPanes } from '../support/browser.ts';
+import { collectPageErrors } from '../support/chromium.ts';
+import { openLab, runCommand, typeInto, waitForScreen } from '../support/lab-terminals.ts';
+import { LESSON_01, type Lang } from '../support/site-text.ts';
 import { PROJECT_ROOT } from '../support/lab-harness.ts';
 import { takeShots } from '../support/shots.ts';
 

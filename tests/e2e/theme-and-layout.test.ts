@@ -5,16 +5,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import {
-  browserLab,
-  LESSON_01,
-  openLab,
-  pane,
-  TIMEOUT,
-  typeInto,
-  waitForScreen,
-  waitForState,
-} from '../support/browser.ts';
+import { browserLab } from '../support/browser.ts';
+import { TIMEOUT } from '../support/chromium.ts';
+import { openLab, pane, typeInto, waitForScreen, waitForState } from '../support/lab-terminals.ts';
+import { LESSON_01 } from '../support/site-text.ts';
 
 /**
  * The background a terminal's screen shows, as [r, g, b]: the first opaque background behind a point of its screen.

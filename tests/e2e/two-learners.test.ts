@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserLab, LESSON_01, openLab, runCommand, screenText, typeInto, waitForScreen } from '../support/browser.ts';
+import { browserLab } from '../support/browser.ts';
+import { openLab, runCommand, screenText, typeInto, waitForScreen } from '../support/lab-terminals.ts';
+import { LESSON_01 } from '../support/site-text.ts';
 
 /** What the commands run, in examples/01-first-client-server/lab.json. */
 const T1_PYTHON_SERVER = 'python3 server.py';

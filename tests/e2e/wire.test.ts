@@ -8,7 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { LINK_TYPES, PcapReader } from '#protocol/pcap.ts';
-import { browserLab, LESSON_01, runCommand, TIMEOUT, typeInto, waitForScreen } from '../support/browser.ts';
+import { browserLab } from '../support/browser.ts';
+import { TIMEOUT } from '../support/chromium.ts';
+import { runCommand, typeInto, waitForScreen } from '../support/lab-terminals.ts';
+import { LESSON_01 } from '../support/site-text.ts';
 
 const wirePane = (page: Page) => page.getByRole('region', { name: 'Wire', exact: true });
 

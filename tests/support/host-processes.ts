@@ -1,10 +1,13 @@
 /**
  * Looking at a lab's workspaces from the host, as root sees them: their processes (each workspace runs as its own
- * uid when the backend is root) and their cgroups.
+ * uid when the backend is root) and their cgroups, and waiting for a closed workspace's processes to be gone.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { CONTROLLERS, locateCgroups, type Controller } from '../../server/src/sandbox/cgroup-paths.ts';
 import { parseMountinfo } from '../../server/src/sandbox/mountinfo.ts';
+import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
+import type { TerminalProbe } from './lab-harness.ts';
+import { eventually } from './waiters.ts';
 
 /** Host processes running as `uid` (the sandbox's user when the backend is root). */
 export async function processesOf(uid: number): Promise<number[]> {
@@ -26,4 +29,15 @@ export async function cgroupDirsOf(pid: number | 'self'): Promise<Map<Controller
   const found = locateCgroups(await readFile(`/proc/${pid}/cgroup`, 'utf8'), mounts);
   if (found.v1.length > 0) return new Map(found.v1.flatMap((h) => h.controllers.map((c) => [c, h.dir] as const)));
   return new Map(found.unified ? CONTROLLERS.map((c) => [c, found.unified?.dir as string] as const) : []);
+}
+
+/** The uid the workspace of `probe`'s terminal runs as. */
+export async function uidOf(probe: TerminalProbe): Promise<number> {
+  return Number(/^(\d+)\s*$/m.exec((await probe.exec('id -u')).output)?.[1]);
+}
+
+/** Closes a workspace's connection and waits until the lab has reaped its processes (started with --idle-timeout 1). */
+export async function closeAndReap(socket: LabSocket, uid: number): Promise<void> {
+  socket.close();
+  await eventually(async () => (await processesOf(uid)).length === 0, `workspace ${uid} to be reaped`, 20_000);
 }

@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser } from './chromium.ts';
 import { startTestLab } from './lab-harness.ts';
 
 /** `shoot` resolves with the file it wrote and then the page's errors. */

@@ -1,8 +1,8 @@
 /**
  * The editor itself: CodeMirror 6 with line numbers, search, bracket matching, undo, the language of the file
  * (Python, TypeScript/JavaScript, C#; each loaded when a file of it opens), Starlight's colours, and the comparison
- * with the lesson's original. editor-pane.ts loads this module only when a file is chosen: a lab that never opens the
- * editor never downloads CodeMirror.
+ * with the lesson's original. editor-loader.ts loads this module only when a file is chosen: a lab that never opens
+ * the editor never downloads CodeMirror.
  */
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';

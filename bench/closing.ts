@@ -10,6 +10,7 @@
  *   the /proc scans, without the cost of unmounting disks and removing groups).
  * Asserts nothing.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,7 +44,8 @@ async function firstTerminal(): Promise<{ leader: number; procs: string }> {
 /** Median time of one look for the leader's session, through the cgroup and through /proc. */
 async function looks(): Promise<{ cgroup: number; proc: number; pids: number }> {
   const { leader, procs } = await firstTerminal();
-  const scope = async () => (await readFile(procs, 'latin1')).split('\n').filter(Boolean).map(Number);
+  // A new scope for each look: a look is shared for a few milliseconds by the terminals of the same scope.
+  const scope = () => () => readFileSync(procs, 'latin1').split('\n').filter(Boolean).map(Number);
   const time = async (look: () => Promise<number[]>) => {
     const times: number[] = [];
     for (let i = 0; i < LOOKS; i++) {
@@ -56,7 +58,7 @@ async function looks(): Promise<{ cgroup: number; proc: number; pids: number }> 
       50,
     );
   };
-  const cgroup = await time(() => sessionProcesses(leader, scope));
+  const cgroup = await time(() => sessionProcesses(leader, scope()));
   const proc = await time(() => sessionProcesses(leader, null));
   const pids = (await readFile('/proc/loadavg', 'latin1')).split(' ')[3]?.split('/')[1];
   return { cgroup, proc, pids: Number(pids) };

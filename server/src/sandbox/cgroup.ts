@@ -7,7 +7,8 @@
  * argv.ts and server/sandbox/join-cgroup), so nothing a learner starts ever runs outside it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
@@ -162,16 +163,20 @@ export class WorkspaceCgroup {
 
   /**
    * Every process in the workspace, by host pid: each joins the group before it runs anything and cannot leave it,
-   * so this is the whole workspace (one hierarchy is enough: they join every one at once).
+   * so this is the whole workspace (one hierarchy is enough: they join every one at once). Read at once: a kernel
+   * pseudo-file, see the top of processes.ts.
    */
-  async processes(): Promise<number[]> {
+  processes(): number[] {
     const [first] = this.procsFiles;
     if (!first) return [];
-    const text = await readFile(first, 'latin1').catch((error: NodeJS.ErrnoException) => {
+    let text: string;
+    try {
+      text = readFileSync(first, 'latin1');
+    } catch (error) {
       // Removed: nothing is left in it.
-      if (error.code === 'ENOENT') return '';
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
-    });
+    }
     return text.split('\n').filter(Boolean).map(Number);
   }
 

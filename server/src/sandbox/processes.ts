@@ -6,7 +6,12 @@
  * Where the session's processes are looked for is the caller's scope: the pids of the workspace's cgroup (every
  * process of a workspace is born in it and cannot leave), a few files to read; or, with no cgroup (--no-limits),
  * every process of the machine, one shared scan of /proc. With 200 workspaces closing, the scans cost seconds.
+ *
+ * A scope's few files are read synchronously. They are the kernel's pseudo-files (a procs list, each pid's stat:
+ * counters, never a disk), some microseconds each, whereas each asynchronous read is four or five trips through
+ * libuv's four threads: with 200 workspaces closing at once those queued for over a second.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -14,8 +19,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const FIRST_POLL_MS = 20;
 const LAST_POLL_MS = 160;
 
-/** The pids a session's processes are among (a workspace's cgroup); null: any process of the machine. */
-export type ProcessScope = (() => Promise<number[]>) | null;
+/** The pids a session's processes are among (a workspace's cgroup), read at once; null: any process of the machine. */
+export type ProcessScope = (() => number[]) | null;
 
 /** Files of /proc read at once: a scan must not run the backend out of descriptors (a class has thousands of pids). */
 const SCAN_BATCH = 128;
@@ -26,38 +31,53 @@ async function scanSessions(): Promise<Map<number, number>> {
   return sessionsOf(pids.map(Number));
 }
 
-/** A process's session id; undefined once it has ended (between listing and reading, or before). */
-async function readSession(pid: number): Promise<number | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'latin1').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT' || error.code === 'ESRCH') return null;
-    throw error;
-  });
-  if (!stat) return undefined;
-  // Fields after the command name, which is in parentheses and may itself contain spaces or parentheses.
+/** A process's session id, from the fields after the command name (in parentheses, and may itself hold either). */
+function sessionField(stat: string): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
 }
 
+const gone = (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ESRCH';
+
+/** A process's session id; undefined once it has ended (between listing and reading, or before). */
+async function readSession(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'latin1').catch((error: NodeJS.ErrnoException) => {
+    if (gone(error)) return null;
+    throw error;
+  });
+  return stat ? sessionField(stat) : undefined;
+}
+
+/** readSession, read at once (see the top of this file). */
+function readSessionNow(pid: number): number | undefined {
+  try {
+    return sessionField(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch (error) {
+    if (gone(error as NodeJS.ErrnoException)) return undefined;
+    throw error;
+  }
+}
+
 /**
- * One look at a time per scope, shared by every terminal and tunnel closing meanwhile (a shutdown closes hundreds at
- * once, four terminals to a workspace): each waits for the look under way rather than starting its own. Callers
- * poll, so a process forked after the look began is seen by the next one.
+ * The session id of each process of the machine, or of `scope`. The machine's scan is one at a time, shared by every
+ * terminal and tunnel closing meanwhile (a shutdown closes hundreds at once): each waits for the scan under way
+ * rather than starting its own. Callers poll, so a process forked after the scan began is seen by the next one.
  */
 let scanning: Promise<Map<number, number>> | null = null;
-const looking = new Map<NonNullable<ProcessScope>, Promise<Map<number, number>>>();
 
-function sessionsIn(scope: ProcessScope): Promise<Map<number, number>> {
-  if (!scope) {
-    scanning ??= scanSessions().finally(() => (scanning = null));
-    return scanning;
+/** A scope's last look, shared by its terminals closing together (their polls are in step) while this fresh. */
+const SHARED_LOOK_MS = 5;
+const lastLook = new WeakMap<NonNullable<ProcessScope>, { at: number; sessions: Map<number, number> }>();
+
+async function sessionsIn(scope: ProcessScope): Promise<Map<number, number>> {
+  if (scope) {
+    const last = lastLook.get(scope);
+    if (last && performance.now() - last.at < SHARED_LOOK_MS) return last.sessions;
+    const sessions = sessionsOfNow(scope());
+    lastLook.set(scope, { at: performance.now(), sessions });
+    return sessions;
   }
-  let look = looking.get(scope);
-  if (!look) {
-    look = scope()
-      .then(sessionsOf)
-      .finally(() => looking.delete(scope));
-    looking.set(scope, look);
-  }
-  return look;
+  scanning ??= scanSessions().finally(() => (scanning = null));
+  return scanning;
 }
 
 /** The session id of each of `pids` still there. */
@@ -74,12 +94,21 @@ async function sessionsOf(pids: readonly number[]): Promise<Map<number, number>>
   return sessions;
 }
 
+function sessionsOfNow(pids: readonly number[]): Map<number, number> {
+  const sessions = new Map<number, number>();
+  for (const pid of pids) {
+    const session = readSessionNow(pid);
+    if (session !== undefined) sessions.set(pid, session);
+  }
+  return sessions;
+}
+
 /** The pids of the processes in session `sessionId`, looked for in `scope`. */
 export async function sessionProcesses(sessionId: number, scope: ProcessScope): Promise<number[]> {
   const sessions = await sessionsIn(scope);
   const pids = [...sessions].filter(([, session]) => session === sessionId).map(([pid]) => pid);
   // The leader joins the cgroup as its first step, and may not have yet when its terminal is closed at once.
-  if (!sessions.has(sessionId) && (await readSession(sessionId)) === sessionId) pids.push(sessionId);
+  if (!sessions.has(sessionId) && readSessionNow(sessionId) === sessionId) pids.push(sessionId);
   return pids;
 }
 

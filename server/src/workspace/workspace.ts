@@ -214,6 +214,9 @@ export class Workspace {
    */
   close({ discard = false } = {}): Promise<void> {
     this.#closing ??= (async () => {
+      // Nobody is told of a limit any more: the programs are being ended anyway, and the watch's looks at 200 closing
+      // workspaces' counters would only slow the close down.
+      this.#watch.stop();
       try {
         const closed = await Promise.allSettled([...this.#terminals.values()].map((t) => t.close()));
         for (const result of closed) {
@@ -221,7 +224,6 @@ export class Workspace {
             this.#log.error('a terminal did not close', { error: String(result.reason) });
         }
       } finally {
-        this.#watch.stop();
         // Before the cgroup goes: a capture is in it.
         await this.captures.stopAll();
         this.checks.close();

@@ -51,6 +51,22 @@ async function workspaceUsage(backendPid: number): Promise<Usage> {
   return { rss, cpuSeconds: nanoseconds / 1e9 };
 }
 
+/** Network namespaces the kernel holds (its slab of them): a closed workspace's is freed a while after it ends. */
+async function networkNamespaces(): Promise<number> {
+  const line = (await readFile('/proc/slabinfo', 'latin1')).split('\n').find((l) => l.startsWith('net_namespace '));
+  return Number(line?.split(/\s+/)[1] ?? 0);
+}
+
+/**
+ * Waits (at most a minute) until the kernel has freed the namespaces of the round before: it does so in a worker
+ * thread of its own, which would otherwise still be busy during the next round and count against it.
+ */
+async function settle(namespacesBefore: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await networkNamespaces()) > namespacesBefore && Date.now() < deadline) await sleep(500);
+  await sleep(2000);
+}
+
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mb = (n: number) => `${(n / MB).toFixed(0)} MiB`;
 
@@ -148,6 +164,7 @@ async function main(): Promise<void> {
   for (const n of sizes.length ? sizes : [30]) {
     const quietP99: number[] = [];
     for (const hostile of rounds) {
+      const namespaces = await networkNamespaces();
       const backend = await startBackend(
         ['--max-workspaces', String(n + 10), '--sandbox-uid-base', String(UID_BASE), '--idle-timeout', '600'],
         COURSE_EXAMPLES,
@@ -168,6 +185,7 @@ async function main(): Promise<void> {
         );
       } finally {
         await backend.close();
+        await settle(namespaces);
       }
     }
     const [alone, beside] = quietP99;

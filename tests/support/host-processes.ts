@@ -2,7 +2,9 @@
  * Looking at a lab's workspaces from the host, as root sees them: their processes (each workspace runs as its own
  * uid when the backend is root) and their cgroups, and waiting for a closed workspace's processes to be gone.
  */
+import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { CONTROLLERS, locateCgroups, type Controller } from '../../server/src/sandbox/cgroup-paths.ts';
 import { parseMountinfo } from '../../server/src/sandbox/mountinfo.ts';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
@@ -18,6 +20,20 @@ export async function processesOf(uid: number): Promise<number[]> {
     if (new RegExp(`^Uid:\\s+${uid}\\s`, 'm').test(status)) found.push(Number(entry));
   }
   return found;
+}
+
+/**
+ * Every sandboxed process on the machine (uid 100000 and up: the labs' default bases are far above), with its state,
+ * what it waits in and its terminal's foreground group: for a failure message, when a terminal did not come back.
+ */
+export async function sandboxedProcesses(): Promise<string> {
+  const { stdout } = await promisify(execFile)('ps', [
+    '-eo',
+    'pid,ppid,pgid,tpgid,stat,wchan:22,uid,args',
+    '--sort=pid',
+  ]);
+  const lines = stdout.split('\n');
+  return [lines[0], ...lines.slice(1).filter((line) => Number(line.trim().split(/\s+/)[6]) >= 100_000)].join('\n');
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   type TestLab,
 } from './lab-harness.ts';
 import { ChecksProbe } from './checks-probe.ts';
+import { sandboxedProcesses } from './host-processes.ts';
 import { FilesProbe } from './files-probe.ts';
 import { eventually } from './waiters.ts';
 
@@ -165,7 +166,14 @@ export class LessonTerminal extends TerminalProbe {
   async stop(): Promise<void> {
     if (this.status !== 'running') return;
     this.interrupt();
-    await this.waitForStatus('idle');
+    try {
+      await this.waitForStatus('idle');
+    } catch (error) {
+      // Ctrl-C that brings no prompt back has happened rarely, only in full runs: what the processes were doing then.
+      throw new Error(`${(error as Error).message}\nsandboxed processes:\n${await sandboxedProcesses()}`, {
+        cause: error,
+      });
+    }
   }
 
   /** Picks the terminal's encoding, as its menu does. */

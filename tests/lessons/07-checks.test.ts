@@ -33,9 +33,12 @@ describe("lesson 7's checks", () => {
   });
 
   test('bytes-warning: the fixed server has none, the note handler under -b has', async () => {
-    await t1.start('python3 server.py', '正在监听');
+    const server = await t1.start('python3 server.py', '正在监听');
     await t2.start('python3 client.py', '>>');
     await t2.ask('hi', '收到回复');
+    // The client leaves first, so that the TIME-WAIT is its side's: the note's handler binds without SO_REUSEADDR.
+    await t2.stop();
+    await server.wait('客户端已断开');
     await lesson.stopAll();
     await checks.staysUnchecked('bytes-warning', 1000);
     t1.run('python3 -b note_handler.py');

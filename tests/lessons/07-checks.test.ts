@@ -1,11 +1,12 @@
 /** Lesson 7's checks, each both ways: unchecked before and after a wrong try, checked after the right action. */
 import { describe, test } from 'node:test';
-import { listening, openLesson } from '../support/lesson-tools.ts';
+import { lessonLab, listening } from '../support/lesson-tools.ts';
 
 const PS = 'ps -L -o pid,lwp,args -C python3,node';
 
 describe("lesson 7's checks", () => {
-  const lesson = openLesson('07-socketserver-threads', ['t1', 't2', 't3', 't4']);
+  const lab = lessonLab('07-socketserver-threads');
+  const lesson = lab.learner(['t1', 't2', 't3', 't4']);
   const { t1, t2, t3, t4, checks } = lesson;
 
   test('nothing is checked at first', async () => {
@@ -33,20 +34,23 @@ describe("lesson 7's checks", () => {
   });
 
   test('bytes-warning: the fixed server has none, the note handler under -b has', async () => {
+    // A sandbox of its own: the note's handler binds 2333 without SO_REUSEADDR, so no TIME-WAIT may be left on it
+    // (a server that closes first keeps one, as the other tests' servers do after exit).
+    const { t1, t2, t4, checks, stopAll } = await lab.newLearner(['t1', 't2', 't4']);
     const server = await t1.start('python3 server.py', '正在监听');
     await t2.start('python3 client.py', '>>');
     await t2.ask('hi', '收到回复');
-    // The client leaves first, so that the TIME-WAIT is its side's: the note's handler binds without SO_REUSEADDR.
+    // The client leaves first, so that this connection's TIME-WAIT is on the client's side.
     await t2.stop();
     await server.wait('客户端已断开');
-    await lesson.stopAll();
+    await stopAll();
     await checks.staysUnchecked('bytes-warning', 1000);
     t1.run('python3 -b note_handler.py');
     await listening(t4, t1);
     await t2.start('python3 client.py', '>>');
     t2.type('hi\r');
     await checks.passes('bytes-warning');
-    await lesson.stopAll();
+    await stopAll();
   });
 
   test('shutdown: the command added in the editor, then sent', async () => {

@@ -162,14 +162,24 @@ export class LessonTerminal extends TerminalProbe {
     this.socket.signal(this.id, 'SIGINT');
   }
 
-  /** Ctrl-C, if something runs, and the prompt back. */
+  /**
+   * Ctrl-C, if something runs, and the prompt back. Pressed a second time after a few seconds, as a learner would:
+   * Python looks for Ctrl-C between bytecodes, so one that lands just before a blocking read (input() right after
+   * printing a reply) waits for the read, and the program sits at its prompt (seen in full runs: `^C>>`).
+   */
   async stop(): Promise<void> {
     if (this.status !== 'running') return;
+    this.interrupt();
+    const ended = await this.waitForStatus('idle', 3000).then(
+      () => true,
+      () => false,
+    );
+    if (ended) return;
     this.interrupt();
     try {
       await this.waitForStatus('idle');
     } catch (error) {
-      // Ctrl-C that brings no prompt back has happened rarely, only in full runs: what the processes were doing then.
+      // What the processes were doing, when twice Ctrl-C brought no prompt back.
       throw new Error(`${(error as Error).message}\nsandboxed processes:\n${await sandboxedProcesses()}`, {
         cause: error,
       });

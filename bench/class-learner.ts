@@ -73,16 +73,23 @@ export class ClassLearner {
     }
   }
 
-  /** Types into client 1 at `perSecond` keys a second for `seconds`; resolves with each key's echo time in ms. */
-  async type(perSecond: number, seconds: number): Promise<number[]> {
-    const view = this.#view('t2');
+  /**
+   * Types at `perSecond` keys a second for `seconds`; resolves with each key's echo time in ms. Into client 1 (its
+   * input() reads a line: the kernel's tty echoes each key), or with `intoShell` at the idle terminal's shell prompt,
+   * where bash itself echoes each key: a program of the learner's has to be woken and run for every one.
+   */
+  async type(perSecond: number, seconds: number, intoShell = false): Promise<number[]> {
+    const id: TerminalId = intoShell ? 't4' : 't2';
+    const view = this.#view(id);
     const times: number[] = [];
     // Learners do not type in step: each starts at its own moment within the first second.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 1000));
     for (let i = 0; i < perSecond * seconds; i += 1) {
       const start = performance.now();
       const echoed = new Promise<void>((resolve) => (view.onOutput = () => resolve()));
-      this.#socket.input('t2', i % 20 === 19 ? '\r' : String.fromCharCode(97 + (i % 26)));
+      // At the shell, Ctrl-U (erase the line) instead of Enter: bash would run the letters as a command.
+      const endOfLine = intoShell ? '\x15' : '\r';
+      this.#socket.input(id, i % 20 === 19 ? endOfLine : String.fromCharCode(97 + (i % 26)));
       await echoed;
       times.push(performance.now() - start);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 / perSecond - (performance.now() - start))));

@@ -3,6 +3,7 @@
  * through the real protocol, all at once, start its server and two clients and type into a client at a realistic
  * 5 keys per second. Then the same again beside five hostile neighbours (a memory hog, a process flood, busy loops
  * and a disk fill) to show what the per-workspace limits keep from the quiet ones. Prints figures; asserts nothing.
+ * BENCH_TYPE_INTO=shell types at a shell prompt instead (bash echoes, so a learner's program runs for every key).
  */
 import { writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -14,6 +15,8 @@ import { COURSE_EXAMPLES, learnerCookie, percentile, rssBytes, startBackend, typ
 
 const KEYS_PER_SECOND = 5;
 const TYPING_SECONDS = Number(process.env['BENCH_TYPING_SECONDS'] ?? 12);
+/** BENCH_TYPE_INTO=shell: type at a shell prompt, where a learner's own program (bash) echoes each key. */
+const INTO_SHELL = process.env['BENCH_TYPE_INTO'] === 'shell';
 /** The bench's workspaces run as their own host uids, apart from a lab a test may run at the same time. */
 const UID_BASE = 300_000;
 const MB = 1024 * 1024;
@@ -99,7 +102,7 @@ async function round(backend: Backend, n: number, hostile: readonly Hostile[]): 
 
     const before = await workspaceUsage(backend.pid);
     const wallStart = performance.now();
-    const perLearner = await Promise.all(learners.map((l) => l.type(KEYS_PER_SECOND, TYPING_SECONDS)));
+    const perLearner = await Promise.all(learners.map((l) => l.type(KEYS_PER_SECOND, TYPING_SECONDS, INTO_SHELL)));
     const wallSeconds = (performance.now() - wallStart) / 1000;
     const after = await workspaceUsage(backend.pid);
     const backendRss = await rssBytes(backend.pid);
@@ -176,7 +179,7 @@ async function main(): Promise<void> {
         console.log(`\n## ${label}`);
         console.log(`workspace start        p50 ${ms(r.startP50)}  p95 ${ms(r.startP95)}`);
         console.log(
-          `keystroke echo         p50 ${ms(r.echoP50)}  p99 ${ms(r.echoP99)}  worst learner p99 ${ms(r.worstLearnerP99)}`,
+          `${INTO_SHELL ? 'echo at the shell    ' : 'keystroke echo       '}  p50 ${ms(r.echoP50)}  p99 ${ms(r.echoP99)}  worst learner p99 ${ms(r.worstLearnerP99)}`,
         );
         console.log(`backend RSS            ${mb(r.backendRss)} (idle ${mb(idleRss)})`);
         quietP99.push(r.echoP99);

@@ -31,8 +31,11 @@ export interface TerminalSessionOptions {
   scrollbackBytes: number;
   /** Starts the shell. */
   spawn(size: TerminalSize): IPty;
-  /** Ends every process of the terminal's session (the shell and all it started): SIGHUP, then SIGKILL. */
-  endSession(sessionLeader: number): Promise<void>;
+  /**
+   * Ends every process of the terminal's session (the shell and all it started): SIGHUP, then SIGKILL. `leaderGone`
+   * settles once the session's leader, the pty's own process, has exited.
+   */
+  endSession(sessionLeader: number, leaderGone: Promise<void>): Promise<void>;
   /** Signals the terminal's foreground process group directly, as the terminal would on the key. */
   signalForeground(sessionLeader: number, signal: TerminalSignal): Promise<void>;
   /** Hears the output (as UTF-8) and each status change, attached or not: the workspace's checks look at them. */

@@ -214,7 +214,7 @@ export class TerminalSession {
           // The shell ended by itself (`exit`); its background jobs end with the terminal, as they would on hangup.
           this.#forgetPty();
           this.#status.exited(exitCode);
-          this.#options.endSession(pty.pid).catch((error: unknown) => {
+          this.#options.endSession(pty.pid, Promise.resolve()).catch((error: unknown) => {
             this.#options.log.error("could not end a finished shell's processes", {
               terminal: this.id,
               error: String(error),
@@ -234,8 +234,9 @@ export class TerminalSession {
     // Read to its end: node-pty reports the exit once the pty closes, and a paused one (no view attached) would only
     // be closed by its 200 ms fallback timer, a fifth of a second added to every terminal's close.
     pty.resume();
-    await this.#options.endSession(pty.pid);
-    await this.#ptyExited;
+    const exited = this.#ptyExited;
+    await this.#options.endSession(pty.pid, exited);
+    await exited;
   }
 
   #forgetPty(): void {

@@ -120,7 +120,7 @@ export class Workspace {
               encoding: null,
             });
           },
-          endSession: (leader) => endSession(leader, HANGUP_GRACE_MS, scope),
+          endSession: (leader, leaderGone) => endSession(leader, HANGUP_GRACE_MS, scope, leaderGone),
           signalForeground,
           watch,
         }),

@@ -1,6 +1,7 @@
 /** The lab's configuration: its defaults, the class passcode, and where each value comes from. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { Config } from '../../server/src/config.ts';
 import { configOf, errorOf, MIB } from '../support/config-parse.ts';
 
 describe('parseConfig defaults', () => {

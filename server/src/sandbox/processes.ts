@@ -165,8 +165,8 @@ async function settle(
  *
  * `leaderGone` settles when the leader has exited (its pty says so). Until then the shell is still there and a look
  * would find it: the hangup waits on it rather than looking again and again. Usually nothing else is left, and one
- * look confirms it. With 200 workspaces closing, the looks at every process of each (a file read per process, eight
- * times or so per terminal) had been most of the backend's work.
+ * look confirms it. With 200 workspaces closing, the looks (a file read per process of the workspace, about eight
+ * looks per terminal) had been nearly half of the backend's work in a profile.
  */
 export async function endSession(
   sessionId: number,

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -108,12 +109,17 @@ describe('limits set up and taken down', { skip: !isRoot && 'limits need root (c
     const own = new Set((await cgroupDirsOf('self')).values());
     const crashedGroups = [...own].map((dir) => path.join(dir, `socket-lab-${deadOwner}-abcdef`));
     for (const dir of crashedGroups) await mkdir(path.join(dir, 'ws'), { recursive: true });
+    // And a program still running in it, as a sandbox killed while it started leaves one waiting forever.
+    const orphan = spawn('/usr/bin/sleep', ['600'], { stdio: 'ignore' });
+    const orphanEnded = once(orphan, 'exit');
+    for (const dir of crashedGroups) await writeFile(path.join(dir, 'ws', 'cgroup.procs'), String(orphan.pid));
 
     const { lab: second, examples } = await oneTerminalLab(['--idle-timeout', '1', '--sandbox-uid-base', '240000']);
     try {
       assert.ok(!(await readFile('/proc/self/mountinfo', 'utf8')).includes(crashedDisk), 'the stale disk is unmounted');
       assert.equal(await exists(crashedData), false, "the crashed lab's data directory is gone");
       for (const dir of crashedGroups) assert.equal(await exists(dir), false, `${dir} is removed`);
+      assert.deepEqual(await orphanEnded, [null, 'SIGKILL'], 'what ran in it is killed');
 
       const socket = labSocket(second, LAB, await newLearnerCookie(second));
       const [terminal] = await probesAtPrompt(socket, ['t1'] as const);
@@ -132,6 +138,7 @@ describe('limits set up and taken down', { skip: !isRoot && 'limits need root (c
       await second.close();
       for (const dir of groups) assert.equal(await exists(path.dirname(dir)), false, 'the lab group is removed');
     } finally {
+      orphan.kill('SIGKILL');
       await second.close();
       await examples.remove();
       await rmdir(crashedDisk).catch(() => undefined);

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
@@ -26,6 +26,7 @@ import {
 } from './cgroup-files.ts';
 import type { Controller, HostCgroups } from './cgroup-paths.ts';
 import { ownerAlive } from './instance-owner.ts';
+import { signalProcesses } from './processes.ts';
 
 export type CgroupSetup = { ok: true; host: CgroupHost } | { ok: false; problem: string; fix: string };
 
@@ -202,6 +203,16 @@ async function removeGroups(dirs: readonly string[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
+/** The pids in a group (its cgroup.procs); none when it has no such file. Never this process, nor the host's init. */
+async function membersOf(group: string): Promise<number[]> {
+  const text = await readFile(path.join(group, 'cgroup.procs'), 'latin1').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => pid > 1 && pid !== process.pid);
+}
+
 /** rmdir is how a cgroup is removed; it fails with EBUSY while the group still has processes (or children). */
 async function removeGroup(dir: string): Promise<void> {
   const deadline = Date.now() + RMDIR_PATIENCE_MS;
@@ -218,7 +229,13 @@ async function removeGroup(dir: string): Promise<void> {
   }
 }
 
-/** Instance groups of labs whose backend is gone (it crashed), with their workspace groups. */
+/**
+ * Instance groups of labs whose backend is gone (it crashed), with their workspace groups. Whatever still runs in
+ * them belongs to a lab that no longer exists, and nothing else would ever end it: a sandbox whose backend was killed
+ * while it was starting waits forever for a setup that will not come. It is killed first. A group cannot be removed
+ * while anything runs in it, and every such group held the start up for five seconds (six of them: past the test
+ * suite's 30 s).
+ */
 async function removeStale(container: string, ours: string, log: Logger): Promise<void> {
   const entries = await readdir(container, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
@@ -226,8 +243,11 @@ async function removeStale(container: string, ours: string, log: Logger): Promis
     if (!entry.isDirectory() || !owner || entry.name === ours || (await ownerAlive(owner))) continue;
     const dir = path.join(container, entry.name);
     try {
-      const children = await readdir(dir, { withFileTypes: true });
-      await removeGroups(children.filter((c) => c.isDirectory()).map((c) => path.join(dir, c.name)));
+      const children = (await readdir(dir, { withFileTypes: true }))
+        .filter((c) => c.isDirectory())
+        .map((c) => path.join(dir, c.name));
+      for (const group of [...children, dir]) signalProcesses(await membersOf(group), 'SIGKILL');
+      await removeGroups(children);
       await removeGroup(dir);
       log.info('removed a cgroup left by a stopped backend', { group: dir });
     } catch (error) {

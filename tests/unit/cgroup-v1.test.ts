@@ -80,12 +80,12 @@ describe('cgroup v1 (a hierarchy per controller)', () => {
     const { found } = await v1Host();
     const host = started(await CgroupHost.start(found, true, '1-2', createRecordingLogger()));
     const workspace = await host.createWorkspace('ws-1', LIMITS);
-    assert.deepEqual(await workspace.counters(), { oomKills: 0, forkRefusals: 0 });
+    assert.deepEqual(workspace.counters(), { oomKills: 0, forkRefusals: 0 });
     const dirOf = (hierarchy: string) =>
       path.dirname(workspace.procsFiles.find((f) => f.includes(`/${hierarchy}/`)) as string);
     await writeFile(path.join(dirOf('memory'), 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 3\n');
     await writeFile(path.join(dirOf('pids'), 'pids.events'), 'max 17\n');
-    assert.deepEqual(await workspace.counters(), { oomKills: 3, forkRefusals: 17 });
+    assert.deepEqual(workspace.counters(), { oomKills: 3, forkRefusals: 17 });
   });
 
   test('a missing hierarchy is reported and the others still limit', async () => {
@@ -95,7 +95,7 @@ describe('cgroup v1 (a hierarchy per controller)', () => {
     assert.deepEqual(host.missing, { pids: 'not mounted' });
     const workspace = await host.createWorkspace('ws-1', LIMITS);
     assert.equal(workspace.has('pids'), false);
-    assert.deepEqual(await workspace.counters(), { oomKills: 0, forkRefusals: 0 });
+    assert.deepEqual(workspace.counters(), { oomKills: 0, forkRefusals: 0 });
   });
 
   test("removes a crashed backend's instance groups, and leaves a live one's", async () => {
@@ -148,6 +148,9 @@ describe('limit files', () => {
   });
 
   test('counters are 0 when a controller is absent', async () => {
-    assert.deepEqual(await readCounters(2, () => null), { oomKills: 0, forkRefusals: 0 });
+    assert.deepEqual(
+      readCounters(2, () => null),
+      { oomKills: 0, forkRefusals: 0 },
+    );
   });
 });

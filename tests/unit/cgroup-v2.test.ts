@@ -73,7 +73,7 @@ describe('cgroup v2 (one unified hierarchy)', () => {
     const dir = path.dirname(workspace.procsFiles[0] as string);
     await writeFile(path.join(dir, 'memory.events'), 'low 0\nhigh 0\nmax 12\noom 2\noom_kill 2\noom_group_kill 0\n');
     await writeFile(path.join(dir, 'pids.events'), 'max 7\n');
-    assert.deepEqual(await workspace.counters(), { oomKills: 2, forkRefusals: 7 });
+    assert.deepEqual(workspace.counters(), { oomKills: 2, forkRefusals: 7 });
   });
 
   test("not root: the backend's delegated group, after moving its processes into a leaf", async () => {

@@ -2,9 +2,10 @@
  * What differs between cgroup v1 and v2 for a workspace: the files that hold each limit, and the counters that say
  * a limit stopped a program. Everything else (where groups are made, how processes join) is in cgroup.ts.
  */
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Controller } from './cgroup-paths.ts';
+import { readKernelFile } from './kernel-file.ts';
 
 export type CgroupVersion = 1 | 2;
 
@@ -119,10 +120,13 @@ export async function shouldWrite(dir: string, limit: LimitFile): Promise<boolea
   );
 }
 
+/** memory.events and its kin are a few short lines. */
+const COUNTER_FILE_BYTES = 4096;
+
 /** A value of a flat keyed file such as memory.events (`oom_kill 3`); 0 when the file or the key is missing. */
-async function keyed(file: string | null, key: string): Promise<number> {
+function keyed(file: string | null, key: string): number {
   if (!file) return 0;
-  const text = await readFile(file, 'utf8').catch(() => '');
+  const text = readKernelFile(file, COUNTER_FILE_BYTES) ?? '';
   const match = new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
   return match ? Number(match[1]) : 0;
 }
@@ -132,17 +136,13 @@ async function keyed(file: string | null, key: string): Promise<number> {
  * `oom_kill` and pids.events' `max`. (v1's memory.failcnt and v2's memory.events `max` count every time usage
  * touched the limit, mostly reclaimed page cache, so they are not a reason to tell a learner anything.)
  */
-export async function readCounters(
-  version: CgroupVersion,
-  dirOf: (controller: Controller) => string | null,
-): Promise<LimitCounters> {
+export function readCounters(version: CgroupVersion, dirOf: (controller: Controller) => string | null): LimitCounters {
   const file = (controller: Controller, name: string) => {
     const dir = dirOf(controller);
     return dir ? path.join(dir, name) : null;
   };
-  const [oomKills, forkRefusals] = await Promise.all([
-    keyed(file('memory', version === 1 ? 'memory.oom_control' : 'memory.events'), 'oom_kill'),
-    keyed(file('pids', 'pids.events'), 'max'),
-  ]);
-  return { oomKills, forkRefusals };
+  return {
+    oomKills: keyed(file('memory', version === 1 ? 'memory.oom_control' : 'memory.events'), 'oom_kill'),
+    forkRefusals: keyed(file('pids', 'pids.events'), 'max'),
+  };
 }

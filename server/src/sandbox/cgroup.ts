@@ -185,8 +185,8 @@ export class WorkspaceCgroup {
     return this.#placements.some((p) => p.controllers.includes(controller));
   }
 
-  /** The kernel's own counts of programs stopped by a limit; a few small file reads. */
-  counters(): Promise<LimitCounters> {
+  /** The kernel's own counts of programs stopped by a limit; a few small file reads, at once (kernel-file.ts). */
+  counters(): LimitCounters {
     return readCounters(this.version, (c) => this.#placements.find((p) => p.controllers.includes(c))?.dir ?? null);
   }
 

@@ -36,11 +36,10 @@ export class LimitWatch {
   #seen: LimitCounters = { oomKills: 0, forkRefusals: 0 };
   #diskFull = false;
   readonly #lastEvent = new Map<Reason, number>();
-  #checking = false;
 
   constructor(options: LimitWatchOptions) {
     this.#options = options;
-    this.#timer = setInterval(() => void this.check(), POLL_MS);
+    this.#timer = setInterval(() => this.check(), POLL_MS);
     this.#timer.unref();
   }
 
@@ -49,21 +48,20 @@ export class LimitWatch {
   }
 
   /** Compares the counters with the last look and reports what grew. */
-  async check(): Promise<void> {
+  check(): void {
     const terminals = [...this.#options.terminals()];
-    if (this.#checking || !terminals.some((t) => t.attached || t.status === 'running')) return;
-    this.#checking = true;
+    if (!terminals.some((t) => t.attached || t.status === 'running')) return;
     try {
       const { cgroup, disk } = this.#options;
       if (cgroup) {
-        const now = await cgroup.counters();
+        const now = cgroup.counters();
         if (now.oomKills > this.#seen.oomKills) this.#report('memory', now.oomKills - this.#seen.oomKills);
         if (now.forkRefusals > this.#seen.forkRefusals) {
           this.#report('processes', now.forkRefusals - this.#seen.forkRefusals);
         }
         this.#seen = now;
       }
-      const full = await disk.full();
+      const full = disk.full();
       if (full && !this.#diskFull) this.#report('disk', 1);
       this.#diskFull = full;
     } catch (error) {
@@ -71,8 +69,6 @@ export class LimitWatch {
         workspace: this.#options.workspaceId,
         error: String(error),
       });
-    } finally {
-      this.#checking = false;
     }
   }
 

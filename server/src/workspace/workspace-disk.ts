@@ -8,7 +8,8 @@
  * one finds them by their source name in /proc/self/mountinfo and removes them (removeStaleDisks).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, rmdir, statfs } from 'node:fs/promises';
+import { statfsSync, type StatsFs } from 'node:fs';
+import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
 import { ownerAlive } from '../sandbox/instance-owner.ts';
@@ -52,11 +53,19 @@ export class WorkspaceDisk {
     return new WorkspaceDisk(root, spec.bytes);
   }
 
-  /** Whether a limited disk is full (a cheap statfs); an unlimited one never is. */
-  async full(): Promise<boolean> {
+  /**
+   * Whether a limited disk is full; an unlimited one never is. A statfs of the tmpfs, at once: it counts pages in
+   * memory, like the kernel files of kernel-file.ts.
+   */
+  full(): boolean {
     if (this.sizeBytes === null) return false;
-    const stats = await statfs(this.root).catch(() => null);
-    return stats !== null && stats.bavail * stats.bsize < FULL_BELOW_BYTES;
+    let stats: StatsFs;
+    try {
+      stats = statfsSync(this.root);
+    } catch {
+      return false;
+    }
+    return stats.bavail * stats.bsize < FULL_BELOW_BYTES;
   }
 
   /**

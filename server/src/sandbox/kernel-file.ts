@@ -1,0 +1,38 @@
+/**
+ * Small kernel pseudo-files (cgroupfs counters, a process's stat), read on the event loop's own thread. The kernel
+ * builds their text when they are read, from counters in memory: no disk is waited for, and a read takes microseconds.
+ * An asynchronous read is four trips (open, stat, read, close) through libuv's worker threads, each waking a worker
+ * and then the loop, and the backend polls such files for every workspace about once a second. Not for files whose
+ * text costs the kernel a walk of a large table: /proc/<pid>/net/tcp walks the whole TCP hash (see net-parent.ts).
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+
+/** Reused by every read: the reads are synchronous, so one is never in use twice. */
+let scratch = Buffer.alloc(0);
+
+/**
+ * At most the first `maxBytes` of `file`, cut back to whole lines when the file is longer; null when it cannot be
+ * read (a process or group that is gone takes its files with it).
+ */
+export function readKernelFile(file: string, maxBytes: number): string | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    if (scratch.length < maxBytes) scratch = Buffer.alloc(maxBytes);
+    let length = 0;
+    // procfs hands out a table a page or so per read.
+    for (let n = -1; n !== 0 && length < maxBytes; length += n) {
+      n = readSync(fd, scratch, length, maxBytes - length, null);
+    }
+    const text = scratch.toString('latin1', 0, length);
+    return length < maxBytes ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}

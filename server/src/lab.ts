@@ -15,6 +15,7 @@ import type { Logger } from './log.ts';
 import type { Identity, SandboxTools } from './sandbox/argv.ts';
 import { formatLimits, LabLimits, type LabLimitsOptions } from './sandbox/lab-limits.ts';
 import { inspectHostRoot } from './sandbox/host-root.ts';
+import { NetworkParent } from './sandbox/net-parent.ts';
 import { checkSandbox } from './sandbox/preflight.ts';
 import { stageTools } from './sandbox/staged-tools.ts';
 import { Store } from './store/store.ts';
@@ -134,6 +135,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
   const hostRoot = inspectHostRoot();
   let tools: SandboxTools;
   let limits: LabLimits;
+  let netParent: NetworkParent | null = null;
   try {
     await mkdir(workspacesDir, { mode: 0o711 });
     // mkdir's mode is masked by the umask; sandbox users must still pass through.
@@ -155,6 +157,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
       log.info(check.detail);
     }
     limits = await startLimits(config, scratchDir, log);
+    if (!config.unsafeNoSandbox) netParent = await NetworkParent.start(process.getuid?.() === 0, log);
   } catch (error) {
     await rm(scratchDir, { recursive: true, force: true });
     store.close();
@@ -169,6 +172,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
     scrollbackBytes: config.scrollbackBytes,
     store,
     limits,
+    netParent,
     log,
   };
   const slots = new Slots();
@@ -218,6 +222,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
         try {
           await registry.closeAll();
           await pool?.close();
+          netParent?.close();
           await limits.close().catch((error: unknown) => {
             log.error("could not remove the lab's cgroup", { error: String(error) });
           });

@@ -1,10 +1,12 @@
 /**
  * Workspaces are sandboxes: each has its own loopback (the note's 127.0.0.1:2333 works for every learner at once),
- * sees none of the host's network, processes or secrets, and never runs as root.
+ * sees none of the host's network, processes or secrets, and never runs as root. Each has a TCP table of its own.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
+import { WORKSPACE_TCP_BUCKETS } from '../../server/src/sandbox/net-parent.ts';
 import { FIXTURE_LAB, startFixtureLab } from '../support/fixture-lab.ts';
 import { labSocket, newLearnerCookie, PROJECT_ROOT, TerminalProbe, type TestLab } from '../support/lab-harness.ts';
 
@@ -12,6 +14,7 @@ describe('workspace isolation', () => {
   let lab: TestLab;
   let alice: { server: TerminalProbe; shell: TerminalProbe };
   let bob: { server: TerminalProbe; shell: TerminalProbe };
+  let hostChildBuckets: string;
 
   const learner = async () => {
     const socket = labSocket(lab, FIXTURE_LAB, await newLearnerCookie(lab));
@@ -23,6 +26,7 @@ describe('workspace isolation', () => {
   };
 
   before(async () => {
+    hostChildBuckets = readFileSync('/proc/sys/net/ipv4/tcp_child_ehash_entries', 'utf8').trim();
     lab = await startFixtureLab();
     [alice, bob] = await Promise.all([learner(), learner()]);
   });
@@ -67,6 +71,13 @@ describe('workspace isolation', () => {
     const links = await alice.shell.exec('ip -o link');
     assert.match(links.output, /\blo:/);
     assert.doesNotMatch(links.output, /eth|ens|veth|enp|wl/);
+  });
+
+  test("each workspace has a TCP table of its own, and the host's setting is left alone", async () => {
+    // The checks read a workspace's socket table every second; the host's table would make each read walk all of it.
+    const own = await alice.shell.exec('cat /proc/sys/net/ipv4/tcp_ehash_entries');
+    assert.match(own.output, new RegExp(`^${WORKSPACE_TCP_BUCKETS}$`, 'm'), "not the host's (a negative count)");
+    assert.equal(readFileSync('/proc/sys/net/ipv4/tcp_child_ehash_entries', 'utf8').trim(), hostChildBuckets);
   });
 
   test('host secrets and the repository are not visible; the home holds only the lab files', async () => {

@@ -57,6 +57,7 @@ export async function checkSandbox(options: PreflightOptions): Promise<SandboxCh
         { home, tmp, shm, passwd, group, tools: options.tools, hostRoot: options.hostRoot },
         options.identity,
         PREFLIGHT_LIMITS,
+        [],
         log,
       );
     } catch (error) {

@@ -43,13 +43,18 @@ const HOLDER_START_TIMEOUT_MS = 10_000;
 const HOLDER_EXIT_GRACE_MS = 2000;
 const INFO_FD = 3;
 
+/**
+ * Starts a workspace's sandbox. `netEntry` is what its first process runs behind to be made in another network
+ * namespace than the backend's (net-parent.ts); [] for the backend's own.
+ */
 export async function startSandbox(
   layout: SandboxLayout,
   identity: Identity,
   limits: Limits,
+  netEntry: readonly string[],
   log: Logger,
 ): Promise<WorkspaceRuntime> {
-  const [file, ...args] = holderArgv(layout, identity, limits, INFO_FD);
+  const [file, ...args] = [...netEntry, ...holderArgv(layout, identity, limits, INFO_FD)];
   const holder = spawn(file as string, args, { env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
   const stderr = collectText(holder.stderr, 4096, log);
   for (const stream of [holder.stdin, holder.stdout]) {

@@ -66,7 +66,7 @@ export async function prepareHost(name: string, identity: Identity, env: Workspa
       hostRoot: env.hostRoot,
     };
     host.runtime = env.sandboxed
-      ? await startSandbox(layout, identity, limits, env.log)
+      ? await startSandbox(layout, identity, limits, env.netParent?.entry ?? [], env.log)
       : hostRuntime(host.home, env.tools, limits, env.log);
     return { ...host, runtime: host.runtime };
   } catch (error) {

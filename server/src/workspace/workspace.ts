@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
 import type { HostRoot, Identity, SandboxTools } from '../sandbox/argv.ts';
 import type { LabLimits } from '../sandbox/lab-limits.ts';
+import type { NetworkParent } from '../sandbox/net-parent.ts';
 import { endSession, signalForeground } from '../sandbox/processes.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import { readTcpSockets } from '../checks/socket-table.ts';
@@ -35,6 +36,8 @@ export interface WorkspaceEnvironment {
   scrollbackBytes: number;
   /** Each workspace's cgroup, disk and process limits. */
   limits: LabLimits;
+  /** Where sandboxes are made, to get TCP tables of their own; null: beside the host's. */
+  netParent: NetworkParent | null;
   /** Where learners' work is kept across workspaces. */
   store: Store;
   log: Logger;

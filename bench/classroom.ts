@@ -11,7 +11,15 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BACKEND_CPU_LEAF } from '../server/src/sandbox/backend-cpu.ts';
 import { ClassLearner, HOSTILE, type Hostile } from './class-learner.ts';
-import { COURSE_EXAMPLES, learnerCookie, percentile, rssBytes, startBackend, type Backend } from './support.ts';
+import {
+  COURSE_EXAMPLES,
+  cpuNanos,
+  learnerCookie,
+  percentile,
+  rssBytes,
+  startBackend,
+  type Backend,
+} from './support.ts';
 
 const KEYS_PER_SECOND = 5;
 const TYPING_SECONDS = Number(process.env['BENCH_TYPING_SECONDS'] ?? 12);
@@ -80,6 +88,9 @@ interface RoundResult {
   echoP99: number;
   worstLearnerP99: number;
   backendRss: number;
+  /** The backend's CPU time (all its threads) while the learners typed. */
+  backendCpuSeconds: number;
+  backendCpuShare: number;
   workspaces: Usage;
   cpuShare: number;
 }
@@ -101,12 +112,20 @@ async function round(backend: Backend, n: number, hostile: readonly Hostile[]): 
     await Promise.all(learners.map((l) => l.startServerAndClients()));
 
     const before = await workspaceUsage(backend.pid);
+    const backendBefore = await cpuNanos(backend.pid);
     const wallStart = performance.now();
     const perLearner = await Promise.all(learners.map((l) => l.type(KEYS_PER_SECOND, TYPING_SECONDS, INTO_SHELL)));
     const wallSeconds = (performance.now() - wallStart) / 1000;
     const after = await workspaceUsage(backend.pid);
+    const backendCpuSeconds = ((await cpuNanos(backend.pid)) - backendBefore) / 1e9;
     const backendRss = await rssBytes(backend.pid);
-    return summary(starts, perLearner, backendRss, before, after, wallSeconds);
+    const backendCpuShare = backendCpuSeconds / wallSeconds / 2;
+    return {
+      ...summary(starts, perLearner, before, after, wallSeconds),
+      backendRss,
+      backendCpuSeconds,
+      backendCpuShare,
+    };
   } finally {
     for (const l of [...learners, ...neighbours]) l.close();
   }
@@ -115,11 +134,10 @@ async function round(backend: Backend, n: number, hostile: readonly Hostile[]): 
 function summary(
   starts: readonly number[],
   perLearner: readonly number[][],
-  backendRss: number,
   before: Usage,
   after: Usage,
   wallSeconds: number,
-): RoundResult {
+): Omit<RoundResult, 'backendRss' | 'backendCpuSeconds' | 'backendCpuShare'> {
   const all = perLearner.flat().sort((a, b) => a - b);
   const p99s = perLearner.map((xs) =>
     percentile(
@@ -133,7 +151,6 @@ function summary(
     echoP50: percentile(all, 50),
     echoP99: percentile(all, 99),
     worstLearnerP99: Math.max(...p99s),
-    backendRss,
     workspaces: { rss: after.rss, cpuSeconds: after.cpuSeconds - before.cpuSeconds },
     cpuShare: (after.cpuSeconds - before.cpuSeconds) / wallSeconds / 2,
   };
@@ -182,6 +199,9 @@ async function main(): Promise<void> {
           `${INTO_SHELL ? 'echo at the shell    ' : 'keystroke echo       '}  p50 ${ms(r.echoP50)}  p99 ${ms(r.echoP99)}  worst learner p99 ${ms(r.worstLearnerP99)}`,
         );
         console.log(`backend RSS            ${mb(r.backendRss)} (idle ${mb(idleRss)})`);
+        console.log(
+          `backend CPU            ${(r.backendCpuSeconds * 1000).toFixed(0)} ms while typing (${(r.backendCpuShare * 100).toFixed(1)}% of 2 cores)`,
+        );
         quietP99.push(r.echoP99);
         console.log(
           `all workspaces         RSS ${mb(r.workspaces.rss)}, CPU ${(r.workspaces.cpuSeconds * 1000).toFixed(0)} ms while typing (${(r.cpuShare * 100).toFixed(1)}% of 2 cores)`,

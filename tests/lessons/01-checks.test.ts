@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { listening, openLesson } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { listening } from '../support/terminal-output.ts';
 
 describe("lesson 1's checks", () => {
   const lesson = openLesson('01-first-client-server', ['t1', 't2', 't3', 't4']);

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { openLesson, ssShows } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { ssShows } from '../support/terminal-output.ts';
 
 /** What t1's and t2's/t3's commands run, in examples/01-first-client-server/lab.json. */
 const SERVER = { note: 'python3 note_original.py', python: 'python3 server.py', typescript: 'node server.ts' };

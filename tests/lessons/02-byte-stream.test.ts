@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { listening, openLesson, ssShows } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { listening, ssShows } from '../support/terminal-output.ts';
 
 describe('lesson 2: TCP is a byte stream', () => {
   const { t1, t2, t3, t4 } = openLesson('02-byte-stream', ['t1', 't2', 't3', 't4'], { cols: 120, rows: 40 });

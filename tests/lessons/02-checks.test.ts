@@ -1,6 +1,7 @@
 /** Lesson 2's checks, each both ways: unchecked before and after a wrong try, checked after the right action. */
 import { describe, test } from 'node:test';
-import { listening, openLesson } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { listening } from '../support/terminal-output.ts';
 
 describe("lesson 2's checks", () => {
   const lesson = openLesson('02-byte-stream', ['t1', 't2', 't4']);

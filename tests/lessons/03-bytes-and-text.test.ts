@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { plain } from '../support/lab-harness.ts';
-import { finished, from, listening, openLesson } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { finished, from, listening } from '../support/terminal-output.ts';
 
 const LAB = '03-bytes-and-text';
 const TERMINALS = ['t1', 't2', 't3'] as const;

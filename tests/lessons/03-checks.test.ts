@@ -3,7 +3,8 @@
  * note's server has no SO_REUSEADDR, so each test that crashes it has a sandbox (and port 2333) of its own.
  */
 import { describe, test } from 'node:test';
-import { lessonLab, listening, type Lesson } from '../support/lesson-tools.ts';
+import { lessonLab, type Lesson } from '../support/lesson-tools.ts';
+import { listening } from '../support/terminal-output.ts';
 
 type Lesson3 = Lesson<'t1' | 't2' | 't3'>;
 

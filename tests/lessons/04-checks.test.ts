@@ -1,6 +1,7 @@
 /** Lesson 4's checks, each both ways: unchecked before and after a wrong try, checked after the right action. */
 import { describe, test } from 'node:test';
-import { lessonLab, listening } from '../support/lesson-tools.ts';
+import { lessonLab } from '../support/lesson-tools.ts';
+import { listening } from '../support/terminal-output.ts';
 
 const SIZE = { cols: 120, rows: 40 };
 

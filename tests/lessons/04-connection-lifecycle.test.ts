@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { finished, lessonLab, listening, ssShows } from '../support/lesson-tools.ts';
+import { lessonLab } from '../support/lesson-tools.ts';
+import { finished, listening, ssShows } from '../support/terminal-output.ts';
 
 const SIZE = { cols: 120, rows: 40 };
 

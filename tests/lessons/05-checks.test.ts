@@ -1,6 +1,7 @@
 /** Lesson 5's checks, each both ways: unchecked before and after a wrong try, checked after the right action. */
 import { describe, test } from 'node:test';
-import { lessonLab, listening } from '../support/lesson-tools.ts';
+import { lessonLab } from '../support/lesson-tools.ts';
+import { listening } from '../support/terminal-output.ts';
 
 /** The note's server has no SO_REUSEADDR: each test has a sandbox, and so a port 2333, of its own. */
 describe("lesson 5's checks", () => {

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { lessonLab, listening, type LessonLab, type Output } from '../support/lesson-tools.ts';
+import { lessonLab, type LessonLab } from '../support/lesson-tools.ts';
+import { listening, type Output } from '../support/terminal-output.ts';
 
 /** What t1's commands run, in examples/05-http-by-hand/lab.json. */
 const T1 = {

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { openLesson, waitForExit } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { waitForExit } from '../support/terminal-output.ts';
 
 /** What the commands run, in examples/06-file-transfer/lab.json: t1 receives, t2 makes the file and sends it. */
 const RECEIVER = { python: 'python3 recv_file.py', typescript: 'node recv_file.ts' } as const;

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { from, openLesson, waitForExit, type LessonTerminal, type Output } from '../support/lesson-tools.ts';
+import { openLesson, type LessonTerminal } from '../support/lesson-tools.ts';
+import { from, waitForExit, type Output } from '../support/terminal-output.ts';
 
 /** What t1's commands run, in examples/07-socketserver-threads/lab.json. */
 const NOTE = 'python3 -b note_handler.py';

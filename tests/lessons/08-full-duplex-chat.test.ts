@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { from, listening, openLesson, waitForExit } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { from, listening, waitForExit } from '../support/terminal-output.ts';
 
 /** What the commands run, in examples/08-full-duplex-chat/lab.json: the chat as server in t1, as client in t2. */
 const SERVER = { note: 'python3 note_chat.py', python: 'python3 chat.py server', typescript: 'node chat.ts server' };

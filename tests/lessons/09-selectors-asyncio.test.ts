@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { openLesson, type Output } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { type Output } from '../support/terminal-output.ts';
 
 /** What t1's commands run, in examples/09-selectors-asyncio/lab.json. */
 const ECHO_PY = 'python3 echo_server.py';

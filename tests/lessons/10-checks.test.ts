@@ -1,6 +1,7 @@
 /** Lesson 10's checks, each both ways: unchecked before and after a wrong try, checked after the right action. */
 import { describe, test } from 'node:test';
-import { listening, openLesson } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { listening } from '../support/terminal-output.ts';
 
 const CLI = 'python3 -m websockets ws://127.0.0.1:2333/';
 

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { plain } from '../support/lab-harness.ts';
-import { from, lessonLab } from '../support/lesson-tools.ts';
+import { lessonLab } from '../support/lesson-tools.ts';
+import { from } from '../support/terminal-output.ts';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** What the commands run, in examples/10-websocket-from-scratch/lab.json. */

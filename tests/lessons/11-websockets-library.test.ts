@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { lessonLab, type Output } from '../support/lesson-tools.ts';
+import { lessonLab } from '../support/lesson-tools.ts';
+import { type Output } from '../support/terminal-output.ts';
 
 /** What the commands run, in examples/11-websockets-library/lab.json. */
 const T1_PYTHON = '/usr/bin/python3 server.py';

@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { listening, openLesson } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { listening } from '../support/terminal-output.ts';
 
 const COMPILE_MS = 60_000;
 const mono = existsSync('/usr/bin/mcs') ? {} : { skip: 'Mono (mono-mcs) is not installed' };

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { afterEach, describe, test } from 'node:test';
-import { openLesson, type LessonTerminal, type Output } from '../support/lesson-tools.ts';
+import { openLesson, type LessonTerminal } from '../support/lesson-tools.ts';
+import { type Output } from '../support/terminal-output.ts';
 
 /** What the commands run, in examples/12-csharp-sockets/lab.json: servers in t1, clients in t2 and t3. */
 const SERVER = {

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { afterEach, describe, test } from 'node:test';
-import { openLesson, type Output } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { type Output } from '../support/terminal-output.ts';
 
 /** What t1's commands run, in examples/13-httplistener/lab.json. */
 const T1 = {

@@ -1,6 +1,7 @@
 /** Lesson 14's checks, each both ways: unchecked before and after a wrong try, checked after the right action. */
 import { describe, test } from 'node:test';
-import { listening, openLesson } from '../support/lesson-tools.ts';
+import { openLesson } from '../support/lesson-tools.ts';
+import { listening } from '../support/terminal-output.ts';
 
 describe("lesson 14's checks", () => {
   const lesson = openLesson('14-more', ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8']);

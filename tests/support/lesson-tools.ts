@@ -22,7 +22,6 @@ import {
   newLearnerCookie,
   openCapture,
   type PaneProbe,
-  plain,
   PROJECT_ROOT,
   startTestLab,
   TerminalProbe,
@@ -31,7 +30,7 @@ import {
 import { ChecksProbe } from './checks-probe.ts';
 import { sandboxedProcesses } from './host-processes.ts';
 import { FilesProbe } from './files-probe.ts';
-import { eventually } from './waiters.ts';
+import { finished, from, type Output } from './terminal-output.ts';
 
 /** The index of the command that runs `run` in `terminal`'s menu, as the Run button sends it. */
 export type CommandLookup = (terminal: string, run: string) => number;
@@ -46,75 +45,6 @@ export function commandsOf(labId: string): CommandLookup {
     assert.notEqual(index, -1, `${labId}/lab.json has no command "${run}" in ${terminal}`);
     return index;
   };
-}
-
-/** What a terminal shows from one moment on, escapes stripped: earlier output does not count. */
-export interface Output {
-  text(): string;
-  /** Waits until the output shows `pattern`; resolves with all of it so far. */
-  wait(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
-}
-
-/** What `probe` shows from now on. */
-export function from(probe: TerminalProbe): Output {
-  const start = probe.text.length;
-  const text = () => plain(probe.text.slice(start));
-  const shows = (pattern: RegExp | string) =>
-    typeof pattern === 'string' ? text().includes(pattern) : pattern.test(text());
-  return {
-    text,
-    async wait(pattern, timeoutMs = 20_000) {
-      await probe.until(() => shows(pattern), `${probe.id} to show ${String(pattern)}`, timeoutMs);
-      return text();
-    },
-  };
-}
-
-/** Resolves once the command started after this call has run and the prompt is back. */
-export function finished(probe: TerminalProbe, timeoutMs = 30_000): Promise<void> {
-  let ran = false;
-  return probe.until(
-    () => {
-      ran ||= probe.status === 'running';
-      return ran && probe.status === 'idle';
-    },
-    `the command in ${probe.id} to finish`,
-    timeoutMs,
-  );
-}
-
-/** Waits until the command that runs has ended, and checks it ended with `code`. */
-export async function waitForExit(probe: TerminalProbe, code: number, timeoutMs?: number): Promise<void> {
-  await probe.until(() => probe.status === 'idle', `${probe.id} to finish`, timeoutMs);
-  assert.equal(probe.exitCode, code, `${probe.id} exit status`);
-}
-
-/** Runs `ss ssArgs` in `shell` until its output matches `pattern`; returns that output, the prompt back. */
-export async function ssShows(
-  shell: TerminalProbe,
-  ssArgs: string,
-  pattern: RegExp,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<string> {
-  let output = '';
-  const shows = async () => pattern.test((output = (await shell.exec(`ss ${ssArgs}`)).output));
-  await eventually(shows, () => `ss ${ssArgs} to show ${what}; it shows:\n${output}`, timeoutMs);
-  await shell.waitForStatus('idle');
-  return output;
-}
-
-/**
- * Waits until something listens on 127.0.0.1:`port` (a note's server prints nothing when it starts), asking `ss` in
- * `shell`; if nothing does, the failure shows what `server` printed.
- */
-export async function listening(shell: TerminalProbe, server?: TerminalProbe, port = 2333): Promise<void> {
-  try {
-    await ssShows(shell, `-Htln 'sport = :${port}'`, /LISTEN/, `a socket listening on ${port}`);
-  } catch (error) {
-    if (!server) throw error;
-    assert.fail(`${(error as Error).message}\n${server.id} shows:\n${plain(server.text).slice(-2000)}`);
-  }
 }
 
 /** A terminal of a lesson's lab: a probe that also presses the lab's buttons, its commands named by what they run. */

@@ -34,6 +34,12 @@ interface Usage {
   cpuSeconds: number;
 }
 
+/** What workspaceUsage sees at one moment: RSS, and each process's CPU time so far in ns, by pid. */
+interface Sample {
+  rss: number;
+  cpuNanos: Map<number, number>;
+}
+
 /** The lab's group in the cpu hierarchy: the parent of the backend's own leaf there (see backend-cpu.ts). */
 async function labCpuGroup(backendPid: number): Promise<string> {
   const line = (await readFile(`/proc/${backendPid}/cgroup`, 'utf8')).split('\n').find((l) => /:cpu(,|:)/.test(l));
@@ -45,10 +51,10 @@ async function labCpuGroup(backendPid: number): Promise<string> {
  * from /proc. CPU time comes from schedstat, in nanoseconds: the tick-based times in stat read ~0 for programs that
  * run in bursts shorter than a tick, as an echo does. Other labs on the machine (tests, a second bench) are left out.
  */
-async function workspaceUsage(backendPid: number): Promise<Usage> {
+async function workspaceUsage(backendPid: number): Promise<Sample> {
   const lab = await labCpuGroup(backendPid);
   let rss = 0;
-  let nanoseconds = 0;
+  const cpu = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === backendPid) continue;
     const [cgroup, status, schedstat] = await Promise.all(
@@ -57,9 +63,23 @@ async function workspaceUsage(backendPid: number): Promise<Usage> {
     const cpuGroup = (cgroup ?? '').split('\n').find((l) => /:cpu(,|:)/.test(l)) ?? '';
     if (lab === '/' || !cpuGroup.includes(`:${lab}/`) || cpuGroup.endsWith(`/${BACKEND_CPU_LEAF}`)) continue;
     rss += Number(/^VmRSS:\s+(\d+) kB/m.exec(status ?? '')?.[1] ?? 0) * 1024;
-    nanoseconds += Number((schedstat ?? '').split(' ')[0] ?? 0);
+    cpu.set(Number(entry), Number((schedstat ?? '').split(' ')[0] ?? 0));
   }
-  return { rss, cpuSeconds: nanoseconds / 1e9 };
+  return { rss, cpuNanos: cpu };
+}
+
+/**
+ * CPU seconds the workspaces' processes used between two samples. By process: one that ended in between takes its
+ * time with it (a hostile neighbour's memory hog, killed again and again), so its share is left out rather than
+ * counted against the others, and the sum is never below zero.
+ */
+function cpuBetween(before: Sample, after: Sample): number {
+  let nanoseconds = 0;
+  for (const [pid, now] of after.cpuNanos) {
+    const was = before.cpuNanos.get(pid) ?? 0;
+    nanoseconds += now >= was ? now - was : now; // less than before: the pid is a new process's
+  }
+  return nanoseconds / 1e9;
 }
 
 /** Network namespaces the kernel holds (its slab of them): a closed workspace's is freed a while after it ends. */
@@ -134,8 +154,8 @@ async function round(backend: Backend, n: number, hostile: readonly Hostile[]): 
 function summary(
   starts: readonly number[],
   perLearner: readonly number[][],
-  before: Usage,
-  after: Usage,
+  before: Sample,
+  after: Sample,
   wallSeconds: number,
 ): Omit<RoundResult, 'backendRss' | 'backendCpuSeconds' | 'backendCpuShare'> {
   const all = perLearner.flat().sort((a, b) => a - b);
@@ -151,8 +171,8 @@ function summary(
     echoP50: percentile(all, 50),
     echoP99: percentile(all, 99),
     worstLearnerP99: Math.max(...p99s),
-    workspaces: { rss: after.rss, cpuSeconds: after.cpuSeconds - before.cpuSeconds },
-    cpuShare: (after.cpuSeconds - before.cpuSeconds) / wallSeconds / 2,
+    workspaces: { rss: after.rss, cpuSeconds: cpuBetween(before, after) },
+    cpuShare: cpuBetween(before, after) / wallSeconds / 2,
   };
 }
 

@@ -148,12 +148,15 @@ class Connection:
 
             accept = accept_value(key)
             self.log(f"Sec-WebSocket-Accept = base64(sha1('{key}' + '{GUID}')) = {accept}")
-            # 101 之后没有 HTTP 了：这条 TCP 连接上接下来的字节都是 WebSocket 帧
-            self.respond(
-                "101 Switching Protocols",
-                [("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Accept", accept)],
-            )
-            self.upgraded = True
+            # 101 之后没有 HTTP 了：这条 TCP 连接上接下来的字节都是 WebSocket 帧。
+            # 先记下 upgraded 再发 101，两步都在发送锁里：主线程 Ctrl-C 时看 upgraded 决定发不发 1001，
+            # 反过来写的话，客户端可能已经收到 101，主线程却还看到 False，这个连接就收不到 1001
+            with self.send_lock:
+                self.upgraded = True
+                self.respond(
+                    "101 Switching Protocols",
+                    [("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Accept", accept)],
+                )
             return True
 
     # ---------- WebSocket 阶段：帧 ----------

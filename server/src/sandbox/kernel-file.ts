@@ -1,9 +1,11 @@
 /**
- * Small kernel pseudo-files (cgroupfs counters, a process's stat), read on the event loop's own thread. The kernel
- * builds their text when they are read, from counters in memory: no disk is waited for, and a read takes microseconds.
- * An asynchronous read is four trips (open, stat, read, close) through libuv's worker threads, each waking a worker
- * and then the loop, and the backend polls such files for every workspace about once a second. Not for files whose
- * text costs the kernel a walk of a large table: /proc/<pid>/net/tcp walks the whole TCP hash (see net-parent.ts).
+ * Small kernel pseudo-files whose absence means nothing to report (cgroupfs counters), read on the event loop's own
+ * thread. The kernel builds their text when they are read, from counters in memory: no disk is waited for, and a
+ * read takes microseconds. An asynchronous read is four trips (open, stat, read, close) through libuv's worker
+ * threads, each waking a worker and then the loop, and the backend polls such files for every workspace about once a
+ * second. (processes.ts reads its /proc files at once too, with readFileSync: there a failure must be told apart.)
+ * Not for files whose text costs the kernel a walk of a large table: /proc/<pid>/net/tcp walks the whole TCP hash
+ * (see net-parent.ts).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 

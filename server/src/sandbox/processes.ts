@@ -80,6 +80,16 @@ async function sessionsIn(scope: ProcessScope): Promise<Map<number, number>> {
   return scanning;
 }
 
+/**
+ * sessionsIn, looked at after this call: never a scope's look shared from before, nor the machine's scan under way
+ * (it may have read a process before that ended). Waiters for the same scan share the next one.
+ */
+async function freshSessionsIn(scope: ProcessScope): Promise<Map<number, number>> {
+  if (scope) return sessionsOfNow(scope());
+  await scanning?.catch(() => undefined);
+  return sessionsIn(null);
+}
+
 /** The session id of each of `pids` still there. */
 async function sessionsOf(pids: readonly number[]): Promise<Map<number, number>> {
   const sessions = new Map<number, number>();
@@ -191,6 +201,48 @@ export async function endSession(
   if (await settle(sessionId, scope, graceMs, empty)) return;
   signalProcesses(await look(), 'SIGKILL');
   if (!(await settle(sessionId, scope, 5000, empty))) throw new Error(`terminal session ${sessionId} did not end`);
+}
+
+/**
+ * endSession for terminals that end together (their workspace is closing): the sessions asked for in one turn of the
+ * event loop share their looks. One look finds every process to hang up; once every leader is gone (or the grace is
+ * over) one more confirms that nothing is left. Only a session with something left goes on alone, through
+ * endSession's kill, its grace spent. Per terminal, the looks had been a third of the backend's work when 200
+ * workspaces closed at once.
+ */
+export function endSessionsTogether(
+  graceMs: number,
+  scope: ProcessScope,
+): (sessionId: number, leaderGone: Promise<unknown>) => Promise<void> {
+  let batch: { leaders: Map<number, Promise<unknown>>; left: Promise<Set<number>> } | null = null;
+  return async (sessionId, leaderGone) => {
+    if (!batch) {
+      const leaders = new Map<number, Promise<unknown>>();
+      const left = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        batch = null;
+        return hangUpTogether(leaders, graceMs, scope);
+      });
+      batch = { leaders, left };
+    }
+    batch.leaders.set(sessionId, leaderGone);
+    if ((await batch.left).has(sessionId)) await endSession(sessionId, 0, scope, leaderGone);
+  };
+}
+
+/** Hangs up the members of every session led by `leaders`; resolves with the sessions that still have a process. */
+async function hangUpTogether(
+  leaders: ReadonlyMap<number, Promise<unknown>>,
+  graceMs: number,
+  scope: ProcessScope,
+): Promise<Set<number>> {
+  const inSessions = async () => [...(await freshSessionsIn(scope))].filter(([, session]) => leaders.has(session));
+  const members = (await inSessions()).filter(([pid]) => !leaders.has(pid));
+  signalProcesses(
+    members.map(([pid]) => pid),
+    'SIGHUP',
+  );
+  await settlesWithin(Promise.all(leaders.values()), graceMs);
+  return new Set((await inSessions()).map(([, session]) => session));
 }
 
 /** Whether `promise` settles within `ms`, without keeping the process alive afterwards. */

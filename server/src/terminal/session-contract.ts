@@ -19,6 +19,12 @@ export interface TerminalSink extends OutputSink {
   detached(reason: DetachReason): void;
 }
 
+/**
+ * Ends every process of a terminal's session (the shell and all it started): SIGHUP, then SIGKILL. `leaderGone`
+ * settles once the session's leader, the pty's own process, has exited.
+ */
+export type SessionEnder = (sessionLeader: number, leaderGone: Promise<void>) => Promise<void>;
+
 export interface TerminalSize {
   cols: number;
   rows: number;
@@ -31,11 +37,8 @@ export interface TerminalSessionOptions {
   scrollbackBytes: number;
   /** Starts the shell. */
   spawn(size: TerminalSize): IPty;
-  /**
-   * Ends every process of the terminal's session (the shell and all it started): SIGHUP, then SIGKILL. `leaderGone`
-   * settles once the session's leader, the pty's own process, has exited.
-   */
-  endSession(sessionLeader: number, leaderGone: Promise<void>): Promise<void>;
+  /** Ends the terminal's processes when it restarts (and closes, unless its workspace ends them together). */
+  endSession: SessionEnder;
   /** Signals the terminal's foreground process group directly, as the terminal would on the key. */
   signalForeground(sessionLeader: number, signal: TerminalSignal): Promise<void>;
   /** Hears the output (as UTF-8) and each status change, attached or not: the workspace's checks look at them. */

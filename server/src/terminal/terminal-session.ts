@@ -10,7 +10,13 @@ import { OutputPump } from './output-pump.ts';
 import { queuedInput } from './pty-input-queue.ts';
 import { PtyWriter } from './pty-writer.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
-import { SessionError, type TerminalSessionOptions, type TerminalSink, type TerminalSize } from './session-contract.ts';
+import {
+  SessionError,
+  type SessionEnder,
+  type TerminalSessionOptions,
+  type TerminalSink,
+  type TerminalSize,
+} from './session-contract.ts';
 import { StatusTracker } from './status-tracker.ts';
 import { WIRE } from '#protocol/limits.ts';
 
@@ -166,17 +172,17 @@ export class TerminalSession {
   }
 
   /**
-   * Hangs up the shell, kills what is left of it, and tells the view the workspace ended: a terminal closes only
-   * with its workspace. Idempotent.
+   * Hangs up the shell, kills what is left of it (with `endSession`: its workspace's, for all its terminals at once),
+   * and tells the view the workspace ended: a terminal closes only with its workspace. Idempotent.
    */
-  close(): Promise<void> {
+  close(endSession: SessionEnder = this.#options.endSession): Promise<void> {
     this.#closed ??= (async () => {
       const sink = this.#pump.sink;
       this.#pump.setSink(null);
       sink?.detached('workspace-ended');
       // A restart under way ends on its own (its caller hears how); only its completion matters here.
       await Promise.allSettled([this.#restarting]);
-      await this.#stopShell();
+      await this.#stopShell(endSession);
     })();
     return this.#closed;
   }
@@ -227,7 +233,7 @@ export class TerminalSession {
     this.#pump.update();
   }
 
-  async #stopShell(): Promise<void> {
+  async #stopShell(endSession: SessionEnder = this.#options.endSession): Promise<void> {
     const pty = this.#pty;
     if (!pty) return;
     this.#forgetPty();
@@ -235,7 +241,7 @@ export class TerminalSession {
     // be closed by its 200 ms fallback timer, a fifth of a second added to every terminal's close.
     pty.resume();
     const exited = this.#ptyExited;
-    await this.#options.endSession(pty.pid, exited);
+    await endSession(pty.pid, exited);
     await exited;
   }
 

@@ -11,7 +11,7 @@ import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
 import type { HostRoot, Identity, SandboxTools } from '../sandbox/argv.ts';
 import type { LabLimits } from '../sandbox/lab-limits.ts';
 import type { NetworkParent } from '../sandbox/net-parent.ts';
-import { endSession, signalForeground } from '../sandbox/processes.ts';
+import { endSession, endSessionsTogether, signalForeground, type ProcessScope } from '../sandbox/processes.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import { readTcpSockets } from '../checks/socket-table.ts';
 import { WorkspaceChecks } from '../checks/workspace-checks.ts';
@@ -65,6 +65,8 @@ export class Workspace {
   readonly checks: WorkspaceChecks;
   readonly #host: PreparedHost;
   readonly #log: Logger;
+  /** Where its terminals' processes are looked for (processes.ts). */
+  readonly #scope: ProcessScope;
   readonly #terminals: ReadonlyMap<string, TerminalSession>;
   readonly #watch: LimitWatch;
   readonly #work: WorkSync;
@@ -82,7 +84,7 @@ export class Workspace {
     this.#log = env.log;
     this.ended = runtime.ended;
     const { cgroup } = host;
-    const scope = cgroup ? () => cgroup.processes() : null;
+    const scope = (this.#scope = cgroup ? () => cgroup.processes() : null);
     this.captures = new WorkspaceCaptures(() => runtime.captureSpec(), env.log);
     // A sandbox that dies by itself takes its loopback along; its captures go with it.
     void runtime.ended.then(() => this.captures.stopAll());
@@ -221,7 +223,8 @@ export class Workspace {
       // workspaces' counters would only slow the close down.
       this.#watch.stop();
       try {
-        const closed = await Promise.allSettled([...this.#terminals.values()].map((t) => t.close()));
+        const together = endSessionsTogether(HANGUP_GRACE_MS, this.#scope);
+        const closed = await Promise.allSettled([...this.#terminals.values()].map((t) => t.close(together)));
         for (const result of closed) {
           if (result.status === 'rejected')
             this.#log.error('a terminal did not close', { error: String(result.reason) });

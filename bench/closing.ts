@@ -2,9 +2,10 @@
  * Closing a class: N learners (default 200; `node bench/closing.ts 50 200`) each open lesson 1's lab (four
  * terminals) and wait for their prompts; then the lab is stopped (SIGTERM) with every workspace running. Printed,
  * from one run:
- * - what one look for a terminal's processes costs with the class running: through its workspace's cgroup (what
- *   closing a terminal does now) beside a scan of all of /proc (what it did before, and still does without cgroups);
- *   a terminal being closed looks again (20 ms, then up to 160 ms apart) until its processes are gone;
+ * - what one look for a terminal's processes costs with the class running: through its workspace's cgroup beside a
+ *   scan of all of /proc (what it did before, and still does without cgroups); a closing workspace looks twice for
+ *   all its terminals (once to hang them up, once to see nothing is left), a terminal restarted alone looks again
+ *   (20 ms, then up to 160 ms apart) until its processes are gone;
  * - the time from SIGTERM to the backend's exit, and the CPU time the backend's threads spent in it (the rest is the
  *   kernel and the ending processes'), with cgroups, and for the same class under --no-limits (no cgroups, no disks:
  *   the /proc scans, without the cost of unmounting disks and removing groups).

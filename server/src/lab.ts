@@ -2,7 +2,7 @@
  * Brings the lab up from a validated config: labs, data directory, sandbox check, workspace registry and backend;
  * and takes it down again. Used by the standalone server and by the Astro dev integration.
  */
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,8 +15,10 @@ import type { Logger } from './log.ts';
 import type { Identity, SandboxTools } from './sandbox/argv.ts';
 import { formatLimits, LabLimits, type LabLimitsOptions } from './sandbox/lab-limits.ts';
 import { inspectHostRoot } from './sandbox/host-root.ts';
+import { ownerTag } from './sandbox/instance-owner.ts';
 import { NetworkParent } from './sandbox/net-parent.ts';
 import { checkSandbox } from './sandbox/preflight.ts';
+import { makeScratchDir, removeStaleScratchDirs } from './sandbox/scratch-dir.ts';
 import { stageTools } from './sandbox/staged-tools.ts';
 import { Store } from './store/store.ts';
 import { SandboxPool } from './workspace/sandbox-pool.ts';
@@ -126,7 +128,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
   if (catalog.size === 0) throw new Error(`no labs found in ${config.examplesDir} (folders with a lab.json)`);
 
   const store = await Store.open(config.dataDir);
-  const scratchDir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-'));
+  const scratchDir = await makeScratchDir(os.tmpdir(), await ownerTag());
   const identityForSlot = identityFor(config);
   // Sandbox users must be able to pass through to their own workspace directory, and list nothing.
   if (identityForSlot(0)) await chmod(scratchDir, 0o711);
@@ -157,6 +159,8 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
       log.info(check.detail);
     }
     limits = await startLimits(config, scratchDir, log);
+    // After startLimits, which unmounts the disks that crashed backends left in theirs.
+    await removeStaleScratchDirs(os.tmpdir(), log);
     if (!config.unsafeNoSandbox) netParent = await NetworkParent.start(process.getuid?.() === 0, log);
   } catch (error) {
     await rm(scratchDir, { recursive: true, force: true });

@@ -3,7 +3,8 @@
  * the originals back; a damaged or missing database stops the start instead of starting empty.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -117,11 +118,15 @@ describe('learners’ work is kept', () => {
     } finally {
       store.close();
     }
+    // The staged tools and workspace directories it made in the temporary directory, which only its successor removes.
+    const scratch = (await readdir(os.tmpdir())).filter((name) => name.startsWith(`socket-lab-${backend.child.pid}-`));
+    assert.equal(scratch.length, 1, 'one scratch directory, named for its backend');
     await backend.stop('SIGKILL');
     socket.close();
 
     backend = await startBackendProcess({ args });
     try {
+      assert.ok(!existsSync(path.join(os.tmpdir(), scratch[0] as string)), "the crashed backend's scratch is removed");
       lab = { url: backend.url, origin: backend.url };
       socket = labSocket(lab, FIXTURE_LAB, cookie);
       [t1] = await probesAtPrompt(socket, ['t1']);

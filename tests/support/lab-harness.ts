@@ -37,7 +37,10 @@ export async function startTestLab(options: string[] = []): Promise<TestLab> {
     projectRoot: PROJECT_ROOT,
     uid: process.getuid?.() ?? 1000,
   });
-  if (parsed.ok !== true) throw new Error(`bad test config: ${JSON.stringify(parsed)}`);
+  if (parsed.ok !== true) {
+    if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
+    throw new Error(`bad test config: ${JSON.stringify(parsed)}`);
+  }
   const recording = createRecordingLogger();
   // LAB_TEST_LOG=1 also prints the backend's log while a test runs.
   const printing = process.env['LAB_TEST_LOG'] ? createLogger((l) => process.stderr.write(l)) : null;

@@ -76,13 +76,14 @@ describe('ending terminal sessions together', () => {
     await stubborn.gone;
   });
 
-  test('an end asked for after the others had their look gets looks of its own', async () => {
+  test('an end asked for after the others had their look is a batch of its own', async () => {
     const [first, late] = await Promise.all([session(), session()]);
     const { scope, looks } = countedScope();
     const end = endSessionsTogether(5000, scope);
     await end(first.leader.pid, first.gone);
     await end(late.leader.pid, late.gone);
-    assert.ok(!alive(late.member), 'the later session is over too');
-    assert.equal(looks(), 4);
+    assert.ok(!alive(late.member) && late.leader.exitCode !== null, 'the later session is over too');
+    // Its hangup may share the first batch's look, a few milliseconds old; what is left it looks for afresh.
+    assert.ok(looks() >= 3 && looks() <= 4, `${looks()} looks`);
   });
 });

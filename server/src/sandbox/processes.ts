@@ -235,14 +235,15 @@ async function hangUpTogether(
   graceMs: number,
   scope: ProcessScope,
 ): Promise<Set<number>> {
-  const inSessions = async () => [...(await freshSessionsIn(scope))].filter(([, session]) => leaders.has(session));
-  const members = (await inSessions()).filter(([pid]) => !leaders.has(pid));
+  const inSessions = (sessions: Map<number, number>) => [...sessions].filter(([, session]) => leaders.has(session));
+  // Any recent look will do to hang up: a process forked since is hung up by its parent, or seen by the last look.
+  const members = inSessions(await sessionsIn(scope)).filter(([pid]) => !leaders.has(pid));
   signalProcesses(
     members.map(([pid]) => pid),
     'SIGHUP',
   );
   await settlesWithin(Promise.all(leaders.values()), graceMs);
-  return new Set((await inSessions()).map(([, session]) => session));
+  return new Set(inSessions(await freshSessionsIn(scope)).map(([, session]) => session));
 }
 
 /** Whether `promise` settles within `ms`, without keeping the process alive afterwards. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
-import { endSessionsTogether, type ProcessScope } from '../../server/src/sandbox/processes.ts';
+import { endSessionsTogether, settlesWithin, type ProcessScope } from '../../server/src/sandbox/processes.ts';
 import { eventually } from '../support/waiters.ts';
 
 const alive = (pid: number) => {
@@ -74,6 +74,13 @@ describe('ending terminal sessions together', () => {
     await endSessionsTogether(300, scope)(stubborn.leader.pid, stubborn.gone);
     assert.ok(!alive(stubborn.member), 'the program is gone');
     await stubborn.gone;
+  });
+
+  test('a leader not yet in the scope (it joins its cgroup as its first step) is ended all the same', async () => {
+    const early = await session();
+    await endSessionsTogether(200, () => [])(early.leader.pid, early.gone);
+    assert.ok(await settlesWithin(early.gone, 5000), 'the leader is gone');
+    assert.equal(early.leader.signalCode, 'SIGKILL');
   });
 
   test('an end asked for after the others had their look is a batch of its own', async () => {

@@ -243,7 +243,10 @@ async function hangUpTogether(
     'SIGHUP',
   );
   await settlesWithin(Promise.all(leaders.values()), graceMs);
-  return new Set(inSessions(await freshSessionsIn(scope)).map(([, session]) => session));
+  const left = new Set(inSessions(await freshSessionsIn(scope)).map(([, session]) => session));
+  // A leader joins the cgroup as its first step, and one closed at once may not have yet (as in sessionProcesses).
+  for (const leader of leaders.keys()) if (readSessionNow(leader) === leader) left.add(leader);
+  return left;
 }
 
 /** Whether `promise` settles within `ms`, without keeping the process alive afterwards. */

@@ -8,22 +8,9 @@ import { spawn } from 'node:child_process';
 import { after, describe, test } from 'node:test';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
 import { FIXTURE_LAB, startFixtureLab } from '../support/fixture-lab.ts';
-import { processesOf } from '../support/host-processes.ts';
-import { labSocket, newLearnerCookie, probesAtPrompt, type TerminalProbe } from '../support/lab-harness.ts';
+import { alive, processesOf, uidOf } from '../support/host-processes.ts';
+import { labSocket, newLearnerCookie, probesAtPrompt } from '../support/lab-harness.ts';
 import { eventually } from '../support/waiters.ts';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function uidOf(probe: TerminalProbe): Promise<number> {
-  return Number(/\d+/.exec((await probe.exec('id -u')).output.split('\n')[1] ?? '')?.[0]);
-}
 
 describe('closing a workspace', { skip: process.getuid?.() !== 0 && 'needs root: a workspace per uid' }, () => {
   const cleanups: (() => Promise<void> | void)[] = [];

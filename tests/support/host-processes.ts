@@ -47,6 +47,16 @@ export async function cgroupDirsOf(pid: number | 'self'): Promise<Map<Controller
   return new Map(found.unified ? CONTROLLERS.map((c) => [c, found.unified?.dir as string] as const) : []);
 }
 
+/** Whether a process `pid` exists (a zombie not yet reaped counts). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The uid the workspace of `probe`'s terminal runs as. */
 export async function uidOf(probe: TerminalProbe): Promise<number> {
   return Number(/^(\d+)\s*$/m.exec((await probe.exec('id -u')).output)?.[1]);

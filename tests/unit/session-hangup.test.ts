@@ -7,16 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { endSessionsTogether, settlesWithin, type ProcessScope } from '../../server/src/sandbox/processes.ts';
+import { alive } from '../support/host-processes.ts';
 import { eventually } from '../support/waiters.ts';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 interface Session {
   leader: ChildProcess & { pid: number };

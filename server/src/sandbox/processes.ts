@@ -207,8 +207,8 @@ export async function endSession(
  * endSession for terminals that end together (their workspace is closing): the sessions asked for in one turn of the
  * event loop share their looks. One look finds every process to hang up; once every leader is gone (or the grace is
  * over) one more confirms that nothing is left. Only a session with something left goes on alone, through
- * endSession's kill, its grace spent. Per terminal, the looks had been a third of the backend's work when 200
- * workspaces closed at once.
+ * endSession's kill, its grace spent. Looking per terminal had been over 40% of the backend's busy time when 200
+ * workspaces closed at once (239 of its 550 busy samples in a profile).
  */
 export function endSessionsTogether(
   graceMs: number,

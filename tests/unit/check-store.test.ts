@@ -1,27 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { MIGRATIONS } from '../../server/src/store/migrations.ts';
 import { DATABASE_FILE, Store } from '../../server/src/store/store.ts';
+import { useTempDir } from '../support/temp-dir.ts';
 
 describe('passed checks in the store', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'check-store-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const dir = useTempDir('check-store-', { each: true });
 
   test('a database of schema 1 is brought to the latest, its learners and work kept', async () => {
-    const file = path.join(dir, DATABASE_FILE);
+    const file = path.join(dir(), DATABASE_FILE);
     const old = new DatabaseSync(file);
     old.exec(MIGRATIONS[0] as string);
     old.exec('PRAGMA user_version = 1');
     old.prepare('INSERT INTO learners VALUES (?, ?, ?, ?)').run('L1', 'Ann', 1, 1);
     old.close();
-    const store = await Store.open(dir);
+    const store = await Store.open(dir());
     assert.equal(store.learners.get('L1')?.displayName, 'Ann');
     store.checks.pass('L1', '01-first-client-server', 'listening', 5000);
     assert.deepEqual([...store.checks.passed('L1', '01-first-client-server')], [['listening', 5000]]);
@@ -29,7 +24,7 @@ describe('passed checks in the store', () => {
   });
 
   test('a pass is kept once, with its first time, and survives reopening', async () => {
-    let store = await Store.open(dir);
+    let store = await Store.open(dir());
     store.learners.add('L1', 'Ann');
     store.learners.add('L2', 'Bo');
     store.checks.pass('L1', '01-a', 'one', 1000);
@@ -37,7 +32,7 @@ describe('passed checks in the store', () => {
     store.checks.pass('L1', '02-b', 'two', 2000);
     store.checks.pass('L2', '01-a', 'one', 3000);
     store.close();
-    store = await Store.open(dir);
+    store = await Store.open(dir());
     assert.deepEqual([...store.checks.passed('L1', '01-a')], [['one', 1000]]);
     assert.deepEqual(
       store.checks.all('L1').sort((a, b) => a.passedAt - b.passedAt),

@@ -1,31 +1,27 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { readKernelFile } from '../../server/src/sandbox/kernel-file.ts';
+import { useTempDir } from '../support/temp-dir.ts';
 
 describe('reading kernel files at once', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'kernel-file-'));
-  });
-  after(() => rm(dir, { recursive: true, force: true }));
+  const dir = useTempDir('kernel-file-');
 
   test('a cgroup file is read whole', () => {
     assert.match(readKernelFile('/proc/self/cgroup', 4096) ?? '', /^\d+:/);
   });
 
   test('a longer file is cut back to its whole lines within the bound', async () => {
-    const file = path.join(dir, 'long');
+    const file = path.join(dir(), 'long');
     await writeFile(file, 'first line\nsecond line\nthird line\n');
     assert.equal(readKernelFile(file, 30), 'first line\nsecond line\n');
     assert.equal(readKernelFile(file, 1000), 'first line\nsecond line\nthird line\n');
   });
 
   test('a short read after a long one is only its own text', async () => {
-    const long = path.join(dir, 'big');
-    const short = path.join(dir, 'small');
+    const long = path.join(dir(), 'big');
+    const short = path.join(dir(), 'small');
     await writeFile(long, 'x'.repeat(9000) + '\n');
     await writeFile(short, 'oom_kill 3\n');
     assert.equal(readKernelFile(long, 20_000)?.length, 9001);
@@ -33,7 +29,7 @@ describe('reading kernel files at once', () => {
   });
 
   test('a file that is gone reads as nothing', () => {
-    assert.equal(readKernelFile(path.join(dir, 'missing'), 4096), null);
+    assert.equal(readKernelFile(path.join(dir(), 'missing'), 4096), null);
     assert.equal(readKernelFile('/proc/4194305/status', 4096), null);
   });
 });

@@ -1,33 +1,29 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { MIGRATIONS } from '../../server/src/store/migrations.ts';
 import { DATABASE_FILE, inspectStore, Store, StoreError } from '../../server/src/store/store.ts';
+import { useTempDir } from '../support/temp-dir.ts';
 
 describe('Store', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'store-test-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const dir = useTempDir('store-test-', { each: true });
 
   test('a new store is private, in WAL mode, at the latest schema, and says where it is', async () => {
-    const store = await Store.open(path.join(dir, 'data'));
+    const store = await Store.open(path.join(dir(), 'data'));
     store.close();
-    const file = path.join(dir, 'data', DATABASE_FILE);
+    const file = path.join(dir(), 'data', DATABASE_FILE);
     assert.equal((await stat(file)).mode & 0o777, 0o600);
     const db = new DatabaseSync(file);
     assert.equal((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
     assert.equal((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, MIGRATIONS.length);
     db.close();
-    assert.match(await readFile(path.join(dir, 'data', 'socket-lab-data.txt'), 'utf8'), /\.backup/);
+    assert.match(await readFile(path.join(dir(), 'data', 'socket-lab-data.txt'), 'utf8'), /\.backup/);
   });
 
   test('learners keep their first name and first-seen time; last-seen moves, at most once a minute', async () => {
-    const store = await Store.open(dir);
+    const store = await Store.open(dir());
     store.learners.add('L1', 'Ann', 1000);
     store.learners.add('L1', 'Someone else', 2000);
     store.learners.touch('L1', 30_000);
@@ -40,7 +36,7 @@ describe('Store', () => {
   });
 
   test('work is saved, replaced, dropped and cleared per learner and lesson', async () => {
-    const store = await Store.open(dir);
+    const store = await Store.open(dir());
     store.learners.add('L1', '');
     store.learners.add('L2', '');
     const file = (p: string, text: string) => ({
@@ -61,17 +57,23 @@ describe('Store', () => {
   });
 
   test('a database from a newer version is refused, untouched', async () => {
-    (await Store.open(dir)).close();
-    const db = new DatabaseSync(path.join(dir, DATABASE_FILE));
+    (await Store.open(dir())).close();
+    const db = new DatabaseSync(path.join(dir(), DATABASE_FILE));
     db.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
     db.close();
-    await assert.rejects(Store.open(dir), (error: Error) => error instanceof StoreError && /newer/.test(error.message));
+    await assert.rejects(
+      Store.open(dir()),
+      (error: Error) => error instanceof StoreError && /newer/.test(error.message),
+    );
   });
 
   test('doctor reads a store without creating one', async () => {
-    assert.match((await inspectStore(dir)).detail, /made at the first start/);
-    await assert.rejects(stat(path.join(dir, DATABASE_FILE)));
-    (await Store.open(dir)).close();
-    assert.deepEqual(await inspectStore(dir), { ok: true, detail: `${path.join(dir, DATABASE_FILE)} (0 learners)` });
+    assert.match((await inspectStore(dir())).detail, /made at the first start/);
+    await assert.rejects(stat(path.join(dir(), DATABASE_FILE)));
+    (await Store.open(dir())).close();
+    assert.deepEqual(await inspectStore(dir()), {
+      ok: true,
+      detail: `${path.join(dir(), DATABASE_FILE)} (0 learners)`,
+    });
   });
 });

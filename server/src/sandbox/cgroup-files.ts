@@ -37,9 +37,10 @@ const CPU_PERIOD_US = 100_000;
  * Every workspace gets the same weight, the kernel's default: busy workspaces share the CPUs equally. And every
  * workspace's group is idle to the scheduler (cpu.idle, where the kernel has it): a waking backend, which echoes
  * every learner's keystrokes, preempts a learner's program instead of waiting for the end of its time slice. Not
- * always: on Linux 6.18, beside two workspaces of busy loops, 2% of the backend's wakeups still waited 2.5-8 ms (a
- * scheduler trace; the CPU load balancer had the backend queued behind them). With five hostile neighbours among 30
- * learners, a quiet learner's echo p99 was 9.3-12.0 ms with it and 14.0-24.6 ms without (2-3 ms in a quiet class).
+ * always: on Linux 6.18, beside two workspaces of busy loops, 2% of the backend's wakeups still waited over 2 ms, up
+ * to 13 ms (a scheduler trace: its CPU went on running busy loops until the load balancer moved it). With five
+ * hostile neighbours among 30 learners, a quiet learner's echo p99 was 9.3-12.0 ms with it and 14.0-24.6 ms without
+ * (2-5 ms in a quiet class).
  * The cost: a learner's own programs wait whenever the backend is busy, so 200 sessions echoing through `cat` as
  * fast as they can had p99 60-69 ms with it, 31-35 ms without. Among themselves idle groups still share by weight.
  */

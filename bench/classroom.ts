@@ -4,7 +4,7 @@
  * 5 keys per second. Then the same again beside five hostile neighbours (a memory hog, a process flood, busy loops
  * and a disk fill) to show what the per-workspace limits keep from the quiet ones. Prints figures; asserts nothing.
  * BENCH_TYPE_INTO=shell types at a shell prompt instead (bash echoes, so a learner's program runs for every key).
- * BENCH_LAB_FLAGS="--cpu-limit 2" gives the lab more options (after the bench's own, so they win), to compare limits.
+ * BENCH_LAB_FLAGS="--backend-cpus 0" gives the lab more options (after the bench's own), to compare limits.
  */
 import { writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -26,7 +26,6 @@ const KEYS_PER_SECOND = 5;
 const TYPING_SECONDS = Number(process.env['BENCH_TYPING_SECONDS'] ?? 12);
 /** BENCH_TYPE_INTO=shell: type at a shell prompt, where a learner's own program (bash) echoes each key. */
 const INTO_SHELL = process.env['BENCH_TYPE_INTO'] === 'shell';
-const LAB_FLAGS = process.env['BENCH_LAB_FLAGS']?.split(' ').filter(Boolean) ?? [];
 /** The bench's workspaces run as their own host uids, apart from a lab a test may run at the same time. */
 const UID_BASE = 300_000;
 const MB = 1024 * 1024;
@@ -208,15 +207,7 @@ async function main(): Promise<void> {
     for (const hostile of rounds) {
       const namespaces = await networkNamespaces();
       const backend = await startBackend(
-        [
-          '--max-workspaces',
-          String(n + 10),
-          '--sandbox-uid-base',
-          String(UID_BASE),
-          '--idle-timeout',
-          '600',
-          ...LAB_FLAGS,
-        ],
+        ['--max-workspaces', String(n + 10), '--sandbox-uid-base', String(UID_BASE), '--idle-timeout', '600'],
         COURSE_EXAMPLES,
       );
       const idleRss = await rssBytes(backend.pid);

@@ -96,6 +96,8 @@ export async function startBackend(extra: string[] = [], examplesDir?: string): 
       '--max-workspaces',
       '260',
       ...extra,
+      // BENCH_LAB_FLAGS="--cpu-limit 2" gives the lab more options (after the bench's own, so they win), to compare.
+      ...(process.env['BENCH_LAB_FLAGS']?.split(' ').filter(Boolean) ?? []),
     ],
     {
       cwd: ROOT,

@@ -53,6 +53,7 @@ export const optionsSchema = z
     'cpu-limit': z.coerce.number<unknown>().min(0.01).max(1024).default(WORKSPACE_DEFAULTS.cpus),
     'disk-limit': intFrom(1, 1024 * 1024).default(WORKSPACE_DEFAULTS.diskMiB),
     'open-files': intFrom(32, 1024 * 1024).default(WORKSPACE_DEFAULTS.openFiles),
+    'backend-cpus': intFrom(0, 1024).default(WORKSPACE_DEFAULTS.backendCpus),
     'no-limits': booleanFlag.default(false),
     'sandbox-pool': intFrom(0, SANDBOX_POOL.maxSize).optional(),
   })
@@ -132,6 +133,10 @@ export const OPTION_DOCS: { readonly [K in OptionName]-?: { env: string; help: s
     help: 'MiB of files a workspace may keep in its home, /tmp and /dev/shm together (held in memory, like /tmp)',
   },
   'open-files': { env: 'SOCKET_LAB_OPEN_FILES', help: 'files and sockets each learner process may have open at once' },
+  'backend-cpus': {
+    env: 'SOCKET_LAB_BACKEND_CPUS',
+    help: "CPUs no learner program runs on, kept for the backend that echoes every learner's typing (1 shields it from busy neighbours)",
+  },
   'no-limits': {
     env: 'SOCKET_LAB_NO_LIMITS',
     help: 'no cgroups and no size-limited disk for workspaces; needed to serve beyond loopback where they cannot be had',

@@ -29,6 +29,8 @@ export interface WorkspaceLimits {
   readonly diskBytes: number;
   /** RLIMIT_NOFILE of every learner process. */
   readonly openFiles: number;
+  /** The lab's first CPUs, kept free of learners' programs for the backend (sandbox/cpu-list.ts). */
+  readonly backendCpus: number;
 }
 
 export interface Config {
@@ -160,6 +162,7 @@ export function parseConfig({
         cpus: c['cpu-limit'],
         diskBytes: c['disk-limit'] * MIB,
         openFiles: c['open-files'],
+        backendCpus: c['backend-cpus'],
       }),
       noLimits: c['no-limits'],
       sandboxPool:

@@ -120,7 +120,6 @@ export const FILES = {
   helperTimeoutMs: 15_000,
 } as const;
 
-/** Defaults of the per-workspace kernel limits (each has an option; see `--help`). */
 /**
  * Sandboxes kept started ahead of learners (a cgroup, a disk and a bubblewrap holder each, waiting for a learner's
  * files), so that a learner's first prompt does not wait for them. None on loopback (one learner: a pool would only
@@ -129,6 +128,7 @@ export const FILES = {
  */
 export const SANDBOX_POOL = { loopbackSize: 0, classSize: 100, maxSize: 1000 } as const;
 
+/** Defaults of the per-workspace kernel limits (each has an option; see `--help`). */
 export const WORKSPACE_DEFAULTS = {
   memoryMiB: 512,
   processes: 256,
@@ -137,6 +137,11 @@ export const WORKSPACE_DEFAULTS = {
   openFiles: 1024,
   /** Largest file a learner program may write (RLIMIT_FSIZE); the disk limit usually bites first. */
   fileSizeBytes: 512 * MIB,
+  /**
+   * The lab's first CPUs, which learners' programs never run on (where it has more than these). None by default: on
+   * a small machine that costs a class more than it gives (README, "Busy neighbours"), so an instructor chooses it.
+   */
+  backendCpus: 0,
 } as const;
 
 /** A lab's checks (src/protocol/checks.ts) and what evaluating them may cost. */

@@ -12,6 +12,8 @@ import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, write
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { inheritCpuset } from '../../server/src/sandbox/cgroup-delegation.ts';
+import { formatCpuList, parseCpuList } from '../../server/src/sandbox/cpu-list.ts';
 import { cgroupDirsOf, closeAndReap, processesOf, uidOf } from '../support/host-processes.ts';
 import { labSocket, makeExamples, newLearnerCookie, probesAtPrompt, startTestLab } from '../support/lab-harness.ts';
 import { copyProject } from '../support/project-copy.ts';
@@ -99,6 +101,42 @@ describe('limits set up and taken down', { skip: !isRoot && 'limits need root (c
     }
   });
 
+  test("--backend-cpus 1: a workspace's programs never run on the lab's first CPU, and cannot move onto it", async (t) => {
+    const own = /^Cpus_allowed_list:\s*(\S+)$/m;
+    const labCpus = parseCpuList(own.exec(await readFile('/proc/self/status', 'utf8'))?.[1] ?? '');
+    if (labCpus.length < 2) return t.skip('one CPU: none can be kept');
+    const { lab, examples } = await oneTerminalLab([
+      '--backend-cpus',
+      '1',
+      '--idle-timeout',
+      '1',
+      '--sandbox-uid-base',
+      '245000',
+    ]);
+    try {
+      const kept = lab.log.find((l) => l.message.startsWith('workspace limits'))?.message ?? '';
+      assert.match(kept, new RegExp(`CPU ${labCpus[0]} kept for the backend`), kept);
+      const socket = labSocket(lab, LAB, await newLearnerCookie(lab));
+      const [terminal] = await probesAtPrompt(socket, ['t1'] as const);
+      const workspaceCpus = formatCpuList(labCpus.slice(1));
+      const seen = await terminal.exec('grep Cpus_allowed_list /proc/self/status');
+      assert.equal(own.exec(seen.output)?.[1], workspaceCpus, seen.output);
+      const uid = await uidOf(terminal);
+      for (const pid of await processesOf(uid)) {
+        const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+        if (status) assert.equal(own.exec(status)?.[1], workspaceCpus, `pid ${pid}`);
+      }
+      // The kernel's cpuset, not a habit: a program asking for the backend's CPU is refused.
+      const move = await terminal.exec(`python3 -c "import os; os.sched_setaffinity(0, {${labCpus[0]}})"`);
+      assert.notEqual(move.code, 0);
+      assert.match(move.output, /Invalid argument/);
+      await closeAndReap(socket, uid);
+    } finally {
+      await lab.close();
+      await examples.remove();
+    }
+  });
+
   test("a workspace's disk and cgroups go with it; the lab's own group at shutdown; a crashed lab's at start", async () => {
     // What a crashed backend leaves behind: a mounted workspace disk and a cgroup, owned by a pid that is gone.
     const deadOwner = '999999-1';
@@ -108,7 +146,11 @@ describe('limits set up and taken down', { skip: !isRoot && 'limits need root (c
     execFileSync('/usr/bin/mount', ['-t', 'tmpfs', '-o', 'size=1m', `socket-lab-disk-${deadOwner}`, crashedDisk]);
     const own = new Set((await cgroupDirsOf('self')).values());
     const crashedGroups = [...own].map((dir) => path.join(dir, `socket-lab-${deadOwner}-abcdef`));
-    for (const dir of crashedGroups) await mkdir(path.join(dir, 'ws'), { recursive: true });
+    for (const dir of crashedGroups) {
+      await mkdir(path.join(dir, 'ws'), { recursive: true });
+      // A cpuset group takes no process until it has CPUs; the lab copies its parent's in, and so does a crashed one.
+      for (const group of [dir, path.join(dir, 'ws')]) await inheritCpuset(group);
+    }
     // And a program still running in it, as a sandbox killed while it started leaves one waiting forever.
     const orphan = spawn('/usr/bin/sleep', ['600'], { stdio: 'ignore' });
     const orphanEnded = once(orphan, 'exit');

@@ -10,7 +10,7 @@ import { after } from 'node:test';
 import type { CgroupHost, CgroupSetup } from '../../server/src/sandbox/cgroup.ts';
 
 export const MIB = 1024 * 1024;
-export const LIMITS = { memoryBytes: 96 * MIB, processes: 64, cpus: 0.5 };
+export const LIMITS = { memoryBytes: 96 * MIB, processes: 64, cpus: 0.5, workspaceCpus: null };
 
 const scratch: string[] = [];
 after(async () => {

@@ -92,7 +92,7 @@ describe('cgroup v1 (a hierarchy per controller)', () => {
     const { found } = await v1Host({ pids: false });
     const host = started(await CgroupHost.start(found, true, '1-2', createRecordingLogger()));
     assert.deepEqual([...host.controllers].sort(), ['cpu', 'memory']);
-    assert.deepEqual(host.missing, { pids: 'not mounted' });
+    assert.deepEqual(host.missing, { pids: 'not mounted', cpuset: 'not mounted' });
     const workspace = await host.createWorkspace('ws-1', LIMITS);
     assert.equal(workspace.has('pids'), false);
     assert.deepEqual(workspace.counters(), { oomKills: 0, forkRefusals: 0 });

@@ -39,15 +39,15 @@ describe('cgroup v2 (one unified hierarchy)', () => {
     const { top, found } = await v2Host(service, serviceFiles);
     const host = started(await CgroupHost.start(found, true, '1-2', createRecordingLogger()));
     assert.equal(host.version, 2);
-    assert.deepEqual([...host.controllers], ['memory', 'pids', 'cpu']);
-    assert.equal(await read(path.join(top, 'cgroup.subtree_control')), '+memory +pids +cpu');
-    assert.equal(await read(path.join(top, ROOT_GROUP, 'cgroup.subtree_control')), '+memory +pids +cpu');
+    assert.deepEqual([...host.controllers], ['memory', 'pids', 'cpu', 'cpuset']);
+    assert.equal(await read(path.join(top, 'cgroup.subtree_control')), '+memory +pids +cpu +cpuset');
+    assert.equal(await read(path.join(top, ROOT_GROUP, 'cgroup.subtree_control')), '+memory +pids +cpu +cpuset');
     const workspace = await host.createWorkspace('ws-1', LIMITS);
     const [procs] = workspace.procsFiles;
     assert.equal(workspace.procsFiles.length, 1, 'one hierarchy, one file');
     assert.match(path.relative(top, procs as string), /^socket-lab\/socket-lab-1-2-[0-9a-f]{6}\/ws-1\/cgroup\.procs$/);
     const instance = path.dirname(path.dirname(procs as string));
-    assert.equal(await read(path.join(instance, 'cgroup.subtree_control')), '+memory +pids +cpu');
+    assert.equal(await read(path.join(instance, 'cgroup.subtree_control')), '+memory +pids +cpu +cpuset');
     await host.createWorkspace('ws-2', LIMITS);
     assert.equal(await read(path.join(instance, 'cpu.weight')), '200', 'as much as two top-level groups');
     assert.equal(await read(path.join(top, ROOT_GROUP, 'cpu.weight')), '200');
@@ -64,6 +64,14 @@ describe('cgroup v2 (one unified hierarchy)', () => {
     assert.equal(await read(path.join(dir, 'cpu.max')), '50000 100000');
     assert.equal(await read(path.join(dir, 'cpu.weight')), '100');
     assert.equal(await exists(path.join(dir, 'memory.swap.max')), false, 'no swap controller file, not written');
+    assert.equal(await exists(path.join(dir, 'cpuset.cpus')), false, "no CPUs kept: the lab's own, inherited");
+  });
+
+  test("cpuset.cpus keeps a workspace's programs off the backend's CPUs", async () => {
+    const { found } = await v2Host(service, serviceFiles);
+    const host = started(await CgroupHost.start(found, true, '1-2', createRecordingLogger()));
+    const workspace = await host.createWorkspace('ws-1', { ...LIMITS, workspaceCpus: [1, 2, 3, 7] });
+    assert.equal(await read(path.join(path.dirname(workspace.procsFiles[0] as string), 'cpuset.cpus')), '1-3,7');
   });
 
   test('reads oom_kill (not max) from memory.events and max from pids.events', async () => {
@@ -90,7 +98,7 @@ describe('cgroup v2 (one unified hierarchy)', () => {
     assert.equal(await read(path.join(own, BACKEND_LEAF, 'cgroup.procs')), '222');
     assert.equal(await read(path.join(own, 'cgroup.subtree_control')), '+memory +pids');
     assert.deepEqual([...host.controllers], ['memory', 'pids']);
-    assert.deepEqual(host.missing, { cpu: 'not delegated' });
+    assert.deepEqual(host.missing, { cpu: 'not delegated', cpuset: 'not delegated' });
     assert.equal(await read(path.join(top, 'cgroup.subtree_control')), 'cpu memory pids\n', 'the top is not touched');
     const [procs] = (await host.createWorkspace('ws-1', LIMITS)).procsFiles;
     assert.equal(path.dirname(path.dirname(path.dirname(procs as string))), own);

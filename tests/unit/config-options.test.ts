@@ -18,8 +18,17 @@ describe('parseConfig workspace limits', () => {
       '32',
       '--open-files',
       '200',
+      '--backend-cpus',
+      '2',
     ]);
-    assert.deepEqual(limits, { memoryBytes: 96 * MIB, processes: 64, cpus: 0.5, diskBytes: 32 * MIB, openFiles: 200 });
+    assert.deepEqual(limits, {
+      memoryBytes: 96 * MIB,
+      processes: 64,
+      cpus: 0.5,
+      diskBytes: 32 * MIB,
+      openFiles: 200,
+      backendCpus: 2,
+    });
   });
 
   test('each limit has an environment variable', () => {
@@ -29,6 +38,7 @@ describe('parseConfig workspace limits', () => {
       SOCKET_LAB_CPU_LIMIT: '2',
       SOCKET_LAB_DISK_LIMIT: '500',
       SOCKET_LAB_OPEN_FILES: '4096',
+      SOCKET_LAB_BACKEND_CPUS: '0',
     });
     assert.deepEqual(limits, {
       memoryBytes: 1024 * MIB,
@@ -36,6 +46,7 @@ describe('parseConfig workspace limits', () => {
       cpus: 2,
       diskBytes: 500 * MIB,
       openFiles: 4096,
+      backendCpus: 0,
     });
   });
 
@@ -182,6 +193,7 @@ describe('parseConfig --help', () => {
     ['cpu-limit', '1', 'SOCKET_LAB_CPU_LIMIT'],
     ['disk-limit', '200', 'SOCKET_LAB_DISK_LIMIT'],
     ['open-files', '1024', 'SOCKET_LAB_OPEN_FILES'],
+    ['backend-cpus', '0', 'SOCKET_LAB_BACKEND_CPUS'],
     ['no-limits', 'false', 'SOCKET_LAB_NO_LIMITS'],
     ['sandbox-pool', 'none', 'SOCKET_LAB_SANDBOX_POOL'],
   ];

@@ -29,6 +29,7 @@ describe('parseConfig defaults', () => {
         cpus: 1,
         diskBytes: 200 * MIB,
         openFiles: 1024,
+        backendCpus: 0,
       },
       noLimits: false,
       sandboxPool: 0,
@@ -67,6 +68,14 @@ describe('parseConfig passcode', () => {
     assert.equal(configOf(['--host', '0.0.0.0', '--max-workspaces', '300']).sandboxPool, 100);
     assert.equal(configOf(['--host', '0.0.0.0', '--sandbox-pool', '0']).sandboxPool, 0);
     assert.equal(configOf(['--sandbox-pool', '12']).sandboxPool, 12);
+  });
+
+  test('no CPU is kept for the backend unless asked, on loopback or beyond', () => {
+    assert.equal(configOf([]).limits.backendCpus, 0);
+    assert.equal(configOf(['--host', '0.0.0.0']).limits.backendCpus, 0);
+    assert.equal(configOf(['--host', '0.0.0.0', '--backend-cpus', '1']).limits.backendCpus, 1);
+    assert.equal(configOf([], { SOCKET_LAB_BACKEND_CPUS: '2' }).limits.backendCpus, 2);
+    assert.match(errorOf(['--backend-cpus', '-1']), /--backend-cpus/);
   });
 
   test('a short or spaced passcode is refused with a reason', () => {

@@ -162,8 +162,8 @@ async function claimV1(hierarchies: HostCgroups['v1'], instance: string): Promis
 }
 
 /**
- * v1 only: where cpuset is mounted together with a controller we use, a new group starts with no CPUs and no memory
- * nodes, and nothing can join it until they are copied from its parent.
+ * v1 only: a new group in the cpuset hierarchy (or one mounted with it) starts with no CPUs and no memory nodes, and
+ * nothing can join it until they are copied from its parent.
  */
 export async function inheritCpuset(dir: string): Promise<void> {
   for (const file of ['cpuset.cpus', 'cpuset.mems']) {

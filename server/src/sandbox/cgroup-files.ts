@@ -5,6 +5,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Controller } from './cgroup-paths.ts';
+import { formatCpuList } from './cpu-list.ts';
 import { readKernelFile } from './kernel-file.ts';
 
 export type CgroupVersion = 1 | 2;
@@ -14,6 +15,8 @@ export interface CgroupLimits {
   processes: number;
   /** CPUs' worth of time per period, e.g. 0.5. */
   cpus: number;
+  /** The CPUs a workspace's programs may run on; null: all of the lab's. */
+  workspaceCpus: readonly number[] | null;
 }
 
 /** Cumulative counts since the workspace's group was made; they only grow. */
@@ -51,6 +54,10 @@ const CPU_WEIGHT_V2 = 100;
 export function limitFiles(version: CgroupVersion, controller: Controller, limits: CgroupLimits): LimitFile[] {
   const quota = String(Math.max(1000, Math.round(limits.cpus * CPU_PERIOD_US)));
   const memory = String(limits.memoryBytes);
+  // The same file in v1 and v2. Not written: the parent's CPUs (v1 copies them in, inheritCpuset; v2 inherits).
+  if (controller === 'cpuset') {
+    return limits.workspaceCpus ? [{ file: 'cpuset.cpus', value: formatCpuList(limits.workspaceCpus) }] : [];
+  }
   if (version === 1) {
     switch (controller) {
       // limit_in_bytes first: memsw (memory + swap) may never be below it. Equal: no swapping past the limit.

@@ -6,9 +6,12 @@
 import path from 'node:path';
 import type { Mount } from './mountinfo.ts';
 
-/** The controllers a workspace's limits need: memory (with its files), processes, CPU time. */
-export type Controller = 'memory' | 'pids' | 'cpu';
-export const CONTROLLERS: readonly Controller[] = ['memory', 'pids', 'cpu'];
+/**
+ * The controllers a workspace's limits need: memory (with its files), processes, CPU time, and which CPUs (cpuset:
+ * not a limit of its own, it keeps learners' programs off the backend's CPUs; see cpu-list.ts).
+ */
+export type Controller = 'memory' | 'pids' | 'cpu' | 'cpuset';
+export const CONTROLLERS: readonly Controller[] = ['memory', 'pids', 'cpu', 'cpuset'];
 
 /** One mounted hierarchy and this process's group in it. */
 export interface OwnGroup {

@@ -25,6 +25,7 @@ import {
   type LimitCounters,
 } from './cgroup-files.ts';
 import type { Controller, HostCgroups } from './cgroup-paths.ts';
+import { parseCpuList } from './cpu-list.ts';
 import { ownerAlive } from './instance-owner.ts';
 import { signalProcesses } from './processes.ts';
 
@@ -46,6 +47,7 @@ export class CgroupHost {
   readonly #weighted: readonly string[];
   readonly #log: Logger;
   #backend: BackendCpuGroup | null = null;
+  #labCpus: number[] | null = null;
   #workspaces = 0;
   /** Weight writes, in order: the last one written holds the current count. */
   #weighing: Promise<void> = Promise.resolve();
@@ -72,6 +74,10 @@ export class CgroupHost {
       const cpu = claim.placements.find((p) => p.controllers.includes('cpu'));
       const home = claim.version === 1 ? found.v1.find((h) => h.controllers.includes('cpu'))?.dir : found.unified?.dir;
       if (isRoot && cpu && home) host.#backend = await BackendCpuGroup.join(cpu.dir, home, log);
+      host.#labCpus = await readLabCpus(
+        claim.version,
+        claim.placements.find((p) => p.controllers.includes('cpuset')),
+      );
       await host.#weighLab();
       await host.#reweigh(0);
       return { ok: true, host };
@@ -82,6 +88,11 @@ export class CgroupHost {
         fix: 'run the backend as root, or pass --no-limits',
       };
     }
+  }
+
+  /** The CPUs the lab's groups may use (its cpuset); null without the cpuset controller. */
+  get labCpus(): readonly number[] | null {
+    return this.#labCpus;
   }
 
   /** For the log and `doctor`. */
@@ -195,6 +206,17 @@ export class WorkspaceCgroup {
     this.#removing ??= removeGroups(this.#placements.map((p) => p.dir)).finally(this.#onRemoved);
     return this.#removing;
   }
+}
+
+/** The CPUs the instance group has, as the kernel applies them (its parent's where it has none of its own). */
+async function readLabCpus(version: CgroupVersion, cpuset: Placement | undefined): Promise<number[] | null> {
+  if (!cpuset) return null;
+  const files = version === 1 ? ['cpuset.effective_cpus', 'cpuset.cpus'] : ['cpuset.cpus.effective'];
+  for (const file of files) {
+    const text = await readFile(path.join(cpuset.dir, file), 'utf8').catch(() => null);
+    if (text !== null) return parseCpuList(text);
+  }
+  return null;
 }
 
 async function removeGroups(dirs: readonly string[]): Promise<void> {

@@ -10,8 +10,9 @@ import { probeDisk, removeStaleDisks, type DiskSpec } from '../workspace/workspa
 import { MAX_FILE_SIZE, type Identity, type Limits } from './argv.ts';
 import { CgroupHost, type CgroupSetup, type WorkspaceCgroup } from './cgroup.ts';
 import type { Missing } from './cgroup-delegation.ts';
-import type { CgroupVersion } from './cgroup-files.ts';
+import type { CgroupLimits, CgroupVersion } from './cgroup-files.ts';
 import { locateCgroups, type Controller } from './cgroup-paths.ts';
+import { formatCpuList, splitCpus, type CpuSplit } from './cpu-list.ts';
 import { ownerTag } from './instance-owner.ts';
 import { parseMountinfo } from './mountinfo.ts';
 
@@ -51,6 +52,7 @@ export class LabLimits {
   readonly values: WorkspaceLimits;
   readonly report: LimitsReport;
   readonly #cgroups: CgroupHost | null;
+  readonly #cpus: CpuSplit;
   readonly #disks: boolean;
   readonly #ownerTag: string;
   readonly #joinHelper: string;
@@ -58,6 +60,7 @@ export class LabLimits {
   private constructor(options: LabLimitsOptions, found: Found, tag: string) {
     this.values = options.values;
     this.#cgroups = found.cgroups;
+    this.#cpus = found.cpus;
     this.#disks = found.diskProblem === null;
     this.#ownerTag = tag;
     this.#joinHelper = options.joinHelper;
@@ -68,9 +71,10 @@ export class LabLimits {
     const tag = await ownerTag();
     if (options.noLimits) {
       const off = '--no-limits';
+      const cpus: CpuSplit = { kept: false, why: off };
       return new LabLimits(
         options,
-        { cgroups: null, cgroupsText: off, missing: {}, noCgroups: off, diskProblem: off },
+        { cgroups: null, cgroupsText: off, missing: {}, noCgroups: off, cpus, diskProblem: off },
         tag,
       );
     }
@@ -91,6 +95,7 @@ export class LabLimits {
           cgroupsText: setup.host.describe(),
           missing: setup.host.missing,
           noCgroups: '',
+          cpus: cpuSplit(setup.host, options.values.backendCpus),
           diskProblem,
         }
       : {
@@ -98,6 +103,7 @@ export class LabLimits {
           cgroupsText: `none: ${setup.problem} (fix: ${setup.fix})`,
           missing: {},
           noCgroups: 'no cgroups',
+          cpus: { kept: false, why: 'no cgroups' },
           diskProblem,
         };
     return new LabLimits(options, found, tag);
@@ -106,8 +112,7 @@ export class LabLimits {
   /** Makes the workspace's cgroup; null when there are no cgroups to make. */
   async createCgroup(name: string): Promise<WorkspaceCgroup | null> {
     if (!this.#cgroups) return null;
-    const { memoryBytes, processes, cpus } = this.values;
-    return this.#cgroups.createWorkspace(name, { memoryBytes, processes, cpus });
+    return this.#cgroups.createWorkspace(name, cgroupLimits(this.values, this.#cpus));
   }
 
   /** The size-limited disk a workspace running as `owner` gets; null when disks are not limited. */
@@ -134,12 +139,23 @@ export class LabLimits {
   }
 }
 
+function cgroupLimits(values: WorkspaceLimits, split: CpuSplit): CgroupLimits {
+  const { memoryBytes, processes, cpus } = values;
+  return { memoryBytes, processes, cpus, workspaceCpus: split.kept ? split.workspaces : null };
+}
+
+function cpuSplit(host: CgroupHost, backendCpus: number): CpuSplit {
+  const lab = host.labCpus;
+  if (!lab) return { kept: false, why: host.missing.cpuset ?? 'no cpuset controller' };
+  return splitCpus(lab, backendCpus);
+}
+
 /** A workspace group is made with the lab's limits and removed again: the limits can be set, not just the group made. */
 async function probed(setup: CgroupSetup, values: WorkspaceLimits): Promise<CgroupSetup> {
   if (!setup.ok) return setup;
   try {
-    const { memoryBytes, processes, cpus } = values;
-    await (await setup.host.createWorkspace('limits-probe', { memoryBytes, processes, cpus })).remove();
+    const limits = cgroupLimits(values, cpuSplit(setup.host, values.backendCpus));
+    await (await setup.host.createWorkspace('limits-probe', limits)).remove();
     return setup;
   } catch (error) {
     await setup.host.close().catch(() => undefined);
@@ -152,6 +168,8 @@ interface Found {
   cgroupsText: string;
   /** Why a controller is not there, when there are cgroups. */
   missing: Readonly<Missing>;
+  /** Which CPUs are kept from the workspaces. */
+  cpus: CpuSplit;
   /** Why there are no cgroups at all, in brief (cgroupsText has it in full). */
   noCgroups: string;
   /** Why disks cannot be limited; null if they can. */
@@ -177,7 +195,7 @@ function describeLimits(options: LabLimitsOptions, found: Found): LimitsReport {
           }
         : { limit: 'processes', enforced: false, detail: why('pids') },
     has('cpu')
-      ? { limit: 'CPU', enforced: true, detail: `${v.cpus} CPU, equal shares (${version} cpu)` }
+      ? { limit: 'CPU', enforced: true, detail: `${v.cpus} CPU, equal shares (${version} cpu); ${kept(found.cpus)}` }
       : { limit: 'CPU', enforced: false, detail: why('cpu') },
     found.diskProblem === null
       ? { limit: 'disk', enforced: true, detail: `${v.diskBytes / MIB} MiB tmpfs for home, /tmp and /dev/shm` }
@@ -190,6 +208,12 @@ function describeLimits(options: LabLimitsOptions, found: Found): LimitsReport {
     items,
     complete: items.every((i) => i.enforced),
   };
+}
+
+function kept(split: CpuSplit): string {
+  if (!split.kept) return `learners' programs may run on every CPU (${split.why})`;
+  const backend = formatCpuList(split.backend);
+  return `CPU ${backend} kept for the backend, learners' programs on ${formatCpuList(split.workspaces)} (cpuset)`;
 }
 
 /** One line for the log: what is enforced, and what is not. */

@@ -88,6 +88,30 @@ describe('cgroup v1 (a hierarchy per controller)', () => {
     assert.deepEqual(workspace.counters(), { oomKills: 3, forkRefusals: 17 });
   });
 
+  test('the cpuset hierarchy is used only when wanted (CPUs kept for the backend)', async () => {
+    const { root, found } = await v1Host();
+    await layout(root, { 'cpuset/cgroup.procs': '' });
+    const withCpuset: HostCgroups = {
+      ...found,
+      v1: [
+        ...found.v1,
+        { mountPoint: path.join(root, 'cpuset'), dir: path.join(root, 'cpuset'), controllers: ['cpuset'] },
+      ],
+    };
+    const without = started(
+      await CgroupHost.start(withCpuset, true, '1-2', createRecordingLogger(), ['memory', 'pids', 'cpu']),
+    );
+    assert.deepEqual([...without.controllers].sort(), ['cpu', 'memory', 'pids']);
+    assert.deepEqual(without.missing, {});
+    assert.equal(without.labCpus, null);
+    const kept = started(await CgroupHost.start(withCpuset, true, '1-2', createRecordingLogger()));
+    assert.deepEqual([...kept.controllers].sort(), ['cpu', 'cpuset', 'memory', 'pids']);
+    const workspace = await kept.createWorkspace('ws-1', { ...LIMITS, workspaceCpus: [1, 2, 3] });
+    const cpuset = path.dirname(workspace.procsFiles.find((f) => f.includes('/cpuset/')) as string);
+    // Which CPUs the lab has is the kernel's to say (cpuset.effective_cpus): limits-setup.test.ts reads it for real.
+    assert.equal(await read(path.join(cpuset, 'cpuset.cpus')), '1-3');
+  });
+
   test('a missing hierarchy is reported and the others still limit', async () => {
     const { found } = await v1Host({ pids: false });
     const host = started(await CgroupHost.start(found, true, '1-2', createRecordingLogger()));

@@ -14,7 +14,7 @@
 import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CgroupVersion } from './cgroup-files.ts';
-import { CONTROLLERS, type Controller, type HostCgroups, type OwnGroup } from './cgroup-paths.ts';
+import type { Controller, HostCgroups, OwnGroup } from './cgroup-paths.ts';
 
 /** A group and the controllers that limit its members, one per hierarchy. */
 export interface Placement {
@@ -48,10 +48,16 @@ const DELEGATION_FIX =
   'run the backend as root, or as a systemd service with Delegate=yes (for a quick try: ' +
   'systemd-run --user -p Delegate=yes --scope npm start); or pass --no-limits';
 
-export async function claimGroups(found: HostCgroups, isRoot: boolean, instance: string): Promise<Claim> {
-  const unified = found.unified ? await available(found.unified.mountPoint) : [];
-  if (found.unified && unified.length > 0) return claimUnified(found.unified, isRoot, instance);
-  if (found.v1.length > 0) return claimV1(found.v1, instance);
+/** Claims groups with the `wanted` controllers (cpuset only when CPUs are kept for the backend, cpu-list.ts). */
+export async function claimGroups(
+  found: HostCgroups,
+  isRoot: boolean,
+  instance: string,
+  wanted: readonly Controller[],
+): Promise<Claim> {
+  const unified = found.unified ? await available(found.unified.mountPoint, wanted) : [];
+  if (found.unified && unified.length > 0) return claimUnified(found.unified, isRoot, instance, wanted);
+  if (found.v1.length > 0) return claimV1(found.v1, instance, wanted);
   return {
     ok: false,
     problem: 'no cgroup hierarchy with the memory, pids or cpu controller is mounted',
@@ -59,9 +65,15 @@ export async function claimGroups(found: HostCgroups, isRoot: boolean, instance:
   };
 }
 
-async function claimUnified(unified: OwnGroup, isRoot: boolean, instance: string): Promise<Claim> {
+async function claimUnified(
+  unified: OwnGroup,
+  isRoot: boolean,
+  instance: string,
+  wanted: readonly Controller[],
+): Promise<Claim> {
   const container =
-    (isRoot ? await rootContainer(unified.mountPoint) : null) ?? (await delegatedContainer(unified.dir));
+    (isRoot ? await rootContainer(unified.mountPoint, wanted) : null) ??
+    (await delegatedContainer(unified.dir, wanted));
   if ('problem' in container) return { ok: false, problem: container.problem, fix: DELEGATION_FIX };
   const dir = path.join(container.dir, instance);
   await mkdir(dir);
@@ -74,7 +86,7 @@ async function claimUnified(unified: OwnGroup, isRoot: boolean, instance: string
     // The socket-lab group at the top is ours too (several lab instances at once share it: the last one's count).
     weighted: !container.controllers.includes('cpu') ? [] : container.ours ? [container.dir, dir] : [dir],
     missing: Object.fromEntries(
-      CONTROLLERS.filter((c) => !container.controllers.includes(c)).map((c) => [c, 'not delegated']),
+      wanted.filter((c) => !container.controllers.includes(c)).map((c) => [c, 'not delegated']),
     ),
   };
 }
@@ -87,8 +99,8 @@ interface Container {
 }
 
 /** `<top>/socket-lab`, when the top of the hierarchy lets us hand it controllers; null if not. */
-async function rootContainer(top: string): Promise<Container | null> {
-  const controllers = await available(top);
+async function rootContainer(top: string, wanted: readonly Controller[]): Promise<Container | null> {
+  const controllers = await available(top, wanted);
   const dir = path.join(top, ROOT_GROUP);
   try {
     await enable(top, controllers);
@@ -101,10 +113,13 @@ async function rootContainer(top: string): Promise<Container | null> {
 }
 
 /** The backend's own group, after moving its processes into a leaf. */
-async function delegatedContainer(own: string): Promise<Container | { problem: string }> {
+async function delegatedContainer(
+  own: string,
+  wanted: readonly Controller[],
+): Promise<Container | { problem: string }> {
   // A second lab in the same process finds the backend already in the leaf: the delegated group is its parent.
   const dir = path.basename(own) === BACKEND_LEAF ? path.dirname(own) : own;
-  const controllers = await available(dir);
+  const controllers = await available(dir, wanted);
   if (controllers.length === 0) {
     return { problem: `the backend's cgroup ${dir} has none of the memory, pids and cpu controllers delegated to it` };
   }
@@ -132,7 +147,10 @@ async function delegatedContainer(own: string): Promise<Container | { problem: s
   return { dir, controllers, ours: false };
 }
 
-async function claimV1(hierarchies: HostCgroups['v1'], instance: string): Promise<Claim> {
+async function claimV1(all: HostCgroups['v1'], instance: string, wanted: readonly Controller[]): Promise<Claim> {
+  const hierarchies = all
+    .map((h) => ({ ...h, controllers: h.controllers.filter((c) => wanted.includes(c)) }))
+    .filter((h) => h.controllers.length > 0);
   const placements: Placement[] = [];
   const failed = new Map<Controller, string>();
   for (const hierarchy of hierarchies) {
@@ -148,17 +166,17 @@ async function claimV1(hierarchies: HostCgroups['v1'], instance: string): Promis
     }
   }
   const missing: Missing = Object.fromEntries(
-    CONTROLLERS.filter((c) => !placements.some((p) => p.controllers.includes(c))).map((c) => [
-      c,
-      failed.get(c) ?? 'not mounted',
-    ]),
+    wanted
+      .filter((c) => !placements.some((p) => p.controllers.includes(c)))
+      .map((c) => [c, failed.get(c) ?? 'not mounted']),
   );
   if (placements.length === 0) {
     const problem = Object.entries(missing).map(([controller, why]) => `${controller}: ${why}`);
     return { ok: false, problem: problem.join('; '), fix: DELEGATION_FIX };
   }
   const weighted = placements.filter((p) => p.controllers.includes('cpu')).map((p) => p.dir);
-  return { ok: true, version: 1, placements, containers: hierarchies.map((h) => h.dir), weighted, missing };
+  // Every hierarchy is searched for what a crashed lab left, wanted now or not.
+  return { ok: true, version: 1, placements, containers: all.map((h) => h.dir), weighted, missing };
 }
 
 /**
@@ -174,10 +192,10 @@ export async function inheritCpuset(dir: string): Promise<void> {
 }
 
 /** The controllers we use that `dir`'s group offers its children (its cgroup.controllers). */
-async function available(dir: string): Promise<Controller[]> {
+async function available(dir: string, wanted: readonly Controller[]): Promise<Controller[]> {
   const text = await readFile(path.join(dir, 'cgroup.controllers'), 'utf8').catch(() => '');
   const listed = text.trim().split(/\s+/);
-  return CONTROLLERS.filter((c) => listed.includes(c));
+  return wanted.filter((c) => listed.includes(c));
 }
 
 /** Lets `dir`'s children be limited by `controllers` (v2). */

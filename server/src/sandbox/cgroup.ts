@@ -24,7 +24,7 @@ import {
   type CgroupVersion,
   type LimitCounters,
 } from './cgroup-files.ts';
-import type { Controller, HostCgroups } from './cgroup-paths.ts';
+import { CONTROLLERS, type Controller, type HostCgroups } from './cgroup-paths.ts';
 import { parseCpuList } from './cpu-list.ts';
 import { ownerAlive } from './instance-owner.ts';
 import { signalProcesses } from './processes.ts';
@@ -62,11 +62,20 @@ export class CgroupHost {
     this.#log = log;
   }
 
-  /** Finds where this lab may make groups, makes its instance group there, and removes ones crashed labs left. */
-  static async start(found: HostCgroups, isRoot: boolean, ownerTag: string, log: Logger): Promise<CgroupSetup> {
+  /**
+   * Finds where this lab may make groups with the `wanted` controllers, makes its instance group there, and removes
+   * ones crashed labs left.
+   */
+  static async start(
+    found: HostCgroups,
+    isRoot: boolean,
+    ownerTag: string,
+    log: Logger,
+    wanted: readonly Controller[] = CONTROLLERS,
+  ): Promise<CgroupSetup> {
     const instance = `socket-lab-${ownerTag}-${randomBytes(3).toString('hex')}`;
     try {
-      const claim = await claimGroups(found, isRoot, instance);
+      const claim = await claimGroups(found, isRoot, instance, wanted);
       if (!claim.ok) return claim;
       for (const container of claim.containers) await removeStale(container, instance, log);
       const host = new CgroupHost(claim, log);

@@ -11,7 +11,7 @@ import { MAX_FILE_SIZE, type Identity, type Limits } from './argv.ts';
 import { CgroupHost, type CgroupSetup, type WorkspaceCgroup } from './cgroup.ts';
 import type { Missing } from './cgroup-delegation.ts';
 import type { CgroupLimits, CgroupVersion } from './cgroup-files.ts';
-import { locateCgroups, type Controller } from './cgroup-paths.ts';
+import { CONTROLLERS, locateCgroups, type Controller } from './cgroup-paths.ts';
 import { formatCpuList, splitCpus, type CpuSplit } from './cpu-list.ts';
 import { ownerTag } from './instance-owner.ts';
 import { parseMountinfo } from './mountinfo.ts';
@@ -83,7 +83,10 @@ export class LabLimits {
       readFile('/proc/self/mountinfo', 'utf8'),
     ]);
     const located = locateCgroups(selfCgroup, parseMountinfo(mountinfo));
-    const setup = await probed(await CgroupHost.start(located, options.isRoot, tag, options.log), options.values);
+    // cpuset only to keep CPUs: every group is one more for each workspace process to join.
+    const wanted = CONTROLLERS.filter((c) => c !== 'cpuset' || options.values.backendCpus > 0);
+    const cgroups = await CgroupHost.start(located, options.isRoot, tag, options.log, wanted);
+    const setup = await probed(cgroups, options.values);
     let diskProblem: string | null = 'not root: only root can mount a size-limited tmpfs';
     if (options.isRoot) {
       await removeStaleDisks(options.log);
@@ -146,8 +149,8 @@ function cgroupLimits(values: WorkspaceLimits, split: CpuSplit): CgroupLimits {
 
 function cpuSplit(host: CgroupHost, backendCpus: number): CpuSplit {
   const lab = host.labCpus;
-  if (!lab) return { kept: false, why: host.missing.cpuset ?? 'no cpuset controller' };
-  return splitCpus(lab, backendCpus);
+  if (lab || backendCpus === 0) return splitCpus(lab ?? [], backendCpus);
+  return { kept: false, why: host.missing.cpuset ?? 'no cpuset controller' };
 }
 
 /** A workspace group is made with the lab's limits and removed again: the limits can be set, not just the group made. */

@@ -3,11 +3,9 @@
  * backend and for the kernel's work that echoes every keystroke (the tty's flush, loopback networking).
  *
  * Why keep any: a CPU share and `cpu.idle` decide who runs next, not at once. Beside two workspaces of busy loops on
- * a 2-core machine, the backend's wakeups still waited up to 13 ms behind them (a scheduler trace), and a quiet
- * learner's echo p99 went from 1.7-2.1 ms to 8-11 ms. With the learners' programs kept off one CPU it went from
- * 2.3 to 2.7 ms.
+ * a 2-core machine, the backend's wakeups still waited up to 13 ms behind them (a scheduler trace), and five hostile
+ * neighbours changed a quiet learner's echo p99 by 3.6-9.9x; with the workspaces kept off one CPU, by 1.4-1.6x.
  */
-
 /** The kernel's list format, as in cpuset.cpus and Cpus_allowed_list: `0-3,8,10-11`; empty is no CPU. */
 export function parseCpuList(text: string): number[] {
   const cpus = new Set<number>();

@@ -106,6 +106,9 @@ export async function startBackend(extra: string[] = [], examplesDir?: string): 
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
     },
   );
+  // A bench that dies of an error still stops its backend, which would otherwise serve on with nobody to use it.
+  const stopOnExit = () => child.kill('SIGTERM');
+  process.once('exit', stopOnExit);
   let log = '';
   const waiters = new Waiters();
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -141,6 +144,7 @@ export async function startBackend(extra: string[] = [], examplesDir?: string): 
         () => log.slice(-500),
       ),
     close: async () => {
+      process.removeListener('exit', stopOnExit);
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;

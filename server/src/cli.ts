@@ -8,11 +8,14 @@ import { classBanner, classUrls } from './class-banner.ts';
 import { parseConfig } from './config.ts';
 import { formatFindings, runDoctor } from './doctor.ts';
 import { LimitsUnavailableError, SandboxUnavailableError } from './lab.ts';
-import { createLogger } from './log.ts';
+import { createLogger, lineWriter } from './log.ts';
 import { StoreError } from './store/store.ts';
 import { startSiteServer } from './site-server.ts';
 
 const PROJECT_ROOT = path.join(import.meta.dirname, '..', '..');
+/** Every line this process prints goes through these (see lineWriter). */
+const out = lineWriter(process.stdout);
+const err = lineWriter(process.stderr);
 
 /** Resolves to an exit status, or to null while the server keeps running. */
 async function main(argv: readonly string[]): Promise<number | null> {
@@ -20,7 +23,7 @@ async function main(argv: readonly string[]): Promise<number | null> {
   const command = first === undefined || first.startsWith('-') ? 'start' : first;
   const options = command === first ? rest : argv;
   if (command !== 'start' && command !== 'doctor') {
-    process.stderr.write(`unknown command "${command}"; use start or doctor (--help lists the options)\n`);
+    err(`unknown command "${command}"; use start or doctor (--help lists the options)\n`);
     return 2;
   }
   const parsed = parseConfig({
@@ -31,33 +34,31 @@ async function main(argv: readonly string[]): Promise<number | null> {
     uid: process.getuid?.() ?? 1000,
   });
   if (parsed.ok === 'help') {
-    process.stdout.write(`${parsed.text}\n`);
+    out(`${parsed.text}\n`);
     return 0;
   }
   if (!parsed.ok) {
-    process.stderr.write(`${parsed.error}\n`);
+    err(`${parsed.error}\n`);
     return 2;
   }
   const config = parsed.config;
 
   if (command === 'doctor') {
     const findings = await runDoctor(config);
-    process.stdout.write(`Socket Lab doctor\n${formatFindings(findings)}\n`);
+    out(`Socket Lab doctor\n${formatFindings(findings)}\n`);
     const failed = findings.filter((f) => !f.ok && f.required);
-    process.stdout.write(
-      failed.length ? `\n${failed.length} problem(s) to fix.\n` : '\nEverything the lab needs is here.\n',
-    );
+    out(failed.length ? `\n${failed.length} problem(s) to fix.\n` : '\nEverything the lab needs is here.\n');
     return failed.length ? 1 : 0;
   }
 
-  const log = createLogger((line) => process.stderr.write(line));
+  const log = createLogger(err);
   let site;
   try {
     site = await startSiteServer(config, log);
   } catch (error) {
     if (error instanceof SandboxUnavailableError) {
       log.error(error.message);
-      process.stderr.write(
+      err(
         `\nThe lab will not run learners' programs unsandboxed.\nFix: ${error.fix}\n` +
           'Then check with: npm run doctor\n',
       );
@@ -65,11 +66,11 @@ async function main(argv: readonly string[]): Promise<number | null> {
     }
     if (error instanceof StoreError) {
       log.error(error.message);
-      process.stderr.write(`\nThe lab did not start, so that no learner's work is lost.\nFix: ${error.fix}\n`);
+      err(`\nThe lab did not start, so that no learner's work is lost.\nFix: ${error.fix}\n`);
       return 1;
     }
     if (error instanceof LimitsUnavailableError) {
-      process.stderr.write(`\n${error.message}\nFix: ${error.fix}\nThen check with: npm run doctor\n`);
+      err(`\n${error.message}\nFix: ${error.fix}\nThen check with: npm run doctor\n`);
       return 1;
     }
     throw error;
@@ -79,9 +80,7 @@ async function main(argv: readonly string[]): Promise<number | null> {
     // On stdout, apart from the log on stderr: this is for the instructor to read out or put on the projector.
     const { port } = site.server.address() as AddressInfo;
     const urls = classUrls(config.host, port, os.networkInterfaces());
-    process.stdout.write(
-      `\n${classBanner({ passcode: config.passcode, generated: config.passcodeGenerated, urls })}\n\n`,
-    );
+    out(`\n${classBanner({ passcode: config.passcode, generated: config.passcodeGenerated, urls })}\n\n`);
   } else {
     log.info('no passcode: the lab is open to anyone who can reach it (loopback only)');
   }
@@ -97,6 +96,8 @@ async function main(argv: readonly string[]): Promise<number | null> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  // The terminal it was started from closed (an ssh session ended): a stop like any other, not node's sudden exit.
+  process.once('SIGHUP', () => stop('SIGHUP'));
   return null;
 }
 
@@ -105,7 +106,7 @@ main(process.argv.slice(2)).then(
     if (code !== null) process.exit(code);
   },
   (error: unknown) => {
-    process.stderr.write(`socket-lab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    err(`socket-lab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },
 );

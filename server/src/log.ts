@@ -34,6 +34,20 @@ export function createLogger(write: (line: string) => void, minLevel: LogLevel =
   };
 }
 
+/**
+ * Writes lines to `stream` (stdout, stderr) for as long as something reads them. Once a write fails (EPIPE: the
+ * `| tee` or `| head` reading the log went away; EIO: the terminal closed), the lines are dropped and the lab goes
+ * on serving. Unheard, the stream's 'error' would end the backend mid-class without its shutdown: no last save of
+ * learners' work, its cgroups and disks left for the next start to remove.
+ */
+export function lineWriter(stream: NodeJS.WritableStream): (line: string) => void {
+  let broken = false;
+  stream.on('error', () => (broken = true));
+  return (line) => {
+    if (!broken) stream.write(line);
+  };
+}
+
 /** A logger that keeps its lines, for tests and for the doctor's quiet checks. */
 export function createRecordingLogger(): Logger & { lines: LogLine[] } {
   const lines: LogLine[] = [];

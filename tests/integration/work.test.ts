@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DATABASE_FILE, Store } from '../../server/src/store/store.ts';
 import { runBackend, startBackendProcess } from '../support/backend-process.ts';
+import { cgroupDirsOf, processesOf, uidOf } from '../support/host-processes.ts';
 import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
 import { labSocket, newLearnerCookie, probesAtPrompt, startTestLab } from '../support/lab-harness.ts';
 import { eventually } from '../support/waiters.ts';
@@ -131,6 +132,39 @@ describe('learners’ work is kept', () => {
       socket = labSocket(lab, FIXTURE_LAB, cookie);
       [t1] = await probesAtPrompt(socket, ['t1']);
       assert.match((await t1.exec('cat crash.txt')).output, /survives a crash/);
+      socket.close();
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  test('with nobody reading its log it keeps serving; a hangup stops it like SIGTERM: work saved, nothing left', async () => {
+    const backend = await startBackendProcess({
+      args: ['--port', '0', '--examples-dir', examples.dir, '--data-dir', dataDir],
+    });
+    try {
+      const lab = { url: backend.url, origin: backend.url };
+      // The `| tee` or the terminal that read its log is gone: every line it writes from now on fails (EPIPE).
+      backend.child.stdout?.destroy();
+      backend.child.stderr?.destroy();
+      const cookie = await newLearnerCookie(lab);
+      const socket = labSocket(lab, FIXTURE_LAB, cookie);
+      // Starting a workspace logs lines; the backend outlives them.
+      const [t1] = await probesAtPrompt(socket, ['t1']);
+      await t1.exec('echo "written just before the hangup" > last.txt');
+      const own = new Set((await cgroupDirsOf('self')).values());
+      const workspacePid = (await processesOf(await uidOf(t1)))[0] as number;
+      const groups = [...new Set((await cgroupDirsOf(workspacePid)).values())].filter((dir) => !own.has(dir));
+
+      await backend.stop('SIGHUP');
+      assert.equal(backend.child.exitCode, 0, 'a stop, not a crash');
+      const store = await Store.open(dataDir);
+      try {
+        assert.ok(savedPaths(store, cookie).includes('last.txt'), 'the last file is saved on the way out');
+      } finally {
+        store.close();
+      }
+      for (const dir of groups) assert.equal(existsSync(path.dirname(dir)), false, `${path.dirname(dir)} is removed`);
       socket.close();
     } finally {
       await backend.stop();

@@ -10,10 +10,20 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DATABASE_FILE, Store } from '../../server/src/store/store.ts';
 import { runBackend, startBackendProcess } from '../support/backend-process.ts';
-import { cgroupDirsOf, processesOf, uidOf } from '../support/host-processes.ts';
+import { cgroupDirsOf } from '../support/host-processes.ts';
 import { fixtureExamples, FIXTURE_LAB } from '../support/fixture-lab.ts';
 import { labSocket, newLearnerCookie, probesAtPrompt, startTestLab } from '../support/lab-harness.ts';
 import { eventually } from '../support/waiters.ts';
+
+/** The groups a backend run as its own process made (`socket-lab-<its pid>-…`), in each hierarchy it shares with us. */
+async function labGroupsOf(pid: number): Promise<string[]> {
+  const found: string[] = [];
+  for (const dir of new Set((await cgroupDirsOf('self')).values())) {
+    const names = (await readdir(dir)).filter((name) => name.startsWith(`socket-lab-${pid}-`));
+    found.push(...names.map((name) => path.join(dir, name)));
+  }
+  return found;
+}
 
 const learnerOf = (cookie: string) => cookie.split('=')[1] as string;
 
@@ -152,9 +162,8 @@ describe('learners’ work is kept', () => {
       // Starting a workspace logs lines; the backend outlives them.
       const [t1] = await probesAtPrompt(socket, ['t1']);
       await t1.exec('echo "written just before the hangup" > last.txt');
-      const own = new Set((await cgroupDirsOf('self')).values());
-      const workspacePid = (await processesOf(await uidOf(t1)))[0] as number;
-      const groups = [...new Set((await cgroupDirsOf(workspacePid)).values())].filter((dir) => !own.has(dir));
+      const groups = await labGroupsOf(backend.child.pid as number);
+      assert.ok(groups.length > 0, 'the lab made its groups');
 
       await backend.stop('SIGHUP');
       assert.equal(backend.child.exitCode, 0, 'a stop, not a crash');
@@ -164,7 +173,7 @@ describe('learners’ work is kept', () => {
       } finally {
         store.close();
       }
-      for (const dir of groups) assert.equal(existsSync(path.dirname(dir)), false, `${path.dirname(dir)} is removed`);
+      for (const dir of groups) assert.equal(existsSync(dir), false, `${dir} is removed`);
       socket.close();
     } finally {
       await backend.stop();

@@ -19,7 +19,7 @@ import {
 } from './support.ts';
 
 export type Program = 'echo' | 'flood';
-const COMMAND_LINES: Record<Program, string> = { echo: ECHO_PROGRAM, flood: FLOOD_COMMAND };
+export const COMMAND_LINES: Record<Program, string> = { echo: ECHO_PROGRAM, flood: FLOOD_COMMAND };
 
 export interface Session {
   /** Starts `program`; resolves once it runs. */
@@ -71,28 +71,46 @@ export const bare: Peer = {
   close: () => Promise.resolve(),
 };
 
-class NaiveSession implements Session {
+/** How a WebSocket terminal server that runs one program per connection is spoken to (the naive server, ttyd). */
+export interface Dialect {
+  /** Where to connect for a session running `program`. */
+  url(program: Program): string;
+  protocols: string[];
+  /** Sent once the socket is open, if the server waits for one before starting the program. */
+  hello: string | null;
+  /** The bytes of terminal output a message carries; 0 for a message of another kind. */
+  outputBytes(data: Buffer): number;
+  /** A message carrying typed text. */
+  input(text: string): Buffer;
+}
+
+export class SocketSession implements Session {
   onOutput: ((bytes: number) => void) | null = null;
-  readonly #url: string;
+  readonly #dialect: Dialect;
+  readonly #name: string;
   #ws: NodeWebSocket | null = null;
   #closed: Promise<unknown> = Promise.resolve();
 
-  constructor(url: string) {
-    this.#url = url;
+  constructor(name: string, dialect: Dialect) {
+    this.#name = name;
+    this.#dialect = dialect;
   }
 
   async start(program: Program): Promise<void> {
-    const ws = new NodeWebSocket(`${this.#url}/?run=${encodeURIComponent(COMMAND_LINES[program])}`, {
-      perMessageDeflate: false,
-    });
+    const dialect = this.#dialect;
+    const ws = new NodeWebSocket(dialect.url(program), dialect.protocols, { perMessageDeflate: false });
     this.#ws = ws;
-    ws.on('error', (error) => console.error('naive peer:', error.message));
-    ws.on('message', (data: Buffer) => this.onOutput?.(data.length));
+    ws.on('error', (error) => console.error(`${this.#name}:`, error.message));
+    ws.on('message', (data: Buffer) => {
+      const bytes = dialect.outputBytes(data);
+      if (bytes > 0) this.onOutput?.(bytes);
+    });
     this.#closed = once(ws, 'close');
     await once(ws, 'open');
+    if (dialect.hello !== null) ws.send(dialect.hello);
   }
   type(text: string): void {
-    this.#ws?.send(Buffer.from(text));
+    this.#ws?.send(this.#dialect.input(text));
   }
   async ended(): Promise<void> {
     await this.#closed;
@@ -102,13 +120,22 @@ class NaiveSession implements Session {
   }
 }
 
+/** The naive server (naive-server.ts): `?run=` names the program, every message is raw terminal bytes. */
+const naiveDialect = (base: string): Dialect => ({
+  url: (program) => `${base}/?run=${encodeURIComponent(COMMAND_LINES[program])}`,
+  protocols: [],
+  hello: null,
+  outputBytes: (data) => data.length,
+  input: (text) => Buffer.from(text),
+});
+
 export async function naive(): Promise<Peer> {
   const server = child('bench/naive-server.ts', []);
   const [{ port }] = (await once(server, 'message')) as [{ port: number }];
   return {
     name: 'naive ws + node-pty',
     pid: server.pid as number,
-    session: () => Promise.resolve(new NaiveSession(`ws://127.0.0.1:${port}`)),
+    session: () => Promise.resolve(new SocketSession('naive peer', naiveDialect(`ws://127.0.0.1:${port}`))),
     close: async () => {
       const exited = once(server, 'exit');
       server.kill('SIGTERM');

@@ -1,7 +1,7 @@
 /**
  * ttyd (C, libwebsockets), the terminal server issue 8's targets are set against, as a peer of the bench measured in
  * the same run, when a ttyd binary is at hand: `BENCH_TTYD=/path/to/ttyd`, else `ttyd` on PATH. Debian 12 does not
- * package it; README's "Benchmarks" says how to build 1.7.7 from its source with Debian's libwebsockets. Without one
+ * package it; README's "Working on it" says how to build 1.7.7 from its source with Debian's libwebsockets. Without one
  * the bench uses the figure measured when the issue was filed.
  *
  * Why measure it here rather than quote it: what a wakeup and a system call cost on this machine moves with the host
@@ -12,12 +12,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import NodeWebSocket from 'ws';
-import type { Peer, Program, Session } from './peers.ts';
-import { ECHO_PROGRAM, FLOOD_COMMAND } from './support.ts';
+import { COMMAND_LINES, SocketSession, type Dialect, type Peer } from './peers.ts';
 
-const COMMAND_LINES: Record<Program, string> = { echo: ECHO_PROGRAM, flood: FLOOD_COMMAND };
-/** ttyd's message types (its protocol.c): the first byte of every message after the JSON hello. */
+/** ttyd's message types: the first byte of every message after the JSON hello. */
 const INPUT = '0';
 const OUTPUT = 0x30;
 
@@ -56,41 +53,15 @@ async function listening(port: number, server: ChildProcess): Promise<void> {
   throw new Error('ttyd did not start listening');
 }
 
-class TtydSession implements Session {
-  onOutput: ((bytes: number) => void) | null = null;
-  readonly #url: string;
-  #ws: NodeWebSocket | null = null;
-  #closed: Promise<unknown> = Promise.resolve();
-
-  constructor(url: string) {
-    this.#url = url;
-  }
-
-  async start(program: Program): Promise<void> {
-    // `-a` appends `arg`s to ttyd's command (`bash -c`), so each session runs its own program.
-    const ws = new NodeWebSocket(`${this.#url}/ws?arg=${encodeURIComponent(COMMAND_LINES[program])}`, ['tty'], {
-      perMessageDeflate: false,
-    });
-    this.#ws = ws;
-    ws.on('error', (error) => console.error('ttyd peer:', error.message));
-    ws.on('message', (data: Buffer) => {
-      if (data[0] === OUTPUT && data.length > 1) this.onOutput?.(data.length - 1);
-    });
-    this.#closed = once(ws, 'close');
-    await once(ws, 'open');
-    // ttyd starts the program once the page has said its size.
-    ws.send(JSON.stringify({ AuthToken: '', columns: 120, rows: 40 }));
-  }
-  type(text: string): void {
-    this.#ws?.send(Buffer.from(INPUT + text));
-  }
-  async ended(): Promise<void> {
-    await this.#closed;
-  }
-  close(): void {
-    this.#ws?.close();
-  }
-}
+/** ttyd's protocol (its protocol.c): `-a` appends `arg`s to its command (`bash -c`), so each session runs its own. */
+const ttydDialect = (base: string): Dialect => ({
+  url: (program) => `${base}/ws?arg=${encodeURIComponent(COMMAND_LINES[program])}`,
+  protocols: ['tty'],
+  // ttyd starts the program once the page has said its size.
+  hello: JSON.stringify({ AuthToken: '', columns: 120, rows: 40 }),
+  outputBytes: (data) => (data[0] === OUTPUT ? data.length - 1 : 0),
+  input: (text) => Buffer.from(INPUT + text),
+});
 
 /** The ttyd peer, or null when no ttyd binary is at hand. */
 export async function ttyd(): Promise<Peer | null> {
@@ -108,7 +79,7 @@ export async function ttyd(): Promise<Peer | null> {
   return {
     name: `ttyd ${version}`,
     pid: server.pid as number,
-    session: () => Promise.resolve(new TtydSession(`ws://127.0.0.1:${port}`)),
+    session: () => Promise.resolve(new SocketSession('ttyd peer', ttydDialect(`ws://127.0.0.1:${port}`))),
     close: async () => {
       const exited = once(server, 'exit');
       server.kill('SIGTERM');

@@ -3,6 +3,7 @@
  * `ws` + node-pty server in its own process (bench/naive-server.ts), and the lab's backend through the page's own
  * LabSocket. Each session runs one program: `cat` echoing keys in raw mode, or the base64 flood.
  */
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { IPty } from 'node-pty';
 import NodeWebSocket from 'ws';
@@ -84,7 +85,7 @@ export interface Dialect {
   input(text: string): Buffer;
 }
 
-export class SocketSession implements Session {
+class SocketSession implements Session {
   onOutput: ((bytes: number) => void) | null = null;
   readonly #dialect: Dialect;
   readonly #name: string;
@@ -129,19 +130,24 @@ const naiveDialect = (base: string): Dialect => ({
   input: (text) => Buffer.from(text),
 });
 
-export async function naive(): Promise<Peer> {
-  const server = child('bench/naive-server.ts', []);
-  const [{ port }] = (await once(server, 'message')) as [{ port: number }];
+/** A peer that is a server process of its own, spoken to in `dialect`; closing it stops the process. */
+export function serverPeer(name: string, server: ChildProcess, dialect: Dialect): Peer {
   return {
-    name: 'naive ws + node-pty',
+    name,
     pid: server.pid as number,
-    session: () => Promise.resolve(new SocketSession('naive peer', naiveDialect(`ws://127.0.0.1:${port}`))),
+    session: () => Promise.resolve(new SocketSession(`${name} peer`, dialect)),
     close: async () => {
       const exited = once(server, 'exit');
       server.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+export async function naive(): Promise<Peer> {
+  const server = child('bench/naive-server.ts', []);
+  const [{ port }] = (await once(server, 'message')) as [{ port: number }];
+  return serverPeer('naive ws + node-pty', server, naiveDialect(`ws://127.0.0.1:${port}`));
 }
 
 class LabSession implements Session {

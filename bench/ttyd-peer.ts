@@ -12,7 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { COMMAND_LINES, SocketSession, type Dialect, type Peer } from './peers.ts';
+import { COMMAND_LINES, serverPeer, type Dialect, type Peer } from './peers.ts';
 
 /** ttyd's message types: the first byte of every message after the JSON hello. */
 const INPUT = '0';
@@ -76,14 +76,5 @@ export async function ttyd(): Promise<Peer | null> {
   server.on('error', (error) => console.error('ttyd peer:', error.message));
   await listening(port, server);
   const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ').pop() ?? '?';
-  return {
-    name: `ttyd ${version}`,
-    pid: server.pid as number,
-    session: () => Promise.resolve(new SocketSession('ttyd peer', ttydDialect(`ws://127.0.0.1:${port}`))),
-    close: async () => {
-      const exited = once(server, 'exit');
-      server.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return serverPeer(`ttyd ${version}`, server, ttydDialect(`ws://127.0.0.1:${port}`));
 }

@@ -8,9 +8,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BACKEND_CPU_LEAF } from '../server/src/sandbox/backend-cpu.ts';
+import { BACKEND_CPU_SUFFIX } from '../server/src/sandbox/backend-cpu.ts';
 import { ClassLearner, HOSTILE, type Hostile } from './class-learner.ts';
 import {
   COURSE_EXAMPLES,
@@ -41,14 +40,15 @@ interface Sample {
   cpuNanos: Map<number, number>;
 }
 
-/** The lab's group in the cpu hierarchy: the parent of the backend's own leaf there (see backend-cpu.ts). */
+/** The lab's group in the cpu hierarchy: the backend's own group there is beside it (see backend-cpu.ts). */
 async function labCpuGroup(backendPid: number): Promise<string> {
   const line = (await readFile(`/proc/${backendPid}/cgroup`, 'utf8')).split('\n').find((l) => /:cpu(,|:)/.test(l));
-  return path.posix.dirname(line?.slice(line.lastIndexOf(':') + 1) ?? '/');
+  const group = line?.slice(line.lastIndexOf(':') + 1) ?? '/';
+  return group.endsWith(BACKEND_CPU_SUFFIX) ? group.slice(0, -BACKEND_CPU_SUFFIX.length) : '/';
 }
 
 /**
- * RSS and CPU time of every process in the lab's workspaces (in a group under the lab's, bar the backend's leaf),
+ * RSS and CPU time of every process in the lab's workspaces (in a group under the lab's),
  * from /proc. CPU time comes from schedstat, in nanoseconds: the tick-based times in stat read ~0 for programs that
  * run in bursts shorter than a tick, as an echo does. Other labs on the machine (tests, a second bench) are left out.
  */
@@ -62,7 +62,7 @@ async function workspaceUsage(backendPid: number): Promise<Sample> {
       ['cgroup', 'status', 'schedstat'].map((f) => readFile(`/proc/${entry}/${f}`, 'utf8').catch(() => '')),
     );
     const cpuGroup = (cgroup ?? '').split('\n').find((l) => /:cpu(,|:)/.test(l)) ?? '';
-    if (lab === '/' || !cpuGroup.includes(`:${lab}/`) || cpuGroup.endsWith(`/${BACKEND_CPU_LEAF}`)) continue;
+    if (lab === '/' || !cpuGroup.includes(`:${lab}/`)) continue;
     rss += Number(/^VmRSS:\s+(\d+) kB/m.exec(status ?? '')?.[1] ?? 0) * 1024;
     cpu.set(Number(entry), Number((schedstat ?? '').split(' ')[0] ?? 0));
   }

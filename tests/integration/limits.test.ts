@@ -8,10 +8,13 @@
  * laid out like its sysfs. Small limits keep them quick.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
+import { BACKEND_CPU_SUFFIX } from '../../server/src/sandbox/backend-cpu.ts';
+import { backendWeight } from '../../server/src/sandbox/cgroup-files.ts';
 import { cgroupDirsOf, closeAndReap, processesOf, uidOf } from '../support/host-processes.ts';
 import {
   labSocket,
@@ -156,6 +159,11 @@ describe('workspace limits', { skip: !isRoot && 'limits need root (cgroups and t
     const cpuGroup = (await cgroupDirsOf(hogPids[0] as number)).get('cpu') as string;
     const idle = await readFile(path.join(cpuGroup, 'cpu.idle'), 'utf8').catch(() => 'absent');
     assert.ok(idle.trim() === '1' || idle === 'absent', `cpu.idle is ${idle}`);
+    // And the backend (this process) has a group of its own beside the lab's, at a nice -20 process's weight.
+    const backendGroup = (await cgroupDirsOf(process.pid)).get('cpu') as string;
+    assert.equal(backendGroup, `${path.dirname(cpuGroup)}${BACKEND_CPU_SUFFIX}`);
+    const weight = backendWeight(existsSync(path.join(backendGroup, 'cpu.shares')) ? 1 : 2);
+    assert.equal((await readFile(path.join(backendGroup, weight.file), 'utf8')).trim(), weight.value);
     // The best of two on both sides: other programs on the machine come and go, the busy workspace stays busy.
     const busy = Math.min(await timed(), await timed());
     const ratio = busy / alone;

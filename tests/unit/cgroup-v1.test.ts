@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { createRecordingLogger } from '../../server/src/log.ts';
-import { BACKEND_CPU_LEAF } from '../../server/src/sandbox/backend-cpu.ts';
+import { BACKEND_CPU_SUFFIX } from '../../server/src/sandbox/backend-cpu.ts';
 import { inheritCpuset } from '../../server/src/sandbox/cgroup-delegation.ts';
 import { limitFiles, readCounters, shouldWrite } from '../../server/src/sandbox/cgroup-files.ts';
 import { locateCgroups, type HostCgroups } from '../../server/src/sandbox/cgroup-paths.ts';
@@ -62,17 +62,19 @@ describe('cgroup v1 (a hierarchy per controller)', () => {
     assert.equal(await exists(path.join(dirOf('memory'), 'memory.memsw.limit_in_bytes')), false);
   });
 
-  test("the instance group weighs two default groups; the backend's leaf in it as many as its workspaces", async () => {
-    const { found } = await v1Host();
+  test("the instance group weighs two default groups; the backend's group beside it a nice -20 process", async () => {
+    const { root, found } = await v1Host();
     const host = started(await CgroupHost.start(found, true, '1-2', createRecordingLogger()));
     const first = await host.createWorkspace('ws-1', LIMITS);
     const instance = path.dirname(path.dirname(first.procsFiles.find((f) => f.includes('/cpu/')) as string));
-    const backendShares = () => read(path.join(instance, BACKEND_CPU_LEAF, 'cpu.shares'));
+    const backend = `${instance}${BACKEND_CPU_SUFFIX}`;
+    assert.equal(path.dirname(backend), path.join(root, 'cpu'), "beside the instance, in the backend's own group");
     assert.equal(await read(path.join(instance, 'cpu.shares')), '2048');
-    assert.equal(await backendShares(), '1024');
+    assert.equal(await read(path.join(backend, 'cpu.shares')), '88761');
+    assert.equal(await read(path.join(backend, 'cgroup.procs')), String(process.pid));
     for (const name of ['ws-2', 'ws-3']) await host.createWorkspace(name, LIMITS);
     assert.equal(await read(path.join(instance, 'cpu.shares')), '2048', 'not more with more workspaces');
-    assert.equal(await backendShares(), '3072');
+    assert.equal(await read(path.join(backend, 'cpu.shares')), '88761', 'nor the backend');
     assert.equal(await exists(path.join(path.dirname(instance), 'cpu.shares')), false, "the host's group is not ours");
   });
 
@@ -126,12 +128,18 @@ describe('cgroup v1 (a hierarchy per controller)', () => {
     const { root, found } = await v1Host();
     const dead = path.join(root, 'pids', 'socket-lab-999999-1-abcdef');
     const live = path.join(root, 'pids', `socket-lab-${await ownerTag()}-abcdef`);
+    const deadBackend = path.join(root, 'cpu', `socket-lab-999999-1-abcdef${BACKEND_CPU_SUFFIX}`);
+    const liveBackend = path.join(root, 'cpu', `socket-lab-${await ownerTag()}-abcdef${BACKEND_CPU_SUFFIX}`);
     await mkdir(path.join(dead, 'ws-1'), { recursive: true });
     await mkdir(path.join(live, 'ws-1'), { recursive: true });
+    await mkdir(deadBackend);
+    await mkdir(liveBackend);
     const log = createRecordingLogger();
     started(await CgroupHost.start(found, true, '1-2', log));
     assert.equal(await exists(dead), false);
+    assert.equal(await exists(deadBackend), false, "and the crashed backend's own CPU group");
     assert.equal(await exists(path.join(live, 'ws-1')), true);
+    assert.equal(await exists(liveBackend), true);
     assert.ok(log.lines.some((l) => l.message === 'removed a cgroup left by a stopped backend'));
   });
 

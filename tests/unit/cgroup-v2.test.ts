@@ -8,6 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { createRecordingLogger } from '../../server/src/log.ts';
+import { BACKEND_CPU_SUFFIX, BackendCpuGroup } from '../../server/src/sandbox/backend-cpu.ts';
 import { BACKEND_LEAF, ROOT_GROUP } from '../../server/src/sandbox/cgroup-delegation.ts';
 import { locateCgroups, type HostCgroups } from '../../server/src/sandbox/cgroup-paths.ts';
 import { CgroupHost } from '../../server/src/sandbox/cgroup.ts';
@@ -51,6 +52,9 @@ describe('cgroup v2 (one unified hierarchy)', () => {
     await host.createWorkspace('ws-2', LIMITS);
     assert.equal(await read(path.join(instance, 'cpu.weight')), '200', 'as much as two top-level groups');
     assert.equal(await read(path.join(top, ROOT_GROUP, 'cpu.weight')), '200');
+    // The backend in a group of its own beside the instance, at a nice -20 process's weight.
+    assert.equal(await read(`${instance}${BACKEND_CPU_SUFFIX}/cpu.weight`), '8668');
+    assert.equal(await read(`${instance}${BACKEND_CPU_SUFFIX}/cgroup.procs`), String(process.pid));
     // The backend's own group is left alone.
     assert.equal(await exists(path.join(top, service, BACKEND_LEAF)), false);
   });
@@ -128,6 +132,26 @@ describe('cgroup v2 (one unified hierarchy)', () => {
     const [procs] = (await host.createWorkspace('ws-1', LIMITS)).procsFiles;
     assert.equal(path.dirname(path.dirname(path.dirname(procs as string))), path.join(top, service));
     assert.equal(await read(path.join(top, service, BACKEND_LEAF, 'cgroup.procs')), '4242');
+  });
+
+  test('at the end the backend goes back beside the processes of its delegated group, which now refuses it', async () => {
+    const { top } = await v2Host(service, { ...serviceFiles, [`${BACKEND_LEAF}/cgroup.procs`]: '4242\n' });
+    const own = path.join(top, service);
+    const backend = await BackendCpuGroup.join(
+      2,
+      path.join(own, 'socket-lab-1-2-abcdef'),
+      own,
+      createRecordingLogger(),
+    );
+    assert.equal(
+      await read(path.join(own, `socket-lab-1-2-abcdef${BACKEND_CPU_SUFFIX}`, 'cgroup.procs')),
+      String(process.pid),
+    );
+    // A group whose children have controllers takes no process (EBUSY); a directory in the file's place refuses too.
+    await rm(path.join(own, 'cgroup.procs'));
+    await mkdir(path.join(own, 'cgroup.procs'));
+    await backend?.leave();
+    assert.equal(await read(path.join(own, BACKEND_LEAF, 'cgroup.procs')), String(process.pid));
   });
 
   test('nothing delegated: no cgroups, and why', async () => {

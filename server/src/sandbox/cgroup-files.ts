@@ -95,12 +95,17 @@ export function limitFiles(version: CgroupVersion, controller: Controller, limit
   }
 }
 
+/** The kernel's weight for a nice -20 process (sched_prio_to_weight[0]); a nice 0 one weighs 1024. */
+const NICE_MINUS_20_WEIGHT = 88_761;
+
 /**
- * The CPU weight of the backend's leaf in the lab's group while it holds `workspaces` workspaces: as much as all of
- * them together, so the process that serves every keystroke gets at least half of the lab's share when it has work.
+ * The CPU weight of the backend's own group (backend-cpu.ts): a nice -20 process's. In v2's terms (a default group
+ * weighs 100 there, 1024 in v1) that is 8668, as the kernel converts it for cpu.weight.nice.
  */
-export function backendWeight(version: CgroupVersion, workspaces: number): LimitFile {
-  return weightOf(version, Math.max(1, workspaces));
+export function backendWeight(version: CgroupVersion): LimitFile {
+  return version === 1
+    ? { file: 'cpu.shares', value: String(NICE_MINUS_20_WEIGHT) }
+    : { file: 'cpu.weight', value: String(Math.round((NICE_MINUS_20_WEIGHT * CPU_WEIGHT_V2) / CPU_SHARES_V1)) };
 }
 
 /**
@@ -113,13 +118,10 @@ export function backendWeight(version: CgroupVersion, workspaces: number): Limit
  * a quiet learner's echo p99 went from 3 ms to 370 ms.
  */
 export function labWeight(version: CgroupVersion): LimitFile {
-  return weightOf(version, 2);
-}
-
-function weightOf(version: CgroupVersion, groups: number): LimitFile {
+  const groups = 2;
   return version === 1
-    ? { file: 'cpu.shares', value: String(Math.min(262_144, CPU_SHARES_V1 * groups)) }
-    : { file: 'cpu.weight', value: String(Math.min(10_000, CPU_WEIGHT_V2 * groups)) };
+    ? { file: 'cpu.shares', value: String(CPU_SHARES_V1 * groups) }
+    : { file: 'cpu.weight', value: String(CPU_WEIGHT_V2 * groups) };
 }
 
 /** Writes a limit file unless it is optional and absent. */

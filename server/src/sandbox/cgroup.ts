@@ -12,10 +12,9 @@ import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
-import { BackendCpuGroup } from './backend-cpu.ts';
+import { BACKEND_CPU_SUFFIX, BackendCpuGroup } from './backend-cpu.ts';
 import { claimGroups, inheritCpuset, type Claim, type Missing, type Placement } from './cgroup-delegation.ts';
 import {
-  backendWeight,
   labWeight,
   limitFiles,
   readCounters,
@@ -31,8 +30,11 @@ import { signalProcesses } from './processes.ts';
 
 export type CgroupSetup = { ok: true; host: CgroupHost } | { ok: false; problem: string; fix: string };
 
-/** `socket-lab-<owner tag>-<random>`: one per lab instance; the tag says whether its backend still runs. */
-const INSTANCE = /^socket-lab-(\d+-\d+)-[0-9a-f]+$/;
+/**
+ * `socket-lab-<owner tag>-<random>`: one per lab instance, and the backend's CPU group beside it with a suffix; the
+ * tag says whether its backend still runs.
+ */
+const INSTANCE = new RegExp(`^socket-lab-(\\d+-\\d+)-[0-9a-f]+(?:${BACKEND_CPU_SUFFIX})?$`);
 /** A group empties only once its last process has been reaped, a little after it was killed. */
 const RMDIR_PATIENCE_MS = 5000;
 const RMDIR_POLL_MS = 50;
@@ -48,9 +50,6 @@ export class CgroupHost {
   readonly #log: Logger;
   #backend: BackendCpuGroup | null = null;
   #labCpus: number[] | null = null;
-  #workspaces = 0;
-  /** Weight writes, in order: the last one written holds the current count. */
-  #weighing: Promise<void> = Promise.resolve();
   #closing: Promise<void> | null = null;
 
   private constructor(claim: Extract<Claim, { ok: true }>, log: Logger) {
@@ -82,13 +81,12 @@ export class CgroupHost {
       // As root only: an unprivileged backend sits in the leaf its delegation gave it (cgroup-delegation.ts).
       const cpu = claim.placements.find((p) => p.controllers.includes('cpu'));
       const home = claim.version === 1 ? found.v1.find((h) => h.controllers.includes('cpu'))?.dir : found.unified?.dir;
-      if (isRoot && cpu && home) host.#backend = await BackendCpuGroup.join(cpu.dir, home, log);
+      if (isRoot && cpu && home) host.#backend = await BackendCpuGroup.join(claim.version, cpu.dir, home, log);
       host.#labCpus = await readLabCpus(
         claim.version,
         claim.placements.find((p) => p.controllers.includes('cpuset')),
       );
       await host.#weighLab();
-      await host.#reweigh(0);
       return { ok: true, host };
     } catch (error) {
       return {
@@ -130,8 +128,7 @@ export class CgroupHost {
       await removeGroups(made.map((p) => p.dir)).catch(() => undefined);
       throw error;
     }
-    await this.#reweigh(+1);
-    return new WorkspaceCgroup(this.version, made, () => void this.#reweigh(-1));
+    return new WorkspaceCgroup(this.version, made);
   }
 
   /** Sets the lab group's CPU weight against the rest of the machine, once (see labWeight). */
@@ -145,22 +142,12 @@ export class CgroupHost {
     }
   }
 
-  /** Sets the backend's CPU weight for the number of workspaces now in the instance (see backendWeight). */
-  #reweigh(change: number): Promise<void> {
-    this.#workspaces += change;
-    this.#weighing = this.#weighing.then(() => this.#backend?.weigh(backendWeight(this.version, this.#workspaces)));
-    return this.#weighing;
-  }
-
   /** Removes the instance group (its workspaces' groups must be gone). Idempotent. */
   close(): Promise<void> {
-    // After the last weight write: it would otherwise find the group gone.
-    this.#closing ??= this.#weighing.then(async () => {
+    this.#closing ??= (async () => {
       await this.#backend?.leave();
-      const leaf = this.#backend ? [this.#backend.dir] : [];
-      await removeGroups(leaf);
-      await removeGroups(this.#placements.map((p) => p.dir));
-    });
+      await removeGroups([...(this.#backend ? [this.#backend.dir] : []), ...this.#placements.map((p) => p.dir)]);
+    })();
     return this.#closing;
   }
 }
@@ -168,13 +155,11 @@ export class CgroupHost {
 export class WorkspaceCgroup {
   readonly version: CgroupVersion;
   readonly #placements: readonly Placement[];
-  readonly #onRemoved: () => void;
   #removing: Promise<void> | null = null;
 
-  constructor(version: CgroupVersion, placements: Placement[], onRemoved: () => void) {
+  constructor(version: CgroupVersion, placements: Placement[]) {
     this.version = version;
     this.#placements = placements;
-    this.#onRemoved = onRemoved;
   }
 
   /** The cgroup.procs files a process writes its own pid into to join the workspace (one per hierarchy). */
@@ -212,7 +197,7 @@ export class WorkspaceCgroup {
 
   /** Removes the group once its last process is gone. Idempotent. */
   remove(): Promise<void> {
-    this.#removing ??= removeGroups(this.#placements.map((p) => p.dir)).finally(this.#onRemoved);
+    this.#removing ??= removeGroups(this.#placements.map((p) => p.dir));
     return this.#removing;
   }
 }

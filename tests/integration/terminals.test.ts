@@ -80,9 +80,11 @@ describe('terminals', () => {
     const t3 = new TerminalProbe(socket, 't3');
     await t3.waitForStatus('idle');
     // Out of canonical mode, as a full-screen program is: a canonical terminal with no newline pending takes in and
-    // drops whatever is past its 4 KB line, so input waits there only while the kernel's thread is behind.
-    t3.type('stty -icanon -echo; sleep 300\r');
-    await t3.waitForStatus('running');
+    // drops whatever is past its 4 KB line, so input waits there only while the kernel's thread is behind. The
+    // input starts once stty is done, or it would be echoed and dropped meanwhile; and once the program that prints
+    // `mode-42` is the one in the foreground, so that Stop cannot find the shell there between two commands.
+    t3.type(`stty -icanon -echo; sh -c 'echo mode-$((6 * 7)); exec sleep 300'\r`);
+    await t3.waitForText('mode-42');
     const chunk = 'x'.repeat(8000);
     for (let sent = 0; sent < 1_000_000 && !t3.errors.some((e) => e.code === 'busy'); sent += chunk.length) {
       t3.type(chunk);

@@ -6,7 +6,7 @@
  * share was the instance group's, which the kernel splits between the CPUs by their load. Measured on two cores
  * (the README, "Busy neighbours"): beside five hostile neighbours among 30 learners, a quiet learner's echo p99 was
  * 6.7 ms here against 11.4 ms in the leaf (medians of 6 and 5 runs). The cost: 100 quiet learners' p99 rose from
- * 9-20 to 14-29 ms (4 or 5 runs each). Probably the kernel's threads that carry terminal input and output wait
+ * 9-20 to 14-29 ms (5 runs each). Probably the kernel's threads that carry terminal input and output wait
  * behind a busy backend now (not traced).
  */
 import { mkdir, rmdir, writeFile } from 'node:fs/promises';

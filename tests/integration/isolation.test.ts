@@ -116,6 +116,26 @@ describe('workspace isolation', () => {
     assert.match(caps.output, /NoNewPrivs:\s+1/);
   });
 
+  test("a terminal is its learner's own: programs name it, Node reads it without blocking, no one else opens it", async () => {
+    const tty = await alice.shell.exec('tty');
+    assert.equal(tty.code, 0, tty.output);
+    const name = /^\/dev\/pts\/\d+$/m.exec(tty.output)?.[0];
+    assert.ok(name, tty.output);
+    // Node reopens its terminal by that name to read it non-blocking; on the shared, blocking one, its main thread
+    // would sit in read() and a SIGINT handler (Stop) would never run.
+    const node = await alice.shell.exec(
+      `node -e "process.stdin; const fdinfo = require('fs').readFileSync('/proc/self/fdinfo/0', 'utf8'); console.log('nonblocking=' + Boolean(parseInt(fdinfo.split('flags:')[1], 8) & 0o4000))"`,
+    );
+    assert.match(node.output, /^nonblocking=true$/m);
+    if (process.getuid?.() === 0) {
+      const open = await bob.shell.exec(`python3 -c "open('${name}', 'rb')"`);
+      assert.notEqual(open.code, 0);
+      assert.match(open.output, /PermissionError/);
+      const make = await bob.shell.exec('python3 -c "import os; os.openpty()"');
+      assert.notEqual(make.code, 0, "a learner could use up the host's ptys");
+    }
+  });
+
   test('a learner cannot reach another learner through the abstract socket namespace or /tmp', async () => {
     await alice.shell.exec('echo secret > /tmp/alice-was-here');
     const seen = await bob.shell.exec('ls /tmp');

@@ -16,6 +16,7 @@ export const MERGED_USR: HostRoot = {
     { path: '/lib64', symlink: true },
   ],
   devices: ['/dev/null', '/dev/zero', '/dev/urandom'],
+  ptys: true,
 };
 
 /** An older host with real top-level directories, and host data that names what must never get in. */
@@ -26,6 +27,7 @@ export const SPLIT_USR: HostRoot = {
     { path: '/lib', symlink: false },
   ],
   devices: ['/dev/null'],
+  ptys: false,
 };
 
 // The layout the backend really builds: sandbox files and the Node binary may live inside the project directory.

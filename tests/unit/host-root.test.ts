@@ -46,8 +46,11 @@ describe('inspectHostRoot', () => {
     ]);
   });
 
-  test('lists the device nodes that exist', () => {
+  test('lists the device nodes that exist, and whether there is a pty directory', async () => {
     assert.deepEqual(inspectHostRoot(root).devices, ['/dev/null', '/dev/urandom']);
+    assert.equal(inspectHostRoot(root).ptys, false);
+    await mkdir(path.join(root, 'dev', 'pts'));
+    assert.equal(inspectHostRoot(root).ptys, true);
   });
 
   test('on this host: everything it lists exists and is allowed', () => {

@@ -29,7 +29,7 @@ describe('holderArgv', () => {
       });
 
       test('builds the file system from exactly the holder mounts', () => {
-        const flat = mountOptions(holderMounts(LAYOUT)).join('\0');
+        const flat = mountOptions(holderMounts(LAYOUT, identity !== null)).join('\0');
         assert.ok(options.join('\0').includes(flat));
         assert.ok(!options.includes('--dev'), 'no devpts: nsenter could not join the network namespace');
       });

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import {
   ETC_ALLOWLIST,
   holderMounts,
+  PTYS_DIR,
   mountOptions,
   SANDBOX_HOME,
   type HostRoot,
@@ -31,7 +32,7 @@ describe('holderMounts', () => {
     },
   ]) {
     describe(name, () => {
-      const mounts = holderMounts(layout(host));
+      const mounts = holderMounts(layout(host), true);
       const binds = mounts.filter(isBind);
 
       test('starts from the host /usr, read-only, and hides its /usr/local behind a tmpfs', () => {
@@ -113,10 +114,11 @@ describe('holderMounts', () => {
         assert.ok(!mounts.some((m) => m.kind === 'tmpfs' && m.target === '/dev/shm'), 'an unbounded /dev/shm');
       });
 
-      test("devices are the host's own nodes, one by one, in an empty /dev", () => {
+      test("devices are the host's own nodes, one by one, in an empty /dev, and its ptys where it has them", () => {
+        const ptys = host.ptys ? [PTYS_DIR] : [];
         assert.deepEqual(
           binds.filter((b) => b.kind === 'dev-bind'),
-          host.devices.map((d) => ({ kind: 'dev-bind', source: d, target: d })),
+          [...host.devices, ...ptys].map((d) => ({ kind: 'dev-bind', source: d, target: d })),
         );
         assert.ok(has(mounts, { kind: 'dir', target: '/dev' }));
         assert.ok(has(mounts, { kind: 'symlink', source: '/proc/self/fd', target: '/dev/fd' }));
@@ -126,19 +128,25 @@ describe('holderMounts', () => {
     });
   }
 
+  test("the host's ptys only when each workspace has a user of its own: else another could open them", () => {
+    const bound = (ownUser: boolean) => holderMounts(layout(MERGED_USR), ownUser).some((m) => m.target === PTYS_DIR);
+    assert.equal(bound(true), true);
+    assert.equal(bound(false), false);
+  });
+
   test('top-level directories that are links into /usr stay links; real ones are bound read-only', () => {
-    const merged = holderMounts(layout(MERGED_USR));
+    const merged = holderMounts(layout(MERGED_USR), true);
     assert.ok(has(merged, { kind: 'symlink', source: 'usr/bin', target: '/bin' }));
     assert.ok(has(merged, { kind: 'symlink', source: 'usr/lib64', target: '/lib64' }));
     assert.ok(!merged.some((m) => isBind(m) && m.source === '/bin'));
-    const split = holderMounts(layout(SPLIT_USR));
+    const split = holderMounts(layout(SPLIT_USR), true);
     assert.ok(has(split, { kind: 'ro-bind', source: '/bin', target: '/bin' }));
     assert.ok(!split.some((m) => m.target === '/sbin'), 'what the host lacks is not made up');
   });
 
   test("the host Python's configuration is whichever version the host has", () => {
     const python = (host: HostRoot) =>
-      holderMounts(layout(host))
+      holderMounts(layout(host), true)
         .filter((m) => m.target.startsWith('/etc/python3.'))
         .map((m) => m.target);
     assert.deepEqual(python(MERGED_USR), ['/etc/python3.12']);

@@ -46,6 +46,8 @@ export interface HostRoot {
   rootDirs: readonly { path: string; symlink: boolean }[];
   /** The DEVICES that exist. */
   devices: readonly string[];
+  /** Whether the host has PTYS_DIR, where the backend's terminals' ptys are. */
+  ptys: boolean;
 }
 
 /** One step of building the holder's file system, in bwrap's order. */
@@ -116,6 +118,15 @@ export function isEtcAllowed(entry: string): boolean {
 /** Top-level directories of the host root a sandbox gets (read-only), where they exist. */
 export const ROOT_DIRS: readonly string[] = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 
+/**
+ * The host's pty directory. In the sandbox a program can then name its own terminal (ttyname, `tty`): Node needs that
+ * name to reopen its terminal non-blocking, and without it reads stdin blocking on its main thread, where Stop's
+ * SIGINT waits behind the read. Only when each workspace has a user of its own: the backend gives each terminal's pty
+ * to that user (mode 600), so another workspace sees the node but cannot open it. With no /dev/ptmx nobody can make
+ * new ptys in the host's instance.
+ */
+export const PTYS_DIR = '/dev/pts';
+
 export const DEVICES: readonly string[] = [
   '/dev/null',
   '/dev/zero',
@@ -149,7 +160,7 @@ export function privilegePrefix(identity: Identity, limits: Limits): string[] {
  * The holder's file system: a minimal read-only root, the workspace's own home, tmp and shm, and a few files of the
  * backend's and the host's. bwrap applies the mounts in this order.
  */
-export function holderMounts(layout: SandboxLayout): Mount[] {
+export function holderMounts(layout: SandboxLayout, ownUser: boolean): Mount[] {
   const { tools, hostRoot } = layout;
   const roBind = (source: string, target = source): Mount => ({ kind: 'ro-bind', source, target });
   const symlink = (source: string, target: string): Mount => ({ kind: 'symlink', source, target });
@@ -175,6 +186,7 @@ export function holderMounts(layout: SandboxLayout): Mount[] {
     // owns nothing, and nsenter could then not join the network namespace.
     { kind: 'dir', target: '/dev' },
     ...hostRoot.devices.map((device): Mount => ({ kind: 'dev-bind', source: device, target: device })),
+    ...(ownUser && hostRoot.ptys ? [{ kind: 'dev-bind', source: PTYS_DIR, target: PTYS_DIR } as const] : []),
     symlink('/proc/self/fd', '/dev/fd'),
     symlink('/proc/self/fd/0', '/dev/stdin'),
     symlink('/proc/self/fd/1', '/dev/stdout'),
@@ -213,7 +225,7 @@ export function holderArgv(layout: SandboxLayout, identity: Identity, limits: Li
     SANDBOX_HOSTNAME,
     '--die-with-parent',
     '--new-session',
-    ...mountOptions(holderMounts(layout)),
+    ...mountOptions(holderMounts(layout, identity !== null)),
     '--chdir',
     SANDBOX_HOME,
     '--info-fd',

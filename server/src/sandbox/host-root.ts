@@ -4,7 +4,7 @@
  */
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DEVICES, ETC_ALLOWLIST, PYTHON_ETC, ROOT_DIRS, type HostRoot } from './argv.ts';
+import { DEVICES, ETC_ALLOWLIST, PTYS_DIR, PYTHON_ETC, ROOT_DIRS, type HostRoot } from './argv.ts';
 
 /** Reads the host below `root` (a test's fake root; normally /) and answers in the sandbox's paths. */
 export function inspectHostRoot(root = '/'): HostRoot {
@@ -21,5 +21,6 @@ export function inspectHostRoot(root = '/'): HostRoot {
       symlink: lstatSync(path.join(root, p)).isSymbolicLink(),
     })),
     devices: DEVICES.filter(exists),
+    ptys: exists(PTYS_DIR),
   };
 }

@@ -3,6 +3,7 @@
  * --unsafe-no-sandbox, plain processes on the host.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chownSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
 import { captureArgv } from '../capture/capture-argv.ts';
@@ -27,6 +28,8 @@ export interface WorkspaceRuntime {
   shell(): ProcessSpec;
   /** Any other program, run the same way (an argv, never a shell string). */
   command(argv: readonly string[]): ProcessSpec;
+  /** Makes a terminal's pty (its host path) the workspace user's own, as login does, so its programs may reopen it. */
+  adoptTerminal(ptsPath: string): void;
   /** A connection to 127.0.0.1:<port> on the workspace's own loopback. */
   connect(port: number): Tunnel;
   /** How to capture the workspace's loopback (capture-argv.ts); throws where there is no loopback of its own. */
@@ -86,6 +89,9 @@ export async function startSandbox(
   return {
     shell: () => spec(shellCommand(bashrc)),
     command: spec,
+    adoptTerminal: (ptsPath) => {
+      if (identity) chownSync(ptsPath, identity.uid, identity.gid);
+    },
     connect: (port) => spawnTunnel(spec(socatArgv(port)), log),
     captureSpec: () => {
       if (holder.exitCode !== null || holder.signalCode !== null) throw new Error('the sandbox has ended');
@@ -124,6 +130,8 @@ export function hostRuntime(home: string, tools: SandboxTools, limits: Limits, l
   return {
     shell: () => spec(shellCommand(path.join(tools.filesDir, 'bashrc'))),
     command: spec,
+    // The backend's own user already owns it.
+    adoptTerminal: () => {},
     connect: (port) => hostTunnel(port, log),
     captureSpec: () => {
       // The host's loopback carries everyone's traffic, the backend's own included: never shown to a learner.

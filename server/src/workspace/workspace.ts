@@ -12,6 +12,7 @@ import type { HostRoot, Identity, SandboxTools } from '../sandbox/argv.ts';
 import type { LabLimits } from '../sandbox/lab-limits.ts';
 import type { NetworkParent } from '../sandbox/net-parent.ts';
 import { endSession, endSessionsTogether, signalForeground, type ProcessScope } from '../sandbox/processes.ts';
+import type { WorkspaceRuntime } from '../sandbox/sandbox.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import { readTcpSockets } from '../checks/socket-table.ts';
 import { WorkspaceChecks } from '../checks/workspace-checks.ts';
@@ -116,7 +117,7 @@ export class Workspace {
           log: env.log,
           spawn: ({ cols, rows }) => {
             const shell = runtime.shell();
-            return pty.spawn(shell.file, shell.args, {
+            const terminal = pty.spawn(shell.file, shell.args, {
               name: 'xterm-256color',
               cols,
               rows,
@@ -124,6 +125,8 @@ export class Workspace {
               env: shell.env,
               encoding: null,
             });
+            adoptTerminal(runtime, terminal, env.log);
+            return terminal;
           },
           endSession: (leader, leaderGone) => endSession(leader, HANGUP_GRACE_MS, scope, leaderGone),
           signalForeground,
@@ -239,5 +242,19 @@ export class Workspace {
       }
     })();
     return this.#closing;
+  }
+}
+
+/** Gives a new terminal's pty to the workspace's user; a terminal that stays the backend's still works. */
+function adoptTerminal(runtime: WorkspaceRuntime, terminal: pty.IPty, log: Logger): void {
+  // node-pty's Unix terminals name their pty here; its typings do not list it.
+  const { ptsName } = terminal as pty.IPty & { ptsName?: unknown };
+  try {
+    if (typeof ptsName !== 'string') throw new Error('node-pty did not name the pty');
+    runtime.adoptTerminal(ptsName);
+  } catch (error) {
+    log.warn("a terminal's pty stays the backend's: Node programs in it read stdin blocking", {
+      error: String(error),
+    });
   }
 }

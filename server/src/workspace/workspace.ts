@@ -94,7 +94,7 @@ export class Workspace {
       learnerId: spec.learnerId,
       labId: spec.lab.id,
       store: env.store.checks,
-      sockets: () => readTcpSockets(runtime.netnsPid),
+      sockets: async () => readTcpSockets(runtime.netnsPid),
       connect: (port) => this.connect(port),
       readFile: async (file) => (await this.files.open(file)).text,
       changedFiles: () => env.store.work.changedAny(spec.learnerId, spec.lab.id),

@@ -95,7 +95,7 @@ export const DOOR = {
 export const WORK = {
   /** File contents kept per learner and lesson; a file that does not fit is skipped, with a notice. */
   bytesPerLesson: 5 * MIB,
-  /** While a page is attached, changes are looked for this often: at most this much is lost to a crash. */
+  /** While a page is attached, changes are looked for this often, ± a quarter: about this much is lost to a crash. */
   saveEveryMs: 2000,
 } as const;
 
@@ -157,7 +157,7 @@ export const CHECKS = {
   outputWindowChars: 16 * KIB,
   /** New output is looked at no more often than this: a flood costs one look per interval, not one per chunk. */
   outputEveryMs: 200,
-  /** While a page is attached, the workspace's socket table is read this often (listening, connections, probes). */
+  /** While a page is attached, the socket table is read this often, ± a quarter (listening, connections, probes). */
   socketPollMs: 1000,
   /** Bytes a TCP probe sends at most, and reads at most. */
   probeSendBytes: 1 * KIB,

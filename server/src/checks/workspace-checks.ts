@@ -9,6 +9,7 @@ import type { CaptureSegment } from '#protocol/capture.ts';
 import type { Check, CheckKind, CheckState } from '#protocol/checks.ts';
 import { CHECKS } from '#protocol/limits.ts';
 import type { Logger } from '../log.ts';
+import { Periodic } from '../periodic.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import type { CheckStore } from '../store/check-store.ts';
 import type { FileSignature } from '../workspace/home-files.ts';
@@ -62,7 +63,7 @@ export class WorkspaceChecks {
   #closed = false;
   #evaluations = 0;
   #outputTimer: NodeJS.Timeout | null = null;
-  #pollTimer: NodeJS.Timeout | null = null;
+  readonly #poller = new Periodic(CHECKS.socketPollMs, () => void this.#poll());
   #polling = false;
   #reading: Promise<void> = Promise.resolve();
 
@@ -92,8 +93,7 @@ export class WorkspaceChecks {
     this.#active = active;
     if (active) {
       if (this.#pending().some((p) => SOCKET_KINDS.has(p.condition.kind))) {
-        this.#pollTimer = setInterval(() => void this.#poll(), CHECKS.socketPollMs);
-        this.#pollTimer.unref();
+        this.#poller.start();
       }
       return;
     }
@@ -127,7 +127,7 @@ export class WorkspaceChecks {
 
   /** A terminal went idle or busy: a server may have started or stopped, so the sockets are looked at now. */
   statusChanged(): void {
-    if (this.#active && this.#pollTimer) void this.#poll();
+    if (this.#active && this.#poller.running) void this.#poll();
   }
 
   /** What a scan of the home found: file conditions whose file changed are judged again. */
@@ -168,9 +168,8 @@ export class WorkspaceChecks {
   }
 
   #stopTimers(): void {
-    if (this.#pollTimer) clearInterval(this.#pollTimer);
+    this.#poller.stop();
     if (this.#outputTimer) clearTimeout(this.#outputTimer);
-    this.#pollTimer = null;
     this.#outputTimer = null;
   }
 
@@ -253,9 +252,8 @@ export class WorkspaceChecks {
       this.#o.log.info('check passed', { lab: this.#o.labId, check: check.id });
       for (const listener of this.#listeners) listener({ id: check.id, passedAt: at });
     }
-    if (this.#pollTimer && !this.#pending().some((p) => SOCKET_KINDS.has(p.condition.kind))) {
-      clearInterval(this.#pollTimer);
-      this.#pollTimer = null;
+    if (this.#poller.running && !this.#pending().some((p) => SOCKET_KINDS.has(p.condition.kind))) {
+      this.#poller.stop();
     }
   }
 }

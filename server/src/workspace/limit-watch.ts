@@ -9,6 +9,7 @@
  */
 import type { WorkspaceLimits } from '../config.ts';
 import type { Logger } from '../log.ts';
+import { Periodic } from '../periodic.ts';
 import type { LimitCounters } from '../sandbox/cgroup-files.ts';
 import type { WorkspaceCgroup } from '../sandbox/cgroup.ts';
 import type { TerminalSession } from '../terminal/terminal-session.ts';
@@ -32,19 +33,18 @@ export interface LimitWatchOptions {
 
 export class LimitWatch {
   readonly #options: LimitWatchOptions;
-  readonly #timer: NodeJS.Timeout;
+  readonly #poller = new Periodic(POLL_MS, () => this.check());
   #seen: LimitCounters = { oomKills: 0, forkRefusals: 0 };
   #diskFull = false;
   readonly #lastEvent = new Map<Reason, number>();
 
   constructor(options: LimitWatchOptions) {
     this.#options = options;
-    this.#timer = setInterval(() => this.check(), POLL_MS);
-    this.#timer.unref();
+    this.#poller.start();
   }
 
   stop(): void {
-    clearInterval(this.#timer);
+    this.#poller.stop();
   }
 
   /** Compares the counters with the last look and reports what grew. */

@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
+import { Periodic } from '../periodic.ts';
 import type { ProcessSpec } from '../sandbox/argv.ts';
 import { WORK } from '#protocol/limits.ts';
 import type { WorkFile } from '../store/work-store.ts';
@@ -64,7 +65,7 @@ export class WorkSync {
   #stored = new Map<string, number>();
   /** Paths already told about (with their size), so a big file is mentioned once, not every few seconds. */
   readonly #told = new Set<string>();
-  #timer: NodeJS.Timeout | null = null;
+  readonly #saver = new Periodic(WORK.saveEveryMs, () => void this.save());
   #saving: Promise<void> = Promise.resolve();
   #stopped = false;
 
@@ -84,12 +85,10 @@ export class WorkSync {
   /** While someone uses the workspace, look for changes every few seconds; when they leave, save once more. */
   setActive(active: boolean): void {
     if (this.#stopped) return;
-    if (active && !this.#timer) {
-      this.#timer = setInterval(() => void this.save(), WORK.saveEveryMs);
-      this.#timer.unref();
-    } else if (!active && this.#timer) {
-      clearInterval(this.#timer);
-      this.#timer = null;
+    if (active) {
+      this.#saver.start();
+    } else if (this.#saver.running) {
+      this.#saver.stop();
       void this.save();
     }
   }
@@ -109,8 +108,7 @@ export class WorkSync {
 
   /** Saves a last time (unless `discard`) and stops. Idempotent. */
   async stop(discard = false): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
+    this.#saver.stop();
     if (!discard) await this.save();
     this.#stopped = true;
     await this.#saving;

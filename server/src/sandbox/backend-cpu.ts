@@ -5,9 +5,9 @@
  * the workspaces. Where it sat in a leaf inside the instance group (weighing as much as all the workspaces), its
  * share was the instance group's, which the kernel splits between the CPUs by their load. Measured on two cores
  * (the README, "Busy neighbours"): beside five hostile neighbours among 30 learners, a quiet learner's echo p99 was
- * 6.7 ms here against 11.4 ms in the leaf (medians of 6 and 5 runs). The cost: 100 quiet learners' p99 rose from
- * 9-20 to 14-29 ms (5 runs each). Probably the kernel's threads that carry terminal input and output wait
- * behind a busy backend now (not traced).
+ * 6.7 ms here against 11.4 ms in the leaf (medians of 6 and 5 runs). A large quiet class's tail (100 learners'
+ * p99 9-20 ms in the leaf, 14-29 ms here) was mostly the workspaces' periodic work, which ran for all of them in one
+ * burst a second (a scheduler trace); spread (periodic.ts), it was 3.9-5.5 ms here.
  */
 import { mkdir, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

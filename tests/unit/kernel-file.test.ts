@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { readKernelFile } from '../../server/src/sandbox/kernel-file.ts';
+import { readKernelFile, readWholeKernelFile } from '../../server/src/sandbox/kernel-file.ts';
 import { useTempDir } from '../support/temp-dir.ts';
 
 describe('reading kernel files at once', () => {
@@ -31,5 +31,19 @@ describe('reading kernel files at once', () => {
   test('a file that is gone reads as nothing', () => {
     assert.equal(readKernelFile(path.join(dir(), 'missing'), 4096), null);
     assert.equal(readKernelFile('/proc/4194305/status', 4096), null);
+  });
+
+  test('a whole read is never cut, however long, and a short one after it is only its own text', async () => {
+    const long = path.join(dir(), 'procs');
+    const pids = Array.from({ length: 3000 }, (_, i) => `${4_000_000 + i}\n`).join('');
+    await writeFile(long, pids);
+    assert.equal(readWholeKernelFile(long), pids);
+    assert.match(readWholeKernelFile('/proc/self/stat') ?? '', new RegExp(`^${process.pid} \\(`));
+  });
+
+  test('a whole read tells a file that is gone from one that cannot be read', () => {
+    assert.equal(readWholeKernelFile(path.join(dir(), 'missing')), null);
+    assert.equal(readWholeKernelFile('/proc/4194305/stat'), null);
+    assert.throws(() => readWholeKernelFile(dir()), { code: 'EISDIR' });
   });
 });

@@ -7,7 +7,6 @@
  * argv.ts and server/sandbox/join-cgroup), so nothing a learner starts ever runs outside it.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +25,7 @@ import {
 import { CONTROLLERS, type Controller, type HostCgroups } from './cgroup-paths.ts';
 import { parseCpuList } from './cpu-list.ts';
 import { ownerAlive } from './instance-owner.ts';
+import { readWholeKernelFile } from './kernel-file.ts';
 import { signalProcesses } from './processes.ts';
 
 export type CgroupSetup = { ok: true; host: CgroupHost } | { ok: false; problem: string; fix: string };
@@ -175,14 +175,8 @@ export class WorkspaceCgroup {
   processes(): number[] {
     const [first] = this.procsFiles;
     if (!first) return [];
-    let text: string;
-    try {
-      text = readFileSync(first, 'latin1');
-    } catch (error) {
-      // Removed: nothing is left in it.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
+    // Null once removed: nothing is left in it.
+    const text = readWholeKernelFile(first) ?? '';
     return text.split('\n').filter(Boolean).map(Number);
   }
 

@@ -11,9 +11,9 @@
  * counters, never a disk), some microseconds each, whereas each asynchronous read is four or five trips through
  * libuv's four threads: with 200 workspaces closing at once those queued for over a second.
  */
-import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readWholeKernelFile } from './kernel-file.ts';
 
 /** Looks while waiting for processes to end: soon at first (most are gone at once), then less often. */
 const FIRST_POLL_MS = 20;
@@ -49,12 +49,8 @@ async function readSession(pid: number): Promise<number | undefined> {
 
 /** readSession, read at once (see the top of this file). */
 function readSessionNow(pid: number): number | undefined {
-  try {
-    return sessionField(readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch (error) {
-    if (gone(error as NodeJS.ErrnoException)) return undefined;
-    throw error;
-  }
+  const stat = readWholeKernelFile(`/proc/${pid}/stat`);
+  return stat === null ? undefined : sessionField(stat);
 }
 
 /**

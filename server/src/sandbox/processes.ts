@@ -109,13 +109,18 @@ function sessionsOfNow(pids: readonly number[]): Map<number, number> {
   return sessions;
 }
 
-/** The pids of the processes in session `sessionId`, looked for in `scope`. */
-export async function sessionProcesses(sessionId: number, scope: ProcessScope): Promise<number[]> {
-  const sessions = await sessionsIn(scope);
-  const pids = [...sessions].filter(([, session]) => session === sessionId).map(([pid]) => pid);
-  // The leader joins the cgroup as its first step, and may not have yet when its terminal is closed at once.
-  if (!sessions.has(sessionId) && readSessionNow(sessionId) === sessionId) pids.push(sessionId);
+/** The pids of the processes in the sessions `leaders` lead, looked for in `scope` (`fresh`: a look begun now). */
+async function processesOf(leaders: ReadonlySet<number>, scope: ProcessScope, fresh = false): Promise<number[]> {
+  const sessions = await (fresh ? freshSessionsIn(scope) : sessionsIn(scope));
+  const pids = [...sessions].filter(([, session]) => leaders.has(session)).map(([pid]) => pid);
+  // A leader joins the cgroup as its first step, and may not have yet when its terminal is closed at once.
+  for (const leader of leaders) if (!sessions.has(leader) && readSessionNow(leader) === leader) pids.push(leader);
   return pids;
+}
+
+/** The pids of the processes in session `sessionId`, looked for in `scope`. */
+export function sessionProcesses(sessionId: number, scope: ProcessScope): Promise<number[]> {
+  return processesOf(new Set([sessionId]), scope);
 }
 
 /**
@@ -141,19 +146,18 @@ export function signalProcesses(pids: readonly number[], name: NodeJS.Signals): 
 }
 
 /**
- * Waits until `done(remaining)` holds for the session; false if it still does not after `ms`. With `kill`, what is
- * left is sent it again on every look, so that processes forked since the last look (a fork bomb) go too.
+ * Waits until `done(remaining)` holds; false if it still does not after `ms`. With `kill`, what is left is sent it
+ * again on every look, so that processes forked since the last look (a fork bomb) go too.
  */
 async function settle(
-  sessionId: number,
-  scope: ProcessScope,
+  look: () => Promise<number[]>,
   ms: number,
   done: (pids: number[]) => boolean,
   kill?: (pids: number[]) => void,
 ): Promise<boolean> {
   const deadline = Date.now() + ms;
   for (let wait = FIRST_POLL_MS; ; wait = Math.min(2 * wait, LAST_POLL_MS)) {
-    const pids = await sessionProcesses(sessionId, scope);
+    const pids = await look();
     if (done(pids)) return true;
     if (Date.now() >= deadline) return false;
     kill?.(pids);
@@ -162,87 +166,79 @@ async function settle(
 }
 
 /**
- * Hangs up the session's programs (SIGHUP, as when a terminal window closes), gives them `graceMs` to exit, kills
- * what is left (SIGKILL) and waits until all of it has been reaped.
+ * Hangs up the programs of the sessions `leaders` lead (SIGHUP, as when a terminal window closes), gives them
+ * `graceMs` to exit, kills what is left (SIGKILL) and waits until all of it has been reaped. Each leader maps to what
+ * settles once it has exited (its pty says so).
  *
- * The leader (nsenter, on the host) is spared until last: it is the parent of the shell inside the sandbox, and a
- * process whose parent dies is handed to the parent's PID namespace's init, the host's, to reap. Left alive, the
- * leader reaps the shell itself and then exits.
+ * The leaders (nsenter, on the host) are spared until last: each is the parent of a shell inside the sandbox, and a
+ * process whose parent dies is handed to the parent's PID namespace's init, the host's, to reap. Left alive, a
+ * leader reaps its shell itself and then exits.
  *
- * `leaderGone` settles when the leader has exited (its pty says so). Until then the shell is still there and a look
- * would find it: the hangup waits on it rather than looking again and again. Usually nothing else is left, and one
- * look confirms it. With 200 workspaces closing, the looks (a file read per process of the workspace, about eight
- * looks per terminal) had been nearly half of the backend's work in a profile.
+ * Until the leaders have exited the shells are still there, and a look would find them: the hangup waits on the
+ * leaders rather than looking again and again. Usually nothing else is left, and one look confirms it. Sessions ended
+ * together share every look, one per poll, however many terminals they are: with 200 workspaces closing, looking
+ * per terminal had been over half of the backend's work, and it starved the ending shells of the CPU they needed to
+ * exit (each exit is a page table to tear down).
  */
-export async function endSession(
+async function endSessions(
+  leaders: ReadonlyMap<number, Promise<unknown>>,
+  graceMs: number,
+  scope: ProcessScope = null,
+): Promise<void> {
+  const ids = new Set(leaders.keys());
+  const members = (pids: number[]) => pids.filter((pid) => !ids.has(pid));
+  const onlyLeadersLeft = (pids: number[]) => members(pids).length === 0;
+  const empty = (pids: number[]) => pids.length === 0;
+  // Any recent look will do to hang up: a process forked since is hung up by its parent, or seen by a later look.
+  // Each later look begins after the signals before it.
+  const look = () => processesOf(ids, scope, true);
+  const which = () => `terminal session${ids.size > 1 ? 's' : ''} ${[...ids].join(', ')}`;
+
+  const graceEnds = Date.now() + graceMs;
+  signalProcesses(members(await processesOf(ids, scope)), 'SIGHUP');
+  await settlesWithin(Promise.all(leaders.values()), graceMs);
+  if (await settle(look, Math.max(0, graceEnds - Date.now()), empty)) return;
+  const killMembers = (pids: number[]) => signalProcesses(members(pids), 'SIGKILL');
+  killMembers(await look());
+  if (!(await settle(look, 5000, onlyLeadersLeft, killMembers))) {
+    throw new Error(`processes of ${which()} survived SIGKILL`);
+  }
+  if (await settle(look, graceMs, empty)) return;
+  signalProcesses(await look(), 'SIGKILL');
+  if (!(await settle(look, 5000, empty))) throw new Error(`${which()} did not end`);
+}
+
+/** endSessions for one session (a terminal restarted, or its shell ended by itself). */
+export function endSession(
   sessionId: number,
   graceMs: number,
   scope: ProcessScope = null,
-  leaderGone?: Promise<unknown>,
+  leaderGone: Promise<unknown> = Promise.resolve(),
 ): Promise<void> {
-  const members = (pids: number[]) => pids.filter((pid) => pid !== sessionId);
-  const onlyLeaderLeft = (pids: number[]) => members(pids).length === 0;
-  const empty = (pids: number[]) => pids.length === 0;
-  const look = () => sessionProcesses(sessionId, scope);
-
-  const graceEnds = Date.now() + graceMs;
-  signalProcesses(members(await look()), 'SIGHUP');
-  if (leaderGone) await settlesWithin(leaderGone, graceMs);
-  if (await settle(sessionId, scope, Math.max(0, graceEnds - Date.now()), empty)) return;
-  const killMembers = (pids: number[]) => signalProcesses(members(pids), 'SIGKILL');
-  killMembers(await look());
-  if (!(await settle(sessionId, scope, 5000, onlyLeaderLeft, killMembers))) {
-    throw new Error(`processes of terminal session ${sessionId} survived SIGKILL`);
-  }
-  if (await settle(sessionId, scope, graceMs, empty)) return;
-  signalProcesses(await look(), 'SIGKILL');
-  if (!(await settle(sessionId, scope, 5000, empty))) throw new Error(`terminal session ${sessionId} did not end`);
+  return endSessions(new Map([[sessionId, leaderGone]]), graceMs, scope);
 }
 
 /**
- * endSession for terminals that end together (their workspace is closing): the sessions asked for in one turn of the
- * event loop share their looks. One look finds every process to hang up; once every leader is gone (or the grace is
- * over) one more confirms that nothing is left. Only a session with something left goes on alone, through
- * endSession's kill, its grace spent. Looking per terminal had been over 40% of the backend's busy time when 200
- * workspaces closed at once (239 of its 550 busy samples in a profile).
+ * endSessions for terminals that end together (their workspace is closing): the sessions asked for in one turn of the
+ * event loop are ended as one, and each caller hears how all of them ended.
  */
 export function endSessionsTogether(
   graceMs: number,
   scope: ProcessScope,
 ): (sessionId: number, leaderGone: Promise<unknown>) => Promise<void> {
-  let batch: { leaders: Map<number, Promise<unknown>>; left: Promise<Set<number>> } | null = null;
-  return async (sessionId, leaderGone) => {
+  let batch: { leaders: Map<number, Promise<unknown>>; ended: Promise<void> } | null = null;
+  return (sessionId, leaderGone) => {
     if (!batch) {
       const leaders = new Map<number, Promise<unknown>>();
-      const left = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const ended = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         batch = null;
-        return hangUpTogether(leaders, graceMs, scope);
+        return endSessions(leaders, graceMs, scope);
       });
-      batch = { leaders, left };
+      batch = { leaders, ended };
     }
     batch.leaders.set(sessionId, leaderGone);
-    if ((await batch.left).has(sessionId)) await endSession(sessionId, 0, scope, leaderGone);
+    return batch.ended;
   };
-}
-
-/** Hangs up the members of every session led by `leaders`; resolves with the sessions that still have a process. */
-async function hangUpTogether(
-  leaders: ReadonlyMap<number, Promise<unknown>>,
-  graceMs: number,
-  scope: ProcessScope,
-): Promise<Set<number>> {
-  const inSessions = (sessions: Map<number, number>) => [...sessions].filter(([, session]) => leaders.has(session));
-  // Any recent look will do to hang up: a process forked since is hung up by its parent, or seen by the last look.
-  const members = inSessions(await sessionsIn(scope)).filter(([pid]) => !leaders.has(pid));
-  signalProcesses(
-    members.map(([pid]) => pid),
-    'SIGHUP',
-  );
-  await settlesWithin(Promise.all(leaders.values()), graceMs);
-  const left = new Set(inSessions(await freshSessionsIn(scope)).map(([, session]) => session));
-  // A leader joins the cgroup as its first step, and one closed at once may not have yet (as in sessionProcesses).
-  for (const leader of leaders.keys()) if (readSessionNow(leader) === leader) left.add(leader);
-  return left;
 }
 
 /** Whether `promise` settles within `ms`, without keeping the process alive afterwards. */

@@ -60,7 +60,7 @@ function readSessionNow(pid: number): number | undefined {
  */
 let scanning: Promise<Map<number, number>> | null = null;
 
-/** A scope's last look, shared by its terminals closing together (their polls are in step) while this fresh. */
+/** A scope's last look, shared while this fresh by hangups asked for together (a lab's terminals restarted at once). */
 const SHARED_LOOK_MS = 5;
 const lastLook = new WeakMap<NonNullable<ProcessScope>, { at: number; sessions: Map<number, number> }>();
 
@@ -147,17 +147,18 @@ export function signalProcesses(pids: readonly number[], name: NodeJS.Signals): 
 
 /**
  * Waits until `done(remaining)` holds; false if it still does not after `ms`. With `kill`, what is left is sent it
- * again on every look, so that processes forked since the last look (a fork bomb) go too.
+ * again on every look, so that processes forked since the last look (a fork bomb) go too. The first look begins now,
+ * after the signals sent before the wait; later ones may share a look under way (the machine's scan).
  */
 async function settle(
-  look: () => Promise<number[]>,
+  look: (fresh: boolean) => Promise<number[]>,
   ms: number,
   done: (pids: number[]) => boolean,
   kill?: (pids: number[]) => void,
 ): Promise<boolean> {
   const deadline = Date.now() + ms;
-  for (let wait = FIRST_POLL_MS; ; wait = Math.min(2 * wait, LAST_POLL_MS)) {
-    const pids = await look();
+  for (let wait = FIRST_POLL_MS, first = true; ; wait = Math.min(2 * wait, LAST_POLL_MS), first = false) {
+    const pids = await look(first);
     if (done(pids)) return true;
     if (Date.now() >= deadline) return false;
     kill?.(pids);
@@ -190,12 +191,11 @@ async function endSessions(
   const onlyLeadersLeft = (pids: number[]) => members(pids).length === 0;
   const empty = (pids: number[]) => pids.length === 0;
   // Any recent look will do to hang up: a process forked since is hung up by its parent, or seen by a later look.
-  // Each later look begins after the signals before it.
-  const look = () => processesOf(ids, scope, true);
+  const look = (fresh = true) => processesOf(ids, scope, fresh);
   const which = () => `terminal session${ids.size > 1 ? 's' : ''} ${[...ids].join(', ')}`;
 
   const graceEnds = Date.now() + graceMs;
-  signalProcesses(members(await processesOf(ids, scope)), 'SIGHUP');
+  signalProcesses(members(await look(false)), 'SIGHUP');
   await settlesWithin(Promise.all(leaders.values()), graceMs);
   if (await settle(look, Math.max(0, graceEnds - Date.now()), empty)) return;
   const killMembers = (pids: number[]) => signalProcesses(members(pids), 'SIGKILL');

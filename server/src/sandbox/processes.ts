@@ -147,18 +147,18 @@ export function signalProcesses(pids: readonly number[], name: NodeJS.Signals): 
 
 /**
  * Waits until `done(remaining)` holds; false if it still does not after `ms`. With `kill`, what is left is sent it
- * again on every look, so that processes forked since the last look (a fork bomb) go too. The first look begins now,
- * after the signals sent before the wait; later ones may share a look under way (the machine's scan).
+ * again on every look, so that processes forked since the last look (a fork bomb) go too. `first` is the first look.
  */
 async function settle(
-  look: (fresh: boolean) => Promise<number[]>,
+  look: () => Promise<number[]>,
   ms: number,
   done: (pids: number[]) => boolean,
   kill?: (pids: number[]) => void,
+  first = look,
 ): Promise<boolean> {
   const deadline = Date.now() + ms;
-  for (let wait = FIRST_POLL_MS, first = true; ; wait = Math.min(2 * wait, LAST_POLL_MS), first = false) {
-    const pids = await look(first);
+  for (let wait = FIRST_POLL_MS, next = first; ; wait = Math.min(2 * wait, LAST_POLL_MS), next = look) {
+    const pids = await next();
     if (done(pids)) return true;
     if (Date.now() >= deadline) return false;
     kill?.(pids);
@@ -190,14 +190,16 @@ async function endSessions(
   const members = (pids: number[]) => pids.filter((pid) => !ids.has(pid));
   const onlyLeadersLeft = (pids: number[]) => members(pids).length === 0;
   const empty = (pids: number[]) => pids.length === 0;
-  // Any recent look will do to hang up: a process forked since is hung up by its parent, or seen by a later look.
-  const look = (fresh = true) => processesOf(ids, scope, fresh);
+  // Any recent look will do, but for the one that decides the hangup was enough: a process forked after a look
+  // began is hung up by its parent, killed by a later look, or seen by that one, which begins after the hangup.
+  const look = () => processesOf(ids, scope);
+  const afterHangup = () => processesOf(ids, scope, true);
   const which = () => `terminal session${ids.size > 1 ? 's' : ''} ${[...ids].join(', ')}`;
 
   const graceEnds = Date.now() + graceMs;
-  signalProcesses(members(await look(false)), 'SIGHUP');
+  signalProcesses(members(await look()), 'SIGHUP');
   await settlesWithin(Promise.all(leaders.values()), graceMs);
-  if (await settle(look, Math.max(0, graceEnds - Date.now()), empty)) return;
+  if (await settle(look, Math.max(0, graceEnds - Date.now()), empty, undefined, afterHangup)) return;
   const killMembers = (pids: number[]) => signalProcesses(members(pids), 'SIGKILL');
   killMembers(await look());
   if (!(await settle(look, 5000, onlyLeadersLeft, killMembers))) {

@@ -72,7 +72,8 @@ export function readWholeKernelFile(file: string): string | null {
   }
 }
 
-function isGone(error: unknown): boolean {
+/** Whether a failed read of a pseudo-file means only that its process or group is gone. */
+export function isGone(error: unknown): boolean {
   const { code } = error as NodeJS.ErrnoException;
   return code === 'ENOENT' || code === 'ESRCH';
 }

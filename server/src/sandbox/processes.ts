@@ -13,7 +13,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readWholeKernelFile } from './kernel-file.ts';
+import { isGone, readWholeKernelFile } from './kernel-file.ts';
 
 /** Looks while waiting for processes to end: soon at first (most are gone at once), then less often. */
 const FIRST_POLL_MS = 20;
@@ -36,12 +36,10 @@ function sessionField(stat: string): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
 }
 
-const gone = (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ESRCH';
-
 /** A process's session id; undefined once it has ended (between listing and reading, or before). */
 async function readSession(pid: number): Promise<number | undefined> {
   const stat = await readFile(`/proc/${pid}/stat`, 'latin1').catch((error: NodeJS.ErrnoException) => {
-    if (gone(error)) return null;
+    if (isGone(error)) return null;
     throw error;
   });
   return stat ? sessionField(stat) : undefined;

@@ -3,6 +3,7 @@
  * note's server has no SO_REUSEADDR, so each test that crashes it has a sandbox (and port 2333) of its own.
  */
 import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { lessonLab, type Lesson } from '../support/lesson-tools.ts';
 import { listening } from '../support/terminal-output.ts';
 
@@ -84,11 +85,19 @@ describe("lesson 3's checks", () => {
   });
 });
 
-/** Runs the note's server until 2333 is free again (it has no SO_REUSEADDR). */
+/** Linux keeps a connection in TIME-WAIT for 60 s (TCP_TIMEWAIT_LEN, not a setting); a little more to be sure. */
+const TIME_WAIT_MS = 65_000;
+
+/**
+ * Runs the note's server once 2333 is free again (it has no SO_REUSEADDR). Tries until TIME-WAIT is surely over:
+ * a count of tries had ended after 15 s once the sandbox started Python faster.
+ */
 async function noteServerWhenFree({ t1, t3 }: Lesson3): Promise<void> {
-  for (let attempt = 0; attempt < 90; attempt += 1) {
+  const deadline = Date.now() + TIME_WAIT_MS;
+  while (Date.now() < deadline) {
     const { code } = await t1.exec(`python3 -c "import socket; socket.socket().bind(('127.0.0.1', 2333))"`);
     if (code === 0) break;
+    await sleep(500);
   }
   t1.run('python3 note_fixed.py');
   await listening(t3, t1);

@@ -38,7 +38,10 @@ describe('reading kernel files at once', () => {
     const pids = Array.from({ length: 3000 }, (_, i) => `${4_000_000 + i}\n`).join('');
     await writeFile(long, pids);
     assert.equal(readWholeKernelFile(long), pids);
-    assert.match(readWholeKernelFile('/proc/self/stat') ?? '', new RegExp(`^${process.pid} \\(`));
+    const short = path.join(dir(), 'one-pid');
+    await writeFile(short, '4000001\n');
+    assert.equal(readWholeKernelFile(short), '4000001\n');
+    assert.match(readWholeKernelFile('/proc/self/stat') ?? '', new RegExp(`^${process.pid} \\(.*\\n$`));
   });
 
   test('a whole read tells a file that is gone from one that cannot be read', () => {

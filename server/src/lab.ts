@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import { originPolicy } from './http/origin.ts';
 import { loadLabCatalog, type LabCatalog } from './lessons/lab-catalog.ts';
 import type { Logger } from './log.ts';
+import { SANDBOX_POOL } from '#protocol/limits.ts';
 import type { Identity, SandboxTools } from './sandbox/argv.ts';
 import { formatLimits, LabLimits, type LabLimitsOptions } from './sandbox/lab-limits.ts';
 import { inspectHostRoot } from './sandbox/host-root.ts';
@@ -186,7 +187,7 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
           size: config.sandboxPool,
           slots,
           identityForSlot,
-          prepare: (name, identity) => prepareHost(name, identity, environment),
+          prepare: (name, identity) => prepareHost(name, identity, environment, shellsAhead(catalog)),
           log,
         })
       : null;
@@ -238,4 +239,10 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
       return closing;
     },
   };
+}
+
+/** Shells a pooled sandbox starts ahead: as many as the lab with the most terminals shows at once, within the limit. */
+function shellsAhead(catalog: LabCatalog): number {
+  const most = Math.max(0, ...[...catalog.values()].map((lab) => lab.manifest.terminals.length));
+  return Math.min(SANDBOX_POOL.shellsAhead, most);
 }

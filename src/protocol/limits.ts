@@ -124,9 +124,10 @@ export const FILES = {
  * Sandboxes kept started ahead of learners (a cgroup, a disk and a bubblewrap holder each, waiting for a learner's
  * files), so that a learner's first prompt does not wait for them. None on loopback (one learner: a pool would only
  * cost); beyond loopback, where a class arrives at once, as many as the class may have workspaces, up to
- * `classSize` (about 0.4 MiB and three idle processes each).
+ * `classSize` (about 0.4 MiB and three idle processes each). Each also has shells started for its first terminals,
+ * as many as the lab with the most terminals has, up to `shellsAhead` (about 0.7 MiB and two processes each).
  */
-export const SANDBOX_POOL = { loopbackSize: 0, classSize: 100, maxSize: 1000 } as const;
+export const SANDBOX_POOL = { loopbackSize: 0, classSize: 100, maxSize: 1000, shellsAhead: 4 } as const;
 
 /** Defaults of the per-workspace kernel limits (each has an option; see `--help`). */
 export const WORKSPACE_DEFAULTS = {

@@ -1,7 +1,8 @@
 /**
  * Sandboxes started ahead of learners (--sandbox-pool): a learner given one cannot tell it from one started for
- * them (their own uid, network, processes, their files restored, the workspace limits), the pool refills behind
- * them, and shutting the lab down leaves nothing of the pool: no process, no cgroup, no directory.
+ * them (their own uid, network, processes, their files restored, the workspace limits) except that their first
+ * terminal's shell was waiting for them, the pool refills behind them, and shutting the lab down leaves nothing of
+ * the pool: no process, no cgroup, no directory.
  */
 import assert from 'node:assert/strict';
 import { access, readdir, readFile } from 'node:fs/promises';
@@ -10,7 +11,14 @@ import { after, describe, test } from 'node:test';
 import type { LabSocket } from '../../src/components/lab/lab-socket.ts';
 import { FIXTURE_LAB, startFixtureLab } from '../support/fixture-lab.ts';
 import { cgroupDirsOf, processesOf } from '../support/host-processes.ts';
-import { labSocket, newLearnerCookie, probesAtPrompt, type TestLab } from '../support/lab-harness.ts';
+import {
+  labSocket,
+  makeExamples,
+  newLearnerCookie,
+  probesAtPrompt,
+  startTestLab,
+  type TestLab,
+} from '../support/lab-harness.ts';
 import { eventually } from '../support/waiters.ts';
 
 const UID_BASE = 223_000;
@@ -21,6 +29,17 @@ const gone = (file: string) =>
     () => false,
     () => true,
   );
+
+/** The bash processes running as `uid`, by their pid inside their sandbox's PID namespace. */
+async function shellsOf(uid: number): Promise<number[]> {
+  const shells: number[] = [];
+  for (const pid of await processesOf(uid)) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    if (!/^Name:\s+bash$/m.test(status)) continue;
+    shells.push(Number(/^NSpid:.*\s(\d+)$/m.exec(status)?.[1]));
+  }
+  return shells;
+}
 
 describe('the sandbox pool', { skip: process.getuid?.() !== 0 && 'needs root: a workspace per uid' }, () => {
   let lab: TestLab | null = null;
@@ -46,9 +65,20 @@ describe('the sandbox pool', { skip: process.getuid?.() !== 0 && 'needs root: a 
     const { pool, workspacesDir } = lab.site.lab;
     await eventually(() => pool?.ready === POOL, `${POOL} sandboxes ready`);
     const cookie = await newLearnerCookie(lab);
+    // Each waiting sandbox has a shell started already for each of the lab's three terminals.
+    // (A sandbox is ready once its shells are started; each shell takes a moment to get through the sandbox's entry.)
+    const poolUids = Array.from({ length: POOL }, (_, i) => UID_BASE + 1 + i);
+    const waiting = new Map<number, number[]>();
+    for (const uid of poolUids) {
+      await eventually(async () => (await shellsOf(uid)).length === 3, `three shells in uid ${uid}'s sandbox`);
+      waiting.set(uid, await shellsOf(uid));
+    }
 
     const first = await open(cookie);
     assert.ok(first.uid > UID_BASE && first.uid <= UID_BASE + POOL, `uid ${first.uid} is one of the pool's`);
+    // The learner's terminal is one of those shells (its pid in the sandbox's namespace), not one started on arrival.
+    const inner = Number(/^(\d+)\s*$/m.exec((await first.t1.exec('echo $$')).output)?.[1]);
+    assert.ok(waiting.get(first.uid)?.includes(inner), `${inner} is one of ${waiting.get(first.uid)?.join(', ')}`);
     await eventually(() => pool?.ready === POOL, 'the pool refilled');
     assert.match((await first.t1.exec('ls')).output, /echo_server\.py/);
     await first.t1.exec('echo kept > mine.txt');
@@ -102,5 +132,30 @@ describe('the sandbox pool', { skip: process.getuid?.() !== 0 && 'needs root: a 
     }
     for (const group of new Set(groups)) assert.ok(await gone(group), `${group} is left`);
     assert.ok(await gone(running.site.lab.workspacesDir), 'the workspaces directory is left');
+  });
+
+  test('a lab with fewer terminals than shells started ahead ends the others', async () => {
+    const terminal = (id: string) => ({ id, title: { 'zh-CN': id, en: id }, commands: [] });
+    const examples = await makeExamples({
+      '01-three': { manifest: { terminals: ['t1', 't2', 't3'].map(terminal) } },
+      '02-one': { manifest: { terminals: [terminal('t1')] } },
+    });
+    const uid = UID_BASE + 100;
+    const small = await startTestLab([
+      ...['--examples-dir', examples.dir, '--sandbox-pool', '1', '--sandbox-uid-base', String(uid - 1)],
+    ]);
+    try {
+      await eventually(() => small.site.lab.pool?.ready === 1, 'a sandbox ready');
+      await eventually(async () => (await shellsOf(uid)).length === 3, 'three shells started ahead');
+      const socket = labSocket(small, '02-one', await newLearnerCookie(small));
+      sockets.push(socket);
+      const [t1] = await probesAtPrompt(socket, ['t1']);
+      const inner = Number(/^(\d+)\s*$/m.exec((await t1.exec('echo $$')).output)?.[1]);
+      await eventually(async () => (await shellsOf(uid)).length === 1, 'the two other shells to end');
+      assert.deepEqual(await shellsOf(uid), [inner]);
+    } finally {
+      await small.close();
+      await examples.remove();
+    }
   });
 });

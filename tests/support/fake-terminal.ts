@@ -103,7 +103,7 @@ export function fakeTerminal(options: Partial<TerminalSessionOptions> = {}) {
     spawn: ({ cols, rows }) => {
       const pty = new FakePty(cols, rows);
       ptys.push(pty);
-      return pty;
+      return { pty, printed: [] };
     },
     endSession: async (leader) => {
       ended.push(leader);

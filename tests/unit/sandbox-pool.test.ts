@@ -42,6 +42,7 @@ class FakeHosts {
       },
       disk: { release: async () => undefined },
       cgroup: null,
+      shells: [],
     } as unknown as PreparedHost;
   };
 

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import iconv from 'iconv-lite';
 import { FLOW_CONTROL } from '#protocol/limits.ts';
 import { SessionError } from '../../server/src/terminal/session-contract.ts';
-import { fakeTerminal, MARKS, nextTurn, RecordingSink } from '../support/fake-terminal.ts';
+import { FakePty, fakeTerminal, MARKS, nextTurn, RecordingSink } from '../support/fake-terminal.ts';
 
 const SIZE = { cols: 100, rows: 30 };
 
@@ -38,6 +38,22 @@ describe('TerminalSession shows its terminal', () => {
     await nextTurn();
     assert.equal(sink.frames[0]?.[0], 3);
     assert.equal(sink.text(), 'hi\r\n');
+  });
+
+  test('a shell started ahead is shown with what it printed while it waited, its prompt read like any output', async () => {
+    const ahead = new FakePty(80, 24);
+    const { session, ptys } = fakeTerminal({
+      spawn: () => ({ pty: ahead, printed: [Buffer.from(`welcome\r\n`), Buffer.from(MARKS.prompt)] }),
+    });
+    const sink = new RecordingSink();
+    session.attach(sink, SIZE);
+    await nextTurn();
+    assert.equal(ptys.length, 0, 'no shell was started');
+    assert.equal(session.pid, ahead.pid);
+    assert.equal(sink.text(), `welcome\r\n${MARKS.prompt}`);
+    assert.equal(sink.status(), 'idle');
+    session.input(Buffer.from('ls'));
+    assert.equal(ahead.typed(), 'ls');
   });
 
   test('a status change is sent behind the output that came before it', async () => {

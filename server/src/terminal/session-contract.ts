@@ -30,13 +30,19 @@ export interface TerminalSize {
   rows: number;
 }
 
+/** A shell ready for a terminal, and what it printed before the terminal took it (a shell started ahead: its prompt). */
+export interface StartedShell {
+  pty: IPty;
+  printed: readonly Buffer[];
+}
+
 export interface TerminalSessionOptions {
   id: string;
   channel: number;
   commands: readonly LabCommand[];
   scrollbackBytes: number;
-  /** Starts the shell. */
-  spawn(size: TerminalSize): IPty;
+  /** Starts the shell, or hands over one started ahead. */
+  spawn(size: TerminalSize): StartedShell;
   /** Ends the terminal's processes when it restarts (and closes, unless its workspace ends them together). */
   endSession: SessionEnder;
   /** Signals the terminal's foreground process group directly, as the terminal would on the key. */

@@ -13,6 +13,7 @@ import { ReplayBuffer } from './replay-buffer.ts';
 import {
   SessionError,
   type SessionEnder,
+  type StartedShell,
   type TerminalSessionOptions,
   type TerminalSink,
   type TerminalSize,
@@ -196,14 +197,15 @@ export class TerminalSession {
   #start(): void {
     this.#started = true;
     this.#status.reset();
-    let pty: IPty;
+    let started: StartedShell;
     try {
-      pty = this.#options.spawn(this.#size);
+      started = this.#options.spawn(this.#size);
     } catch (error) {
       this.#options.log.error('could not start a terminal shell', { terminal: this.id, error: String(error) });
       this.#status.exited(null);
       return;
     }
+    const { pty } = started;
     this.#pty = pty;
     this.#writer = new PtyWriter(pty);
     this.#pump.setSource(pty);
@@ -231,6 +233,14 @@ export class TerminalSession {
       });
     });
     this.#pump.update();
+    // What a shell started ahead printed comes as if printed now: after the screen this start is part of is drawn
+    // (#redraw follows every #start), and before anything the pty gives later (its data arrives in a later turn).
+    const { printed } = started;
+    if (printed.length > 0) {
+      queueMicrotask(() => {
+        for (const chunk of printed) if (this.#pty === pty) this.#onData(chunk);
+      });
+    }
   }
 
   async #stopShell(endSession: SessionEnder = this.#options.endSession): Promise<void> {

@@ -9,6 +9,7 @@ import type { Identity } from '../sandbox/argv.ts';
 import type { WorkspaceCgroup } from '../sandbox/cgroup.ts';
 import { hostRuntime, startSandbox, type WorkspaceRuntime } from '../sandbox/sandbox.ts';
 import type { WorkspaceEnvironment } from './workspace.ts';
+import { WaitingShell } from './shells.ts';
 import { WorkspaceDisk } from './workspace-disk.ts';
 
 /** A workspace's host parts, ready to take a learner's files into `home`. */
@@ -21,6 +22,8 @@ export interface PreparedHost {
   readonly runtime: WorkspaceRuntime;
   readonly disk: WorkspaceDisk;
   readonly cgroup: WorkspaceCgroup | null;
+  /** Shells started ahead in it (the pool's sandboxes), for its first terminals. */
+  readonly shells: readonly WaitingShell[];
 }
 
 /** The parts made so far, for releaseHost. */
@@ -28,8 +31,16 @@ type PartialHost = {
   -readonly [K in keyof PreparedHost]: K extends 'runtime' ? WorkspaceRuntime | null : PreparedHost[K];
 };
 
-/** Makes the disk, the cgroup (both named `name`), the sandbox's files and starts its runtime. */
-export async function prepareHost(name: string, identity: Identity, env: WorkspaceEnvironment): Promise<PreparedHost> {
+/**
+ * Makes the disk, the cgroup (both named `name`), the sandbox's files and starts its runtime, and in it `shellsAhead`
+ * shells for its first terminals (the pool's sandboxes: a learner arriving then finds their prompts waiting).
+ */
+export async function prepareHost(
+  name: string,
+  identity: Identity,
+  env: WorkspaceEnvironment,
+  shellsAhead = 0,
+): Promise<PreparedHost> {
   const root = path.join(env.dataDir, name);
   const uid = identity?.uid ?? process.getuid?.() ?? 1000;
   const gid = identity?.gid ?? process.getgid?.() ?? 1000;
@@ -40,6 +51,7 @@ export async function prepareHost(name: string, identity: Identity, env: Workspa
     runtime: null,
     disk: await WorkspaceDisk.create(root, env.limits.diskSpec({ uid, gid })),
     cgroup: null,
+    shells: [],
   };
   try {
     const cgroup = (host.cgroup = await env.limits.createCgroup(name));
@@ -68,6 +80,10 @@ export async function prepareHost(name: string, identity: Identity, env: Workspa
     host.runtime = env.sandboxed
       ? await startSandbox(layout, identity, limits, env.netParent?.entry ?? [], env.log)
       : hostRuntime(host.home, env.tools, limits, env.log);
+    const { runtime } = host;
+    host.shells = Array.from({ length: shellsAhead }, () => WaitingShell.start(runtime, env.log)).filter(
+      (shell) => shell !== null,
+    );
     return { ...host, runtime: host.runtime };
   } catch (error) {
     await releaseHost(host).catch((cleanup: unknown) =>
@@ -81,8 +97,9 @@ export async function prepareHost(name: string, identity: Identity, env: Workspa
  * Whatever the terminals left goes (the sandbox's PID namespace), then the files and the disk (a mount can only go
  * once nothing uses it), then the cgroup (rmdir needs it empty). Each step is idempotent, so this is too.
  */
-export async function releaseHost({ runtime, disk, cgroup }: PartialHost): Promise<void> {
+export async function releaseHost({ runtime, disk, cgroup, shells }: PartialHost): Promise<void> {
   try {
+    for (const shell of shells) shell.end();
     await runtime?.kill();
     await disk.release();
   } finally {

@@ -4,7 +4,6 @@
  */
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
-import * as pty from 'node-pty';
 import { WorkspaceCaptures } from '../capture/workspace-captures.ts';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE, type Lab } from '../lessons/lab-catalog.ts';
@@ -12,13 +11,13 @@ import type { HostRoot, Identity, SandboxTools } from '../sandbox/argv.ts';
 import type { LabLimits } from '../sandbox/lab-limits.ts';
 import type { NetworkParent } from '../sandbox/net-parent.ts';
 import { endSession, endSessionsTogether, signalForeground, type ProcessScope } from '../sandbox/processes.ts';
-import type { WorkspaceRuntime } from '../sandbox/sandbox.ts';
 import type { Tunnel } from '../sandbox/tunnel.ts';
 import { readTcpSockets } from '../checks/socket-table.ts';
 import { WorkspaceChecks } from '../checks/workspace-checks.ts';
 import { TerminalSession } from '../terminal/terminal-session.ts';
 import type { Store } from '../store/store.ts';
 import { LimitWatch } from './limit-watch.ts';
+import { startShell } from './shells.ts';
 import { fileHelper } from './file-helper.ts';
 import { readOriginals, restoreWork, WorkSync } from './work-sync.ts';
 import { WorkspaceFiles } from './workspace-files.ts';
@@ -115,25 +114,20 @@ export class Workspace {
           commands: terminal.commands,
           scrollbackBytes: env.scrollbackBytes,
           log: env.log,
-          spawn: ({ cols, rows }) => {
-            const shell = runtime.shell();
-            const terminal = pty.spawn(shell.file, shell.args, {
-              name: 'xterm-256color',
-              cols,
-              rows,
-              cwd: shell.cwd,
-              env: shell.env,
-              encoding: null,
-            });
-            adoptTerminal(runtime, terminal, env.log);
-            return terminal;
-          },
+          // The first terminals shown take the shells started ahead, if the sandbox came from the pool.
+          spawn: (size) =>
+            host.shells.find((shell) => shell.waiting)?.take(size) ?? {
+              pty: startShell(runtime, size, env.log),
+              printed: [],
+            },
           endSession: (leader, leaderGone) => endSession(leader, HANGUP_GRACE_MS, scope, leaderGone),
           signalForeground,
           watch,
         }),
       ]),
     );
+    // Shells started ahead for more terminals than this lab has would only wait until the workspace ends.
+    for (const shell of host.shells.slice(this.#terminals.size)) shell.end();
     this.#watch = new LimitWatch({
       workspaceId: spec.id,
       cgroup: host.cgroup,
@@ -242,19 +236,5 @@ export class Workspace {
       }
     })();
     return this.#closing;
-  }
-}
-
-/** Gives a new terminal's pty to the workspace's user; a terminal that stays the backend's still works. */
-function adoptTerminal(runtime: WorkspaceRuntime, terminal: pty.IPty, log: Logger): void {
-  // node-pty's Unix terminals name their pty here; its typings do not list it.
-  const { ptsName } = terminal as pty.IPty & { ptsName?: unknown };
-  try {
-    if (typeof ptsName !== 'string') throw new Error('node-pty did not name the pty');
-    runtime.adoptTerminal(ptsName);
-  } catch (error) {
-    log.warn("a terminal's pty stays the backend's: Node programs in it read stdin blocking", {
-      error: String(error),
-    });
   }
 }

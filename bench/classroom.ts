@@ -5,6 +5,8 @@
  * and a disk fill) to show what the per-workspace limits keep from the quiet ones. Prints figures; asserts nothing.
  * BENCH_TYPE_INTO=shell types at a shell prompt instead (bash echoes, so a learner's program runs for every key).
  * BENCH_LAB_FLAGS="--backend-cpus 0" gives the lab more options (after the bench's own), to compare limits.
+ * BENCH_POOL=1 starts a sandbox ahead for every learner (--sandbox-pool, as a lab serving a class does), and the class
+ * arrives once they are all ready.
  */
 import { writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -25,6 +27,7 @@ const KEYS_PER_SECOND = 5;
 const TYPING_SECONDS = Number(process.env['BENCH_TYPING_SECONDS'] ?? 12);
 /** BENCH_TYPE_INTO=shell: type at a shell prompt, where a learner's own program (bash) echoes each key. */
 const INTO_SHELL = process.env['BENCH_TYPE_INTO'] === 'shell';
+const POOLED = process.env['BENCH_POOL'] === '1';
 /** The bench's workspaces run as their own host uids, apart from a lab a test may run at the same time. */
 const UID_BASE = 300_000;
 const MB = 1024 * 1024;
@@ -207,9 +210,13 @@ async function main(): Promise<void> {
     for (const hostile of rounds) {
       const namespaces = await networkNamespaces();
       const backend = await startBackend(
-        ['--max-workspaces', String(n + 10), '--sandbox-uid-base', String(UID_BASE), '--idle-timeout', '600'],
+        [
+          ...['--max-workspaces', String(n + 10), '--sandbox-uid-base', String(UID_BASE), '--idle-timeout', '600'],
+          ...(POOLED ? ['--sandbox-pool', String(n + hostile.length)] : []),
+        ],
         COURSE_EXAMPLES,
       );
+      if (POOLED) await backend.logged(/sandbox pool full/);
       const idleRss = await rssBytes(backend.pid);
       try {
         const r = await round(backend, n, hostile);

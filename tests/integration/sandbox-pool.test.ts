@@ -66,13 +66,10 @@ describe('the sandbox pool', { skip: process.getuid?.() !== 0 && 'needs root: a 
     await eventually(() => pool?.ready === POOL, `${POOL} sandboxes ready`);
     const cookie = await newLearnerCookie(lab);
     // Each waiting sandbox has a shell started already for each of the lab's three terminals.
-    // (A sandbox is ready once its shells are started; each shell takes a moment to get through the sandbox's entry.)
+    // (A sandbox counts as ready once its shells have printed their prompts.)
     const poolUids = Array.from({ length: POOL }, (_, i) => UID_BASE + 1 + i);
-    const waiting = new Map<number, number[]>();
-    for (const uid of poolUids) {
-      await eventually(async () => (await shellsOf(uid)).length === 3, `three shells in uid ${uid}'s sandbox`);
-      waiting.set(uid, await shellsOf(uid));
-    }
+    const waiting = new Map(await Promise.all(poolUids.map(async (uid) => [uid, await shellsOf(uid)] as const)));
+    for (const [uid, shells] of waiting) assert.equal(shells.length, 3, `three shells wait in uid ${uid}'s sandbox`);
 
     const first = await open(cookie);
     assert.ok(first.uid > UID_BASE && first.uid <= UID_BASE + POOL, `uid ${first.uid} is one of the pool's`);
@@ -146,7 +143,7 @@ describe('the sandbox pool', { skip: process.getuid?.() !== 0 && 'needs root: a 
     ]);
     try {
       await eventually(() => small.site.lab.pool?.ready === 1, 'a sandbox ready');
-      await eventually(async () => (await shellsOf(uid)).length === 3, 'three shells started ahead');
+      assert.equal((await shellsOf(uid)).length, 3, 'three shells started ahead');
       const socket = labSocket(small, '02-one', await newLearnerCookie(small));
       sockets.push(socket);
       const [t1] = await probesAtPrompt(socket, ['t1']);

@@ -18,6 +18,10 @@ class FakeHosts {
   failNext = false;
   /** While set, a sandbox being started waits for it. */
   gate: Promise<void> | null = null;
+  /** How long starting a sandbox takes, in ms. */
+  startMs = 0;
+  /** When each sandbox started to be made (performance.now()). */
+  readonly startedAt: number[] = [];
 
   prepare = async (name: string): Promise<PreparedHost> => {
     if (this.failNext) {
@@ -25,7 +29,9 @@ class FakeHosts {
       throw new Error('bwrap: no');
     }
     this.made.push(name);
+    this.startedAt.push(performance.now());
     await this.gate;
+    if (this.startMs > 0) await new Promise((resolve) => setTimeout(resolve, this.startMs));
     const { promise: ended, resolve } = Promise.withResolvers<undefined>();
     this.#ends.set(name, () => resolve(undefined));
     const release = async () => void this.released.push(name);
@@ -83,6 +89,23 @@ describe('SandboxPool', () => {
     assert.equal(hosts.released.length, 3, 'the three not taken are released');
     // Their slots are free again; the taken one and the registry's are not.
     assert.deepEqual([slots.take(), slots.take(), slots.take(), slots.take()], [2, 3, 5, 6]);
+  });
+
+  test('fills at full pace at first, and refills behind takes at about a tenth of the time', async () => {
+    const { hosts, pool } = setup(3);
+    hosts.startMs = 40;
+    pool.start();
+    await eventually(() => pool.ready === 3, '3 ready');
+    const fill = hosts.startedAt.slice(0, 3);
+    // Before any take: one after the other, with only the short pause between.
+    assert.ok((fill[2] as number) - (fill[0] as number) < 2 * 40 + 200, `filled over ${fill.join(', ')}`);
+    pool.take();
+    pool.take();
+    await eventually(() => pool.ready === 3, 'refilled', 5000);
+    const [first, second] = hosts.startedAt.slice(3) as [number, number];
+    // The second refill waited 9 times as long as the first took (40 ms) after it; unpaced, they were 60 ms apart.
+    assert.ok(second - first >= 9 * 40, `refills began ${(second - first).toFixed(0)} ms apart`);
+    await pool.close();
   });
 
   test('replaces a sandbox whose holder died while it waited', async () => {

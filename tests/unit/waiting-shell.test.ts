@@ -49,7 +49,10 @@ describe('WaitingShell', () => {
   /** Starts a shell that prints `ready`, writes its pid to a file, then echoes its input; resolves with its pid. */
   async function waiting(name: string): Promise<{ shell: WaitingShell; pid: number }> {
     const pidFile = path.join(dir, name);
-    const shell = WaitingShell.start(runtime(`echo ready; echo $$ > ${pidFile}; exec cat`), createRecordingLogger());
+    const shell = await WaitingShell.start(
+      runtime(`echo ready; echo $$ > ${pidFile}; exec cat`),
+      createRecordingLogger(),
+    );
     assert.ok(shell, 'the shell started');
     await eventually(
       () =>
@@ -89,6 +92,14 @@ describe('WaitingShell', () => {
     taken.pty.kill('SIGKILL');
   });
 
+  test('is ready once the shell has printed its prompt', async () => {
+    const shell = await WaitingShell.start(runtime('sleep 0.2; printf "$ "; exec cat'), createRecordingLogger());
+    const taken = shell?.take(SIZE);
+    assert.ok(taken);
+    assert.equal(Buffer.concat(taken.printed).toString('utf8'), '$ ');
+    taken.pty.kill('SIGKILL');
+  });
+
   test('one nobody takes is ended, once, and cannot be taken after', async () => {
     const { shell, pid } = await waiting('ended');
     shell.end();
@@ -99,13 +110,13 @@ describe('WaitingShell', () => {
   });
 
   test('one that exits while waiting is not handed over', async () => {
-    const shell = WaitingShell.start(runtime('exit 0'), createRecordingLogger());
+    const shell = await WaitingShell.start(runtime('exit 0'), createRecordingLogger());
     assert.ok(shell);
     await eventually(() => !shell.waiting, 'the exit to be seen');
     assert.equal(shell.take(SIZE), null);
   });
 
-  test('one that cannot start (its sandbox has ended) is null, with a warning', () => {
+  test('one that cannot start (its sandbox has ended) is null, with a warning', async () => {
     const log = createRecordingLogger();
     const ended = {
       ...runtime(''),
@@ -113,12 +124,12 @@ describe('WaitingShell', () => {
         throw new Error('the sandbox has ended');
       },
     };
-    assert.equal(WaitingShell.start(ended, log), null);
+    assert.equal(await WaitingShell.start(ended, log), null);
     assert.ok(log.lines.some((line) => line.message === 'could not start a shell ahead'));
   });
 
   test('one whose program cannot run exits, and is not handed over', async () => {
-    const shell = WaitingShell.start(
+    const shell = await WaitingShell.start(
       { ...runtime(''), shell: () => ({ file: '/nonexistent/sh', args: [], env: {}, cwd: '/' }) },
       createRecordingLogger(),
     );

@@ -4,6 +4,7 @@
  * pooled sandbox waited for: the backend forks itself for the pty (10-12 ms of its one thread on a two-core host) and
  * the shell goes through the sandbox's entry (the cgroup join, prlimit, setpriv, nsenter), another 25-30 ms of CPU.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as pty from 'node-pty';
 import type { IDisposable, IPty } from 'node-pty';
 import type { Logger } from '../log.ts';
@@ -17,6 +18,8 @@ const AHEAD_SIZE: TerminalSize = { cols: 80, rows: 24 };
  * it. Beyond this, output is not kept (nothing should come, and a waiting pty must not grow the backend).
  */
 const AHEAD_OUTPUT_BYTES = 16 * 1024;
+/** How long starting a shell ahead waits for its prompt; far more than it takes (tens of ms) on a loaded machine. */
+const PROMPT_WAIT_MS = 10_000;
 
 /** Starts the runtime's shell on a new pty owned by the workspace's user. */
 export function startShell(runtime: WorkspaceRuntime, size: TerminalSize, log: Logger): IPty {
@@ -40,29 +43,46 @@ export class WaitingShell {
   readonly #printed: Buffer[] = [];
   #printedBytes = 0;
   readonly #listeners: IDisposable[];
+  /** Resolves when the shell first prints (its prompt) or exits. */
+  readonly #spoke: Promise<void>;
 
   private constructor(shell: IPty) {
     this.#pty = shell;
+    const { promise: spoke, resolve: speak } = Promise.withResolvers<void>();
+    this.#spoke = spoke;
     this.#listeners = [
       // Spawned with `encoding: null`, node-pty hands over Buffers although its typings say string.
       shell.onData((data) => {
+        speak();
         const chunk = data as unknown as Buffer;
         if (this.#printedBytes + chunk.length > AHEAD_OUTPUT_BYTES) return;
         this.#printed.push(chunk);
         this.#printedBytes += chunk.length;
       }),
-      shell.onExit(() => (this.#exited = true)),
+      shell.onExit(() => {
+        this.#exited = true;
+        speak();
+      }),
     ];
   }
 
-  /** Starts one; null (and a warning) if it cannot: the terminal then starts its shell when it is shown, as usual. */
-  static start(runtime: WorkspaceRuntime, log: Logger): WaitingShell | null {
+  /**
+   * Starts one and resolves once it has printed its prompt (or after PROMPT_WAIT_MS: a slow one is kept all the same),
+   * so a sandbox counts as ready only with its shells ready; null (and a warning) if it cannot start: the terminal
+   * then starts its shell when it is shown, as usual.
+   */
+  static async start(runtime: WorkspaceRuntime, log: Logger): Promise<WaitingShell | null> {
+    let shell: WaitingShell;
     try {
-      return new WaitingShell(startShell(runtime, AHEAD_SIZE, log));
+      shell = new WaitingShell(startShell(runtime, AHEAD_SIZE, log));
     } catch (error) {
       log.warn('could not start a shell ahead', { error: String(error) });
       return null;
     }
+    const giveUp = new AbortController();
+    await Promise.race([shell.#spoke, sleep(PROMPT_WAIT_MS, undefined, { signal: giveUp.signal }).catch(() => {})]);
+    giveUp.abort();
+    return shell;
   }
 
   /** Whether there is a shell to take: not taken, not ended, and it has not exited while waiting. */

@@ -81,9 +81,8 @@ export async function prepareHost(
       ? await startSandbox(layout, identity, limits, env.netParent?.entry ?? [], env.log)
       : hostRuntime(host.home, env.tools, limits, env.log);
     const { runtime } = host;
-    host.shells = Array.from({ length: shellsAhead }, () => WaitingShell.start(runtime, env.log)).filter(
-      (shell) => shell !== null,
-    );
+    const shells = await Promise.all(Array.from({ length: shellsAhead }, () => WaitingShell.start(runtime, env.log)));
+    host.shells = shells.filter((shell) => shell !== null);
     return { ...host, runtime: host.runtime };
   } catch (error) {
     await releaseHost(host).catch((cleanup: unknown) =>

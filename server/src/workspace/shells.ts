@@ -44,16 +44,16 @@ export class WaitingShell {
   #printedBytes = 0;
   readonly #listeners: IDisposable[];
   /** Resolves when the shell first prints (its prompt) or exits. */
-  readonly #spoke: Promise<void>;
+  readonly #spoke: Promise<undefined>;
 
   private constructor(shell: IPty) {
     this.#pty = shell;
-    const { promise: spoke, resolve: speak } = Promise.withResolvers<void>();
+    const { promise: spoke, resolve: speak } = Promise.withResolvers<undefined>();
     this.#spoke = spoke;
     this.#listeners = [
       // Spawned with `encoding: null`, node-pty hands over Buffers although its typings say string.
       shell.onData((data) => {
-        speak();
+        speak(undefined);
         const chunk = data as unknown as Buffer;
         if (this.#printedBytes + chunk.length > AHEAD_OUTPUT_BYTES) return;
         this.#printed.push(chunk);
@@ -61,7 +61,7 @@ export class WaitingShell {
       }),
       shell.onExit(() => {
         this.#exited = true;
-        speak();
+        speak(undefined);
       }),
     ];
   }

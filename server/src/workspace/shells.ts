@@ -1,8 +1,9 @@
 /**
  * Terminals' shells: one started on a pty of its own when a terminal is first shown, or one started ahead in a
- * pooled sandbox, which the first terminal shown takes. Starting a shell is most of what a learner arriving at a
- * pooled sandbox waited for: the backend forks itself for the pty (10-12 ms of its one thread on a two-core host) and
- * the shell goes through the sandbox's entry (the cgroup join, prlimit, setpriv, nsenter), another 25-30 ms of CPU.
+ * pooled sandbox, which a terminal takes when it is first shown. Starting a shell is most of what a learner arriving
+ * at a pooled sandbox waited for: the backend forks itself for the pty (10-12 ms of its one thread on a two-core
+ * host) and the shell goes through the sandbox's entry (the cgroup join, prlimit, setpriv, nsenter), another 25-30 ms
+ * of CPU.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as pty from 'node-pty';

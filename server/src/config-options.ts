@@ -143,7 +143,7 @@ export const OPTION_DOCS: { readonly [K in OptionName]-?: { env: string; help: s
   },
   'sandbox-pool': {
     env: 'SOCKET_LAB_SANDBOX_POOL',
-    help: `sandboxes kept started ahead of arriving learners, each with a shell at its prompt for a lab's first ${SANDBOX_POOL.shellsAhead} terminals (about 3 MiB in all); when none is given, none on loopback and beyond it as many as --max-workspaces, up to ${SANDBOX_POOL.classSize}`,
+    help: `sandboxes kept started ahead of arriving learners, each with a shell at its prompt for a lab's first ${SANDBOX_POOL.shellsAhead} terminals (about 3 MiB in all; ${SANDBOX_POOL.shellsInAll} shells at most over the pool); when none is given, none on loopback and beyond it as many as --max-workspaces, up to ${SANDBOX_POOL.classSize}`,
   },
 };
 

@@ -187,7 +187,8 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
           size: config.sandboxPool,
           slots,
           identityForSlot,
-          prepare: (name, identity) => prepareHost(name, identity, environment, shellsAhead(catalog)),
+          prepare: (name, identity) =>
+            prepareHost(name, identity, environment, shellsAhead(catalog, config.sandboxPool)),
           log,
         })
       : null;
@@ -241,8 +242,11 @@ export async function startLab(config: Config, log: Logger): Promise<RunningLab>
   };
 }
 
-/** Shells a pooled sandbox starts ahead: as many as the lab with the most terminals shows at once, within the limit. */
-function shellsAhead(catalog: LabCatalog): number {
+/**
+ * Shells each of the pool's `size` sandboxes starts ahead: as many as the lab with the most terminals shows at once,
+ * within the limits (per sandbox, and in all: a large pool gets fewer each, or none).
+ */
+export function shellsAhead(catalog: LabCatalog, size: number): number {
   const most = Math.max(0, ...[...catalog.values()].map((lab) => lab.manifest.terminals.length));
-  return Math.min(SANDBOX_POOL.shellsAhead, most);
+  return Math.min(SANDBOX_POOL.shellsAhead, most, Math.floor(SANDBOX_POOL.shellsInAll / Math.max(1, size)));
 }

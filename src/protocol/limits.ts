@@ -125,9 +125,17 @@ export const FILES = {
  * files), so that a learner's first prompt does not wait for them. None on loopback (one learner: a pool would only
  * cost); beyond loopback, where a class arrives at once, as many as the class may have workspaces, up to
  * `classSize` (about 0.4 MiB and three idle processes each). Each also has shells started for its first terminals,
- * as many as the lab with the most terminals has, up to `shellsAhead` (about 0.7 MiB and two processes each).
+ * as many as the lab with the most terminals has, up to `shellsAhead` (about 0.7 MiB and two processes each), and no
+ * more than `shellsInAll` over the whole pool: each holds one of the machine's ptys (4096 by default, the learners'
+ * terminals' too).
  */
-export const SANDBOX_POOL = { loopbackSize: 0, classSize: 100, maxSize: 1000, shellsAhead: 4 } as const;
+export const SANDBOX_POOL = {
+  loopbackSize: 0,
+  classSize: 100,
+  maxSize: 1000,
+  shellsAhead: 4,
+  shellsInAll: 400,
+} as const;
 
 /** Defaults of the per-workspace kernel limits (each has an option; see `--help`). */
 export const WORKSPACE_DEFAULTS = {

@@ -96,6 +96,10 @@ describe('lesson 9: one thread, many sockets', () => {
       // A client leaving is announced to the rest.
       t4.interrupt();
       await shown.t2.wait(/离开了聊天室/);
+      // Its prompt back first: stopAll would otherwise press Ctrl-C again at a terminal still shown as running, and
+      // bash, handling that at its fresh prompt, drops the first key of the next test's command (seen: `ode: command
+      // not found` for `node chat_client.ts`).
+      await t4.waitForStatus('idle');
       await lesson.stopAll();
       // The clients notice the server going away (nc just ends).
       await shown.t3.wait(/服务端关闭了连接|\$ /);

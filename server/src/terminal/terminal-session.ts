@@ -233,14 +233,10 @@ export class TerminalSession {
       });
     });
     this.#pump.update();
-    // What a shell started ahead printed comes as if printed now: after the screen this start is part of is drawn
-    // (#redraw follows every #start), and before anything the pty gives later (its data arrives in a later turn).
-    const { printed } = started;
-    if (printed.length > 0) {
-      queueMicrotask(() => {
-        for (const chunk of printed) if (this.#pty === pty) this.#onData(chunk);
-      });
-    }
+    // A shell started ahead's output comes as if printed now: after #redraw (which follows every #start) draws the
+    // screen, and before the pty's later data (that arrives in a later turn).
+    const early = started.printed;
+    if (early.length > 0) queueMicrotask(() => early.forEach((chunk) => this.#pty === pty && this.#onData(chunk)));
   }
 
   async #stopShell(endSession: SessionEnder = this.#options.endSession): Promise<void> {

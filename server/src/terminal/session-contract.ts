@@ -30,7 +30,7 @@ export interface TerminalSize {
   rows: number;
 }
 
-/** A shell ready for a terminal, and what it printed before the terminal took it (a shell started ahead: its prompt). */
+/** A shell ready for a terminal, and what it printed before the terminal took it (one started ahead: its prompt). */
 export interface StartedShell {
   pty: IPty;
   printed: readonly Buffer[];

@@ -1,9 +1,9 @@
 /**
  * Sandboxes started ahead of learners: each a workspace's host parts (disk, cgroup, bubblewrap holder; see
- * workspace-host.ts) for a slot of its own, waiting for a learner's files. A learner arriving takes one and only
- * their files are copied in, so their first prompts do not wait for bwrap, a mount, a cgroup or their shells. The pool holds at
- * most `size`, refills one sandbox at a time once takes have paused (learners' own starts go first) and at a pace that
- * leaves the CPU to the class, releases one whose holder died, and releases all on close. Idle, each costs its
+ * workspace-host.ts) for a slot of its own, waiting for a learner's files. A learner arriving takes one and only their
+ * files are copied in, so their first prompts do not wait for bwrap, a mount, a cgroup or their shells. The pool holds
+ * at most `size`, refills one sandbox at a time once takes have paused (learners' own starts go first) and at a pace
+ * that leaves the CPU to the class, releases one whose holder died, and releases all on close. Idle, each costs its
  * holder's three small processes, an empty tmpfs and its shells started ahead (workspace-host.ts).
  */
 import { randomBytes } from 'node:crypto';

@@ -106,8 +106,12 @@ describe('TerminalSession runs commands', () => {
     );
   });
 
-  test('a signal is the key of the line discipline', async () => {
+  test('a signal is the key of the line discipline, and nothing at the prompt, where nothing runs', async () => {
     const { session, pty } = await atPrompt();
+    session.signal('SIGINT');
+    assert.equal(pty().typed(), '');
+    pty().print(MARKS.commandStart);
+    await nextTurn();
     session.signal('SIGINT');
     session.signal('SIGTSTP');
     assert.equal(pty().typed(), '\x03\x1a');

@@ -109,7 +109,8 @@ export class TerminalSession {
 
   signal(signal: TerminalSignal): void {
     const pty = this.#pty;
-    if (!pty || !this.#writer) return;
+    // At the prompt nothing runs, and a Ctrl-C there makes bash drop the next key (a Run's first: `ython3: not found`).
+    if (!pty || !this.#writer || this.#status.status === 'idle') return;
     if (queuedInput(pty) === 0) {
       this.#writer.write(SIGNAL_KEYS[signal]);
       return;
@@ -233,8 +234,7 @@ export class TerminalSession {
       });
     });
     this.#pump.update();
-    // A shell started ahead's output comes as if printed now: after #redraw (which follows every #start) draws the
-    // screen, and before the pty's later data (that arrives in a later turn).
+    // A shell started ahead's output comes as if printed now: after #redraw (next), before later pty data (next turn).
     const early = started.printed;
     if (early.length > 0) queueMicrotask(() => early.forEach((chunk) => this.#pty === pty && this.#onData(chunk)));
   }
